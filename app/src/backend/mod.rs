@@ -1,0 +1,13 @@
+//! The backend, compiled only into the server. One set of services serves every
+//! adapter (server functions today, the REST API later).
+//!
+//! - [`tenancy`]: the per-request transaction that sets the tenant for row-level security.
+//! - [`auth`]: passwords, sessions, login throttling.
+//! - [`services`]: one module per area; all business rules live here.
+
+pub mod auth;
+pub mod services;
+pub mod state;
+pub mod tenancy;
+
+pub use state::AppState;

@@ -1,0 +1,6 @@
+//! Business rules, one module per area. Adapters (server functions, REST) only
+//! translate; permission checks and validation happen here.
+
+pub mod contacts;
+pub mod identity;
+pub mod team;

@@ -1,0 +1,226 @@
+//! Team members, roles and invitations.
+
+use crate::backend::auth::password;
+use crate::backend::services::identity::SignedIn;
+use crate::backend::tenancy::{begin_for_tenant, violates, TenantTx};
+use crate::model::identity::{
+    AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamMember,
+};
+use crate::model::validation::{normalize_email, FieldErrors, Problem};
+use crate::{AppError, AppResult};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+const INVITATION_VALIDITY: Duration = Duration::days(7);
+
+fn parse_role(value: &str) -> AppResult<Role> {
+    Role::parse(value).ok_or(AppError::Internal)
+}
+
+pub async fn members(scope: &mut TenantTx) -> AppResult<Vec<TeamMember>> {
+    let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+        "SELECT user_id, display_name, email, role FROM users ORDER BY display_name, user_id",
+    )
+    .fetch_all(scope.conn())
+    .await?;
+    rows.into_iter()
+        .map(|(user_id, display_name, email, role)| {
+            Ok(TeamMember {
+                user_id,
+                display_name,
+                email,
+                role: parse_role(&role)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn open_invitations(scope: &mut TenantTx) -> AppResult<Vec<Invitation>> {
+    scope.require(Role::can_manage_team)?;
+    let rows: Vec<(Uuid, String, String, OffsetDateTime)> = sqlx::query_as(
+        "SELECT invitation_id, email, role, expires_at FROM invitations
+         WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC",
+    )
+    .fetch_all(scope.conn())
+    .await?;
+    rows.into_iter()
+        .map(|(id, email, role, expires_at)| {
+            Ok(Invitation {
+                id,
+                email,
+                role: parse_role(&role)?,
+                expires_at,
+                link: None,
+            })
+        })
+        .collect()
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Creates an invitation and returns its one-time link (only the token's hash is stored).
+pub async fn invite(
+    scope: &mut TenantTx,
+    public_url: &str,
+    input: &InviteInput,
+) -> AppResult<Invitation> {
+    scope.require(Role::can_manage_team)?;
+    input.validate().into_result()?;
+    let role = Role::parse(&input.role).ok_or(AppError::BadRequest)?;
+    if !scope.principal.role.can_grant(role) {
+        return Err(AppError::Forbidden);
+    }
+    let email = normalize_email(&input.email);
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)")
+        .bind(&email)
+        .fetch_one(scope.conn())
+        .await?;
+    if taken {
+        return Err(AppError::Validation(FieldErrors::single(
+            "email",
+            Problem::EmailTaken,
+        )));
+    }
+
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let id = Uuid::now_v7();
+    let expires_at = OffsetDateTime::now_utc() + INVITATION_VALIDITY;
+    let tenant_id = scope.principal.tenant_id;
+    let invited_by = scope.principal.user_id;
+    let slug: String = sqlx::query_scalar("SELECT slug FROM tenants")
+        .fetch_one(scope.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO invitations (tenant_id, invitation_id, email, role, token_hash, invited_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .bind(&email)
+    .bind(role.as_str())
+    .bind(token_hash(&token))
+    .bind(invited_by)
+    .bind(expires_at)
+    .execute(scope.conn())
+    .await?;
+    tracing::info!(%tenant_id, invitation_id = %id, "invitation created");
+    Ok(Invitation {
+        id,
+        email,
+        role,
+        expires_at,
+        link: Some(format!(
+            "{}/invite/{slug}/{token}",
+            public_url.trim_end_matches('/')
+        )),
+    })
+}
+
+/// Changes a member's role. Admins cannot touch owners; the last owner stays owner.
+pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) -> AppResult<()> {
+    scope.require(Role::can_manage_team)?;
+    let actor = scope.principal.role;
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1 FOR UPDATE")
+            .bind(user_id)
+            .fetch_optional(scope.conn())
+            .await?;
+    let current = parse_role(&current.ok_or(AppError::NotFound)?)?;
+    if !actor.can_grant(new_role) || !actor.can_grant(current) {
+        return Err(AppError::Forbidden);
+    }
+    if current == Role::Owner && new_role != Role::Owner {
+        let owners: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'owner'")
+                .fetch_one(scope.conn())
+                .await?;
+        if owners <= 1 {
+            return Err(AppError::Conflict);
+        }
+    }
+    sqlx::query("UPDATE users SET role = $2 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(new_role.as_str())
+        .execute(scope.conn())
+        .await?;
+    tracing::info!(tenant_id = %scope.principal.tenant_id, %user_id, role = new_role.as_str(), "role changed");
+    Ok(())
+}
+
+async fn tenant_for_slug(pool: &PgPool, slug: &str) -> AppResult<Uuid> {
+    let tenant: Option<Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
+        .bind(slug)
+        .fetch_one(pool)
+        .await?;
+    tenant.ok_or(AppError::NotFound)
+}
+
+/// What the invitation page shows before the invitee sets a password.
+pub async fn preview_invitation(pool: &PgPool, slug: &str, token: &str) -> AppResult<InvitationPreview> {
+    let tenant_id = tenant_for_slug(pool, slug).await?;
+    let mut tx = begin_for_tenant(pool, tenant_id).await?;
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT t.name, i.email, i.role FROM invitations i JOIN tenants t USING (tenant_id)
+         WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (tenant_name, email, role) = row.ok_or(AppError::NotFound)?;
+    Ok(InvitationPreview {
+        tenant_name,
+        email,
+        role: parse_role(&role)?,
+    })
+}
+
+/// Turns a valid invitation into an account, once.
+pub async fn accept_invitation(pool: &PgPool, input: &AcceptInviteInput) -> AppResult<SignedIn> {
+    input.validate().into_result()?;
+    let tenant_id = tenant_for_slug(pool, input.slug.trim()).await?;
+    let password_hash = password::hash_async(input.password.clone()).await?;
+    let mut tx = begin_for_tenant(pool, tenant_id).await?;
+    let row: Option<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT invitation_id, email, role FROM invitations
+         WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE",
+    )
+    .bind(token_hash(&input.token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (invitation_id, email, role) = row.ok_or(AppError::NotFound)?;
+    let user_id = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .bind(&email)
+    .bind(input.display_name.trim())
+    .bind(&password_hash)
+    .bind(&role)
+    .execute(&mut *tx)
+    .await
+    .map_err(|err| {
+        if violates(&err, "users_email_key") {
+            AppError::Conflict
+        } else {
+            err.into()
+        }
+    })?;
+    sqlx::query("UPDATE invitations SET accepted_at = now() WHERE invitation_id = $1")
+        .bind(invitation_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(%tenant_id, %user_id, "invitation accepted");
+    Ok(SignedIn { tenant_id, user_id })
+}

@@ -1,0 +1,186 @@
+//! Contacts: the people a tenant's employees look after.
+
+use super::validation::{self, FieldErrors};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub const NAME_MAX: usize = 100;
+pub const ORGANISATION_MAX: usize = 200;
+pub const NOTES_MAX: usize = 10_000;
+pub const PAGE_SIZE: i64 = 50;
+
+/// What a user enters for a contact. Empty strings mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub organisation: String,
+    pub notes: String,
+}
+
+impl ContactInput {
+    /// Trimmed, with the e-mail lower-cased.
+    pub fn normalized(&self) -> Self {
+        Self {
+            first_name: self.first_name.trim().to_owned(),
+            last_name: self.last_name.trim().to_owned(),
+            email: validation::normalize_email(&self.email),
+            phone: self.phone.trim().to_owned(),
+            organisation: self.organisation.trim().to_owned(),
+            notes: self.notes.trim().to_owned(),
+        }
+    }
+
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("first_name", validation::required(&self.first_name, NAME_MAX));
+        errors.check("last_name", validation::required(&self.last_name, NAME_MAX));
+        errors.check("email", validation::optional_email(&self.email));
+        errors.check("phone", validation::optional_phone(&self.phone));
+        errors.check(
+            "organisation",
+            validation::max_len(&self.organisation, ORGANISATION_MAX),
+        );
+        errors.check("notes", validation::max_len(&self.notes, NOTES_MAX));
+        errors
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub organisation: Option<String>,
+    pub notes: Option<String>,
+    /// Optimistic-locking version: an update names the version it edited.
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Contact {
+    pub fn as_input(&self) -> ContactInput {
+        ContactInput {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone().unwrap_or_default(),
+            phone: self.phone.clone().unwrap_or_default(),
+            organisation: self.organisation.clone().unwrap_or_default(),
+            notes: self.notes.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// One row of the contact list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactSummary {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub organisation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactSort {
+    #[default]
+    NameAsc,
+    NameDesc,
+    NewestFirst,
+    OldestFirst,
+}
+
+impl ContactSort {
+    pub const ALL: [ContactSort; 4] = [
+        ContactSort::NameAsc,
+        ContactSort::NameDesc,
+        ContactSort::NewestFirst,
+        ContactSort::OldestFirst,
+    ];
+
+    pub fn as_param(self) -> &'static str {
+        match self {
+            ContactSort::NameAsc => "name",
+            ContactSort::NameDesc => "-name",
+            ContactSort::NewestFirst => "-created",
+            ContactSort::OldestFirst => "created",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_param() == value)
+            .unwrap_or_default()
+    }
+}
+
+/// A page request: text filter, sort order and an opaque keyset cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactListQuery {
+    pub q: String,
+    pub sort: ContactSort,
+    /// Rows after this cursor (next page).
+    pub after: Option<String>,
+    /// Rows before this cursor (previous page).
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactPage {
+    pub items: Vec<ContactSummary>,
+    /// Cursor for the next page, if there is one.
+    pub next: Option<String>,
+    /// Cursor for the previous page, if there is one.
+    pub prev: Option<String>,
+    /// How many contacts match the filter in total.
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::validation::Problem;
+
+    #[test]
+    fn bad_email_and_missing_names_are_reported_per_field() {
+        let input = ContactInput {
+            email: "not-an-email".into(),
+            ..Default::default()
+        };
+        let errors = input.validate();
+        assert_eq!(errors.get("first_name"), Some(Problem::Required));
+        assert_eq!(errors.get("last_name"), Some(Problem::Required));
+        assert_eq!(errors.get("email"), Some(Problem::InvalidEmail));
+        assert_eq!(errors.get("phone"), None);
+    }
+
+    #[test]
+    fn normalization_trims_and_lowercases_email() {
+        let input = ContactInput {
+            first_name: "  Jörg ".into(),
+            last_name: "Weiß".into(),
+            email: " Joerg.Weiss@Example.DE ".into(),
+            ..Default::default()
+        }
+        .normalized();
+        assert_eq!(input.first_name, "Jörg");
+        assert_eq!(input.email, "joerg.weiss@example.de");
+        assert!(input.validate().is_empty());
+    }
+
+    #[test]
+    fn sort_params_round_trip() {
+        for sort in ContactSort::ALL {
+            assert_eq!(ContactSort::from_param(sort.as_param()), sort);
+        }
+        assert_eq!(ContactSort::from_param("bogus"), ContactSort::NameAsc);
+    }
+}

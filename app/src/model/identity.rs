@@ -1,0 +1,218 @@
+//! Tenants, users, roles and invitations.
+
+use super::validation::{self, FieldErrors, Problem};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+    DataProtectionOfficer,
+    WorksCouncil,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Member,
+        Role::DataProtectionOfficer,
+        Role::WorksCouncil,
+    ];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::DataProtectionOfficer => "dpo",
+            Role::WorksCouncil => "works_council",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    pub fn can_read_contacts(self) -> bool {
+        matches!(
+            self,
+            Role::Owner | Role::Admin | Role::Member | Role::DataProtectionOfficer
+        )
+    }
+
+    pub fn can_write_contacts(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Member)
+    }
+
+    pub fn can_manage_team(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// Whether this role may hand out `role` (only owners make owners).
+    pub fn can_grant(self, role: Role) -> bool {
+        match self {
+            Role::Owner => true,
+            Role::Admin => role != Role::Owner,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupInput {
+    pub company_name: String,
+    pub slug: String,
+    pub owner_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl SignupInput {
+    pub fn normalized(&self) -> Self {
+        Self {
+            company_name: self.company_name.trim().to_owned(),
+            slug: self.slug.trim().to_owned(),
+            owner_name: self.owner_name.trim().to_owned(),
+            email: validation::normalize_email(&self.email),
+            password: self.password.clone(),
+        }
+    }
+
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("company_name", validation::required(&self.company_name, 200));
+        errors.check("slug", validation::slug(&self.slug));
+        errors.check("owner_name", validation::required(&self.owner_name, 200));
+        errors.check("email", validation::email(&self.email));
+        errors.check("password", validation::new_password(&self.password));
+        errors
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginInput {
+    pub workspace: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl LoginInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("workspace", validation::required(&self.workspace, 40));
+        errors.check("email", validation::required(&self.email, 254));
+        if self.password.is_empty() {
+            errors.add("password", Problem::Required);
+        }
+        errors
+    }
+}
+
+/// The signed-in user, as the UI shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub tenant_name: String,
+    pub tenant_slug: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInput {
+    pub email: String,
+    pub role: String,
+}
+
+impl InviteInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("email", validation::email(&self.email));
+        if Role::parse(&self.role).is_none() {
+            errors.add("role", Problem::InvalidRole);
+        }
+        errors
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: OffsetDateTime,
+    /// Only present right after creation: the token is stored hashed.
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub tenant_name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInviteInput {
+    pub slug: String,
+    pub token: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+impl AcceptInviteInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("display_name", validation::required(&self.display_name, 200));
+        errors.check("password", validation::new_password(&self.password));
+        errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_permissions() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert!(!Role::WorksCouncil.can_read_contacts());
+        assert!(Role::DataProtectionOfficer.can_read_contacts());
+        assert!(!Role::DataProtectionOfficer.can_write_contacts());
+        assert!(Role::Admin.can_grant(Role::Admin));
+        assert!(!Role::Admin.can_grant(Role::Owner));
+        assert!(!Role::Member.can_grant(Role::Member));
+    }
+
+    #[test]
+    fn signup_validation() {
+        let input = SignupInput {
+            company_name: "Muster GmbH".into(),
+            slug: "Muster GmbH".into(),
+            owner_name: "Erika Mustermann".into(),
+            email: "erika@muster".into(),
+            password: "kurz".into(),
+        };
+        let errors = input.validate();
+        assert_eq!(errors.get("slug"), Some(Problem::InvalidSlug));
+        assert_eq!(errors.get("email"), Some(Problem::InvalidEmail));
+        assert_eq!(errors.get("password"), Some(Problem::TooShort { min: 12 }));
+        assert_eq!(errors.get("company_name"), None);
+    }
+}

@@ -1,0 +1,250 @@
+//! Field validation rules, run in the browser before sending and again on the server.
+
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with a field. The UI turns it into a sentence in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    InvalidEmail,
+    InvalidPhone,
+    InvalidSlug,
+    ReservedSlug,
+    SlugTaken,
+    EmailTaken,
+    InvalidRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn single(field: &str, problem: Problem) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, problem);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        if self.get(field).is_none() {
+            self.0.push(FieldError {
+                field: field.to_owned(),
+                problem,
+            });
+        }
+    }
+
+    /// Records `result` for `field` if it is a problem.
+    pub fn check(&mut self, field: &str, result: Result<(), Problem>) {
+        if let Err(problem) = result {
+            self.add(field, problem);
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<Problem> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.problem)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when there are no errors, else a validation error.
+    pub fn into_result(self) -> Result<(), crate::AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::AppError::Validation(self))
+        }
+    }
+}
+
+pub fn required(value: &str, max: usize) -> Result<(), Problem> {
+    if value.trim().is_empty() {
+        Err(Problem::Required)
+    } else {
+        max_len(value, max)
+    }
+}
+
+pub fn max_len(value: &str, max: usize) -> Result<(), Problem> {
+    if value.trim().chars().count() > max {
+        Err(Problem::TooLong { max })
+    } else {
+        Ok(())
+    }
+}
+
+/// A pragmatic syntax check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email(value: &str) -> Result<(), Problem> {
+    let value = value.trim();
+    max_len(value, 254)?;
+    let Some((local, domain)) = value.split_once('@') else {
+        return Err(Problem::InvalidEmail);
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    let local_ok = !local.is_empty() && local.len() <= 64 && !local.chars().any(char::is_whitespace);
+    if local_ok && domain_ok && !domain.contains('@') {
+        Ok(())
+    } else {
+        Err(Problem::InvalidEmail)
+    }
+}
+
+pub fn optional_email(value: &str) -> Result<(), Problem> {
+    if value.trim().is_empty() {
+        Ok(())
+    } else {
+        email(value)
+    }
+}
+
+/// Digits with the usual separators; at least 5 and at most 15 digits (E.164).
+pub fn optional_phone(value: &str) -> Result<(), Problem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(());
+    }
+    max_len(value, 32)?;
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-/().".contains(c));
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let plus_ok = value.rfind('+').is_none_or(|i| i == 0);
+    if allowed && plus_ok && (5..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(Problem::InvalidPhone)
+    }
+}
+
+const RESERVED_SLUGS: &[&str] = &[
+    "admin", "api", "app", "assets", "login", "logout", "pkg", "rpc", "signup", "static",
+    "support", "www", "healthz", "readyz", "invite",
+];
+
+/// Workspace addresses: 3–40 of `a-z`, `0-9` and inner `-`, starting with a letter.
+pub fn slug(value: &str) -> Result<(), Problem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Problem::Required);
+    }
+    if value.len() < 3 {
+        return Err(Problem::TooShort { min: 3 });
+    }
+    if value.len() > 40 {
+        return Err(Problem::TooLong { max: 40 });
+    }
+    let chars_ok = value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let starts_ok = value.starts_with(|c: char| c.is_ascii_lowercase());
+    if !chars_ok || !starts_ok || value.ends_with('-') || value.contains("--") {
+        return Err(Problem::InvalidSlug);
+    }
+    if RESERVED_SLUGS.contains(&value) {
+        return Err(Problem::ReservedSlug);
+    }
+    Ok(())
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+pub fn new_password(value: &str) -> Result<(), Problem> {
+    let count = value.chars().count();
+    if count == 0 {
+        Err(Problem::Required)
+    } else if count < PASSWORD_MIN_CHARS {
+        Err(Problem::TooShort {
+            min: PASSWORD_MIN_CHARS,
+        })
+    } else if count > PASSWORD_MAX_CHARS {
+        Err(Problem::TooLong {
+            max: PASSWORD_MAX_CHARS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Lower-cased, trimmed e-mail: the form in which e-mails are compared.
+pub fn normalize_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(email("anna.mueller@example.de").is_ok());
+        assert!(email(" Anna@Example.DE ").is_ok());
+        for bad in ["", "anna", "anna@", "@example.de", "anna@example", "an na@example.de", "a@b@c.de", "a@.de", "a@b..de"] {
+            assert_eq!(email(bad), Err(Problem::InvalidEmail), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert!(optional_phone("").is_ok());
+        assert!(optional_phone("+49 30 1234567").is_ok());
+        assert!(optional_phone("(030) 123-45/67").is_ok());
+        assert_eq!(optional_phone("123"), Err(Problem::InvalidPhone));
+        assert_eq!(optional_phone("49+30123456"), Err(Problem::InvalidPhone));
+        assert_eq!(optional_phone("call me"), Err(Problem::InvalidPhone));
+        assert_eq!(optional_phone("+49 1234567890123456"), Err(Problem::InvalidPhone));
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(slug("acme-gmbh").is_ok());
+        assert_eq!(slug("ab"), Err(Problem::TooShort { min: 3 }));
+        assert_eq!(slug("Acme"), Err(Problem::InvalidSlug));
+        assert_eq!(slug("1acme"), Err(Problem::InvalidSlug));
+        assert_eq!(slug("acme-"), Err(Problem::InvalidSlug));
+        assert_eq!(slug("ac--me"), Err(Problem::InvalidSlug));
+        assert_eq!(slug("admin"), Err(Problem::ReservedSlug));
+    }
+
+    #[test]
+    fn required_counts_characters_not_bytes() {
+        assert!(required("Müller", 6).is_ok());
+        assert_eq!(required("Müllers", 6), Err(Problem::TooLong { max: 6 }));
+        assert_eq!(required("   ", 6), Err(Problem::Required));
+    }
+
+    #[test]
+    fn passwords() {
+        assert_eq!(new_password("short"), Err(Problem::TooShort { min: 12 }));
+        assert!(new_password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn field_errors_keep_the_first_problem_per_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", Problem::Required);
+        errors.add("email", Problem::InvalidEmail);
+        assert_eq!(errors.get("email"), Some(Problem::Required));
+        assert!(errors.into_result().is_err());
+    }
+}

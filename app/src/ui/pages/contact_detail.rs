@@ -1,0 +1,96 @@
+//! One contact.
+
+use crate::api::contacts::{get_contact, DeleteContact};
+use crate::i18n::use_i18n;
+use crate::model::contact::Contact;
+use crate::ui::components::form::ErrorBanner;
+use crate::ui::layout::use_current_user;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use uuid::Uuid;
+
+/// The `:id` route parameter, if it is a UUID.
+pub fn contact_id_param() -> Memo<Option<Uuid>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()))
+}
+
+pub fn format_timestamp(at: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[day].[month].[year] [hour]:[minute] UTC");
+    at.format(&format).unwrap_or_default()
+}
+
+#[component]
+pub fn ContactDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = contact_id_param();
+    let contact = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_contact(id).await,
+            None => Err(crate::AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match contact.await {
+                    Ok(contact) => view! { <ContactCard contact /> }.into_any(),
+                    Err(err) => view! {
+                        <div class="banner error" role="alert">{i18n.texts().error(&err)}</div>
+                        <A href="/contacts">{move || i18n.texts().back}</A>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ContactCard(contact: Contact) -> impl IntoView {
+    let i18n = use_i18n();
+    let user = use_current_user();
+    let can_write = move || user.get().is_some_and(|u| u.role.can_write_contacts());
+    let delete = ServerAction::<DeleteContact>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/contacts", Default::default());
+        }
+    });
+    let id = contact.id;
+    let on_delete = move |_| {
+        let question = i18n.texts().confirm_delete;
+        if window().confirm_with_message(question).unwrap_or(false) {
+            delete.dispatch(DeleteContact { id });
+        }
+    };
+    let row = |label: fn(&crate::i18n::Texts) -> &'static str, value: Option<String>| {
+        view! { <dt>{move || label(i18n.texts())}</dt><dd>{value.unwrap_or_else(|| "—".into())}</dd> }
+    };
+    view! {
+        <div class="page-header">
+            <h1>{format!("{} {}", contact.first_name, contact.last_name)}</h1>
+            <Show
+                when=can_write
+                fallback=move || view! { <p class="muted">{move || i18n.texts().read_only_hint}</p> }
+            >
+                <A href=format!("/contacts/{id}/edit") attr:class="button">{move || i18n.texts().edit}</A>
+                <button type="button" class="button danger" on:click=on_delete disabled=move || delete.pending().get()>
+                    {move || i18n.texts().delete}
+                </button>
+            </Show>
+        </div>
+        <ErrorBanner error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
+        <dl class="details">
+            {row(|t| t.organisation, contact.organisation)}
+            {row(|t| t.email, contact.email)}
+            {row(|t| t.phone, contact.phone)}
+            {row(|t| t.created_at, Some(format_timestamp(contact.created_at)))}
+            {row(|t| t.updated_at, Some(format_timestamp(contact.updated_at)))}
+        </dl>
+        <h2>{move || i18n.texts().notes}</h2>
+        <p class="notes">{contact.notes.unwrap_or_else(|| "—".into())}</p>
+        <p><A href="/contacts">{move || i18n.texts().back}</A></p>
+    }
+}

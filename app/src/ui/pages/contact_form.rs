@@ -1,0 +1,101 @@
+//! Creating and editing a contact: one form, two actions.
+
+use super::contact_detail::contact_id_param;
+use crate::api::contacts::{get_contact, CreateContact, UpdateContact};
+use crate::i18n::use_i18n;
+use crate::model::contact::{Contact, ContactInput};
+use crate::model::validation::FieldErrors;
+use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// The fields of a contact, pre-filled with `value`.
+#[component]
+fn ContactFields(value: ContactInput, errors: Memo<FieldErrors>) -> impl IntoView {
+    view! {
+        <div class="field-row">
+            <TextField name="input[first_name]" field="first_name" label=|t| t.first_name errors value=value.first_name required=true autofocus=true autocomplete="off" />
+            <TextField name="input[last_name]" field="last_name" label=|t| t.last_name errors value=value.last_name required=true autocomplete="off" />
+        </div>
+        <TextField name="input[organisation]" field="organisation" label=|t| t.organisation errors value=value.organisation autocomplete="off" />
+        <div class="field-row">
+            <TextField name="input[email]" field="email" label=|t| t.email errors value=value.email kind="email" autocomplete="off" />
+            <TextField name="input[phone]" field="phone" label=|t| t.phone errors value=value.phone kind="tel" autocomplete="off" />
+        </div>
+        <TextField name="input[notes]" field="notes" label=|t| t.notes errors value=value.notes multiline=true />
+    }
+}
+
+fn open_contact_on_success<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Output = Contact, Error = crate::AppError> + Clone + Send + Sync + 'static,
+{
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(contact)) = action.value().get() {
+            navigate(&format!("/contacts/{}", contact.id), Default::default());
+        }
+    });
+}
+
+#[component]
+pub fn NewContactPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreateContact>::new();
+    let client = RwSignal::new(FieldErrors::new());
+    let errors = field_errors(action, client);
+    open_contact_on_success(action);
+    view! {
+        <h1>{move || i18n.texts().new_contact_title}</h1>
+        <ErrorBanner error=action_error(action) />
+        <ValidatedForm action validate=|c: &CreateContact| c.input.normalized().validate() client_errors=client class="card">
+            <ContactFields value=ContactInput::default() errors />
+            <div class="actions">
+                <SubmitButton action label=|t| t.save />
+                <A href="/contacts" attr:class="button link">{move || i18n.texts().cancel}</A>
+            </div>
+        </ValidatedForm>
+    }
+}
+
+#[component]
+pub fn EditContactPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = contact_id_param();
+    let contact = Resource::new(move || id.get(), |id| async move {
+        match id {
+            Some(id) => get_contact(id).await,
+            None => Err(crate::AppError::NotFound),
+        }
+    });
+    let action = ServerAction::<UpdateContact>::new();
+    let client = RwSignal::new(FieldErrors::new());
+    let errors = field_errors(action, client);
+    open_contact_on_success(action);
+    view! {
+        <h1>{move || i18n.texts().edit_contact_title}</h1>
+        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match contact.await {
+                    Ok(contact) => {
+                        let cancel = format!("/contacts/{}", contact.id);
+                        view! {
+                            <ErrorBanner error=action_error(action) />
+                            <ValidatedForm action validate=|u: &UpdateContact| u.input.normalized().validate() client_errors=client class="card">
+                                <input type="hidden" name="id" value=contact.id.to_string() />
+                                <input type="hidden" name="version" value=contact.version.to_string() />
+                                <ContactFields value=contact.as_input() errors />
+                                <div class="actions">
+                                    <SubmitButton action label=|t| t.save />
+                                    <A href=cancel attr:class="button link">{move || i18n.texts().cancel}</A>
+                                </div>
+                            </ValidatedForm>
+                        }.into_any()
+                    }
+                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

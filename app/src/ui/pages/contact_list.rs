@@ -1,0 +1,203 @@
+//! The contact list: filter, sort, keyset pages, keyboard shortcuts.
+
+use crate::api::contacts::list_contacts;
+use crate::i18n::{use_i18n, Texts};
+use crate::model::contact::{ContactListQuery, ContactPage, ContactSort};
+use crate::ui::layout::use_current_user;
+use leptos::prelude::*;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
+    match sort {
+        ContactSort::NameAsc => t.sort_name_asc,
+        ContactSort::NameDesc => t.sort_name_desc,
+        ContactSort::NewestFirst => t.sort_newest,
+        ContactSort::OldestFirst => t.sort_oldest,
+    }
+}
+
+/// The list URL for a query, with the page cursor given.
+fn list_href(query: &ContactListQuery, after: Option<&str>, before: Option<&str>) -> String {
+    let mut pairs = vec![];
+    if !query.q.is_empty() {
+        pairs.push(("q", query.q.as_str()));
+    }
+    if query.sort != ContactSort::default() {
+        pairs.push(("sort", query.sort.as_param()));
+    }
+    if let Some(after) = after {
+        pairs.push(("after", after));
+    }
+    if let Some(before) = before {
+        pairs.push(("before", before));
+    }
+    let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if encoded.is_empty() {
+        "/contacts".to_owned()
+    } else {
+        format!("/contacts?{encoded}")
+    }
+}
+
+#[component]
+pub fn ContactListPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = query_map.read();
+        ContactListQuery {
+            q: map.get("q").unwrap_or_default(),
+            sort: ContactSort::from_param(&map.get("sort").unwrap_or_default()),
+            after: map.get("after"),
+            before: map.get("before"),
+        }
+    });
+    let page = Resource::new(move || query.get(), list_contacts);
+    let user = use_current_user();
+    let can_write = move || user.get().is_some_and(|u| u.role.can_write_contacts());
+
+    // "/" focuses the filter, "n" opens a new contact (unless typing somewhere).
+    let search = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "/" => {
+                ev.prevent_default();
+                if let Some(input) = search.get() {
+                    let _ = input.focus();
+                }
+            }
+            "n" if can_write() => navigate("/contacts/new", Default::default()),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let initial = query.get_untracked();
+    view! {
+        <div class="page-header">
+            <h1>{move || i18n.texts().contacts_title}</h1>
+            <Show when=can_write>
+                <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
+                    {move || i18n.texts().new_contact}
+                </A>
+            </Show>
+        </div>
+        <Form method="GET" action="/contacts" attr:class="toolbar" attr:role="search">
+            <label for="contact-filter" class="visually-hidden">{move || i18n.texts().search_label}</label>
+            <input
+                id="contact-filter"
+                name="q"
+                type="search"
+                node_ref=search
+                value=initial.q.clone()
+                placeholder=move || i18n.texts().search_placeholder
+                aria-keyshortcuts="/"
+            />
+            <label for="contact-sort">{move || i18n.texts().sort_label}</label>
+            <select id="contact-sort" name="sort">
+                {ContactSort::ALL
+                    .into_iter()
+                    .map(|sort| view! {
+                        <option value=sort.as_param() selected=sort == initial.sort>
+                            {move || sort_label(i18n.texts(), sort)}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button">{move || i18n.texts().search_submit}</button>
+        </Form>
+        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <ContactTable page query=query.get_untracked() can_write=can_write() /> }.into_any(),
+                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if page.items.is_empty() {
+        return if query.q.is_empty() && page.total == 0 {
+            view! {
+                <div class="empty-state">
+                    <p class="empty-title">{move || i18n.texts().empty_contacts}</p>
+                    {can_write.then(|| view! {
+                        <p>{move || i18n.texts().empty_contacts_hint}</p>
+                        <A href="/contacts/new" attr:class="button primary">{move || i18n.texts().new_contact}</A>
+                    })}
+                </div>
+            }
+            .into_any()
+        } else {
+            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().no_matches}</p></div> }.into_any()
+        };
+    }
+    let prev = page.prev.as_deref().map(|c| list_href(&query, None, Some(c)));
+    let next = page.next.as_deref().map(|c| list_href(&query, Some(c), None));
+    let total = page.total;
+    view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.texts().col_name}</th>
+                    <th scope="col">{move || i18n.texts().organisation}</th>
+                    <th scope="col">{move || i18n.texts().email}</th>
+                    <th scope="col">{move || i18n.texts().phone}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {page
+                    .items
+                    .into_iter()
+                    .map(|c| view! {
+                        <tr>
+                            <td><A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A></td>
+                            <td>{c.organisation}</td>
+                            <td>{c.email}</td>
+                            <td>{c.phone}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pagination">
+            <span class="total" aria-live="polite">{move || i18n.texts().total_contacts(total)}</span>
+            {prev.map(|href| view! { <A href=href attr:class="button" attr:rel="prev">{move || i18n.texts().prev_page}</A> })}
+            {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{move || i18n.texts().next_page}</A> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_encode_the_filter_and_keep_defaults_short() {
+        let query = ContactListQuery::default();
+        assert_eq!(list_href(&query, None, None), "/contacts");
+        let query = ContactListQuery {
+            q: "Müller & Söhne".into(),
+            sort: ContactSort::NewestFirst,
+            ..Default::default()
+        };
+        assert_eq!(
+            list_href(&query, Some("abc"), None),
+            "/contacts?q=M%C3%BCller+%26+S%C3%B6hne&sort=-created&after=abc"
+        );
+    }
+}

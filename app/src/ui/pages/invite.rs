@@ -1,0 +1,58 @@
+//! Accepting an invitation: the invitee chooses a name and a password.
+
+use crate::api::team::{preview_invitation, AcceptInvitation};
+use crate::i18n::use_i18n;
+use crate::model::validation::FieldErrors;
+use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn AcceptInvitePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = params.read_untracked().get("slug").unwrap_or_default();
+    let token = params.read_untracked().get("token").unwrap_or_default();
+    let preview = Resource::new(
+        {
+            let (slug, token) = (slug.clone(), token.clone());
+            move || (slug.clone(), token.clone())
+        },
+        |(slug, token)| preview_invitation(slug, token),
+    );
+    let action = ServerAction::<AcceptInvitation>::new();
+    let client = RwSignal::new(FieldErrors::new());
+    let errors = field_errors(action, client);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let _ = window().location().set_href("/contacts");
+        }
+    });
+    view! {
+        <section class="card narrow">
+            <h1>{move || i18n.texts().accept_title}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{move || i18n.texts().loading}</p> }>
+                {move || {
+                    let (slug, token) = (slug.clone(), token.clone());
+                    Suspend::new(async move {
+                        match preview.await {
+                            Ok(preview) => view! {
+                                <p>{move || i18n.texts().accept_intro.replace("{tenant}", &preview.tenant_name)}</p>
+                                <p class="muted">{preview.email.clone()} " · " {move || i18n.texts().role(preview.role)}</p>
+                                <ErrorBanner error=action_error(action) />
+                                <ValidatedForm action validate=|a: &AcceptInvitation| a.input.validate() client_errors=client>
+                                    <input type="hidden" name="input[slug]" value=slug />
+                                    <input type="hidden" name="input[token]" value=token />
+                                    <TextField name="input[display_name]" field="display_name" label=|t| t.display_name errors required=true autofocus=true autocomplete="name" />
+                                    <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.password_hint />
+                                    <SubmitButton action label=|t| t.accept_submit />
+                                </ValidatedForm>
+                            }.into_any(),
+                            Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}

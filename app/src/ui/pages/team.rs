@@ -1,0 +1,156 @@
+//! The team: members and their roles, invitations.
+
+use super::contact_detail::format_timestamp;
+use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
+use crate::i18n::use_i18n;
+use crate::model::identity::{Role, TeamMember};
+use crate::model::validation::FieldErrors;
+use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use leptos::prelude::*;
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let invite = ServerAction::<InviteMember>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let overview = Resource::new(
+        move || (invite.version().get(), change_role.version().get()),
+        |_| load_team(),
+    );
+    view! {
+        <h1>{move || i18n.texts().team_title}</h1>
+        <ErrorBanner error=Signal::derive(move || change_role.value().get().and_then(Result::err)) />
+        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => view! { <TeamView overview invite change_role /> }.into_any(),
+                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn TeamView(
+    overview: TeamSummary,
+    invite: ServerAction<InviteMember>,
+    change_role: ServerAction<ChangeRole>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let TeamSummary { members, invitations, can_manage, grantable_roles } = overview;
+    let grantable = StoredValue::new(grantable_roles);
+    view! {
+        <section>
+            <h2>{move || i18n.texts().members}</h2>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.texts().display_name}</th>
+                        <th scope="col">{move || i18n.texts().email}</th>
+                        <th scope="col">{move || i18n.texts().role}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {members
+                        .into_iter()
+                        .map(|member| view! { <MemberRow member can_manage grantable=grantable.get_value() change_role /> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+        {can_manage.then(|| view! {
+            <InviteForm invite roles=grantable.get_value() />
+            <section>
+                <h2>{move || i18n.texts().open_invitations}</h2>
+                <ul class="plain-list">
+                    {invitations
+                        .into_iter()
+                        .map(|inv| view! {
+                            <li>
+                                {inv.email} " · " {move || i18n.texts().role(inv.role)} " · "
+                                {move || i18n.texts().expires} " " {format_timestamp(inv.expires_at)}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: TeamMember,
+    can_manage: bool,
+    grantable: Vec<Role>,
+    change_role: ServerAction<ChangeRole>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let editable = can_manage && grantable.contains(&member.role);
+    let user_id = member.user_id;
+    let current = member.role;
+    let role_cell = if editable {
+        let label = format!("{} – {}", member.display_name, "role");
+        view! {
+            <select
+                aria-label=label
+                on:change=move |ev| {
+                    change_role.dispatch(ChangeRole { user_id, role: event_target_value(&ev) });
+                }
+            >
+                {grantable
+                    .into_iter()
+                    .map(|role| view! {
+                        <option value=role.as_str() selected=role == current>{move || i18n.texts().role(role)}</option>
+                    })
+                    .collect_view()}
+            </select>
+        }
+        .into_any()
+    } else {
+        view! { <span class="role-badge">{move || i18n.texts().role(current)}</span> }.into_any()
+    };
+    view! {
+        <tr>
+            <td>{member.display_name}</td>
+            <td>{member.email}</td>
+            <td>{role_cell}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = RwSignal::new(FieldErrors::new());
+    let errors = field_errors(invite, client);
+    let link = move || invite.value().get().and_then(Result::ok).and_then(|inv| inv.link);
+    view! {
+        <section class="card">
+            <h2>{move || i18n.texts().invite_title}</h2>
+            <ErrorBanner error=action_error(invite) />
+            <ValidatedForm action=invite validate=|i: &InviteMember| i.input.validate() client_errors=client class="inline-form">
+                <TextField name="input[email]" field="email" label=|t| t.email errors kind="email" required=true autocomplete="off" />
+                <div class="field">
+                    <label for="invite-role">{move || i18n.texts().role}</label>
+                    <select id="invite-role" name="input[role]">
+                        {roles
+                            .into_iter()
+                            .map(|role| view! {
+                                <option value=role.as_str() selected=role == Role::Member>{move || i18n.texts().role(role)}</option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <SubmitButton action=invite label=|t| t.invite_submit />
+            </ValidatedForm>
+            {move || link().map(|link| view! {
+                <div class="banner success" role="status">
+                    <p>{move || i18n.texts().invite_link_hint}</p>
+                    <input class="invite-link" type="text" readonly value=link />
+                </div>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,114 @@
+//! Typed configuration from the environment, checked once at start.
+
+use anyhow::{bail, Context};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub mode: Mode,
+    /// Owner connection: runs migrations (`DATABASE_URL`).
+    pub database_url: String,
+    /// Application-role connection for requests (`TESSERA_APP_DATABASE_URL`). When
+    /// unset, the owner connection switches to the `tessera_app` role with SET ROLE.
+    pub app_database_url: Option<String>,
+    pub db_pool_size: u32,
+    pub listen: SocketAddr,
+    /// The origin users reach the server at; links and cookie security derive from it.
+    pub public_url: String,
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+    /// 32-byte master key (base64) or a file holding it; required in production.
+    pub master_key: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // URLs may hold passwords and the master key is secret: never print them.
+        f.debug_struct("Config")
+            .field("mode", &self.mode)
+            .field("listen", &self.listen)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn minutes(name: &str, default: u64) -> anyhow::Result<Duration> {
+    let value = match var(name) {
+        Some(v) => v.parse::<u64>().with_context(|| format!("{name} must be a number of minutes"))?,
+        None => default,
+    };
+    Ok(Duration::from_secs(value * 60))
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let mode = match var("TESSERA_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Mode::Development,
+            Some("production") | Some("prod") => Mode::Production,
+            Some(other) => bail!("TESSERA_ENV must be 'development' or 'production', not '{other}'"),
+        };
+        let database_url = var("DATABASE_URL").context("DATABASE_URL is not set")?;
+        let listen: SocketAddr = var("TESSERA_LISTEN")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("TESSERA_LISTEN must be host:port")?;
+        let public_url = var("TESSERA_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
+        let master_key = match (var("TESSERA_MASTER_KEY"), var("TESSERA_MASTER_KEY_FILE")) {
+            (Some(key), _) => Some(key),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(PathBuf::from(&path))
+                    .with_context(|| format!("cannot read TESSERA_MASTER_KEY_FILE {path}"))?
+                    .trim()
+                    .to_owned(),
+            ),
+            (None, None) => None,
+        };
+        if let Some(key) = &master_key {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(key)
+                .context("the master key must be base64")?;
+            if bytes.len() != 32 {
+                bail!("the master key must be 32 bytes, base64-encoded");
+            }
+        } else if mode == Mode::Production {
+            bail!("production mode needs a master key: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE");
+        }
+        if mode == Mode::Production && !public_url.starts_with("https://") {
+            bail!("production mode needs an https TESSERA_PUBLIC_URL");
+        }
+        Ok(Self {
+            mode,
+            database_url,
+            app_database_url: var("TESSERA_APP_DATABASE_URL"),
+            db_pool_size: var("TESSERA_DB_POOL_SIZE")
+                .map(|v| v.parse())
+                .transpose()
+                .context("TESSERA_DB_POOL_SIZE must be a number")?
+                .unwrap_or(10),
+            listen,
+            public_url,
+            idle_timeout: minutes("TESSERA_SESSION_IDLE_MINUTES", 30)?,
+            absolute_timeout: minutes("TESSERA_SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
+            master_key,
+        })
+    }
+
+    /// Cookies are `Secure` (and `__Host-` prefixed) whenever users reach us over TLS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,61 @@
+//! Database pools and migrations.
+//!
+//! Two roles: the owner (the `DATABASE_URL` user) runs migrations and owns the tables;
+//! requests run as `tessera_app`, which row-level security applies to.
+
+use crate::config::Config;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub const APP_ROLE: &str = "tessera_app";
+
+pub async fn owner_pool(database_url: &str) -> anyhow::Result<PgPool> {
+    Ok(PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(database_url)
+        .await?)
+}
+
+/// The pool requests use. Without a dedicated login for the app role, each new
+/// connection switches to it once; the server never issues RESET ROLE.
+pub async fn app_pool(
+    database_url: &str,
+    app_database_url: Option<&str>,
+    size: u32,
+) -> anyhow::Result<PgPool> {
+    let options = PgPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(10));
+    let pool = match app_database_url {
+        Some(url) => options.connect_with(PgConnectOptions::from_str(url)?).await?,
+        None => {
+            options
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("SET ROLE tessera_app").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(PgConnectOptions::from_str(database_url)?)
+                .await?
+        }
+    };
+    Ok(pool)
+}
+
+pub async fn run_migrations(owner: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(owner).await?;
+    Ok(())
+}
+
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let owner = owner_pool(&config.database_url).await?;
+    run_migrations(&owner).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}

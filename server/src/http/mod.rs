@@ -1,0 +1,6 @@
+//! The HTTP stack: routes and the layers every request passes through.
+
+pub mod health;
+pub mod origin_check;
+pub mod router;
+pub mod security_headers;

@@ -1,0 +1,70 @@
+//! The axum router: probes, server functions, pages and static files, wrapped in
+//! sessions, the origin check and security headers.
+
+use super::{health, origin_check, security_headers};
+use app::backend::AppState;
+use app::ui::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{middleware, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+pub struct SessionSettings {
+    pub secure: bool,
+    pub idle_timeout: std::time::Duration,
+}
+
+/// `__Host-` requires Secure; on plain-http localhost (development) the prefix is dropped.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tessera_session"
+    } else {
+        "tessera_session"
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+pub fn build(state: AppState, sessions: SessionSettings) -> Router {
+    let store = PostgresStore::new(state.db.clone());
+    let idle = time::Duration::try_from(sessions.idle_timeout).unwrap_or(time::Duration::minutes(30));
+    let session_layer = SessionManagerLayer::new(store)
+        .with_name(session_cookie_name(sessions.secure))
+        .with_secure(sessions.secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/rpc/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(session_layer)
+        .layer(middleware::from_fn(origin_check::reject_cross_origin));
+    security_headers::apply(router, sessions.secure)
+        // Only method and path: query strings may hold search terms (personal data).
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
+        .with_state(state)
+}

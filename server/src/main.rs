@@ -1,0 +1,15 @@
+use clap::Parser;
+use server::cli::{Cli, Command};
+use server::config::Config;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::startup::serve(config).await,
+        Command::Migrate => server::db::migrate(&config).await,
+        Command::Seed => server::cli::seed::run(&config).await,
+    }
+}

@@ -1,0 +1,106 @@
+//! Building and running the server: pools, migrations, state, router, listener.
+
+use crate::config::Config;
+use crate::db;
+use crate::http::router::{self, SessionSettings};
+use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
+use app::backend::state::SessionPolicy;
+use app::backend::AppState;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Migrates the database and binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_throttle(config, ThrottleLimits::default()).await
+    }
+
+    pub async fn build_with_throttle(config: Config, limits: ThrottleLimits) -> anyhow::Result<Self> {
+        let owner = db::owner_pool(&config.database_url).await?;
+        db::run_migrations(&owner).await?;
+        owner.close().await;
+        let pool = db::app_pool(
+            &config.database_url,
+            config.app_database_url.as_deref(),
+            config.db_pool_size,
+        )
+        .await?;
+
+        let listener = TcpListener::bind(config.listen).await?;
+        let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
+        leptos_options.site_addr = listener.local_addr()?;
+
+        let state = AppState {
+            leptos_options,
+            db: pool,
+            throttle: Arc::new(LoginThrottle::new(limits)),
+            session_policy: SessionPolicy {
+                absolute_timeout: config.absolute_timeout,
+            },
+            public_url: config.public_url.clone(),
+        };
+        let router = router::build(
+            state.clone(),
+            SessionSettings {
+                secure: config.secure_cookies(),
+                idle_timeout: config.idle_timeout,
+            },
+        );
+        Ok(Self { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    spawn_expired_session_cleanup(app.state.db.clone());
+    tracing::info!(address = %app.local_addr(), "listening");
+    app.run_until_stopped().await
+}
+
+fn spawn_expired_session_cleanup(pool: sqlx::PgPool) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
+    tokio::spawn(async move {
+        if let Err(err) = store
+            .continuously_delete_expired(tokio::time::Duration::from_secs(600))
+            .await
+        {
+            tracing::error!(error = %err, "expired-session cleanup stopped");
+        }
+    });
+}
