@@ -64,13 +64,30 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
             ServerFnErrorErr::Request(_) => AppError::Network,
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::Serialization(_) => AppError::BadRequest,
             _ => AppError::Internal,
+        };
+        #[cfg(feature = "ssr")]
+        error.set_response_status();
+        error
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Sets this error's status on the current server-function or page response,
+    /// which would otherwise default to 500.
+    pub fn set_response_status(&self) {
+        use leptos::prelude::use_context;
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            let status = http::StatusCode::from_u16(self.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            options.set_status(status);
         }
     }
 }

@@ -50,11 +50,7 @@ pub(crate) mod support {
     /// Sets the response status from the error, so clients see 4xx/5xx, not 500 for all.
     pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
         if let Err(err) = &result {
-            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-                let status = http::StatusCode::from_u16(err.status_code())
-                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-                options.set_status(status);
-            }
+            err.set_response_status();
         }
         result
     }

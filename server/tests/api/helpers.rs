@@ -1,0 +1,193 @@
+//! Test harness: a fresh, migrated database per test and a running server on a free port.
+
+use app::backend::auth::throttle::ThrottleLimits;
+use reqwest::header::SET_COOKIE;
+use reqwest::StatusCode;
+use server::config::{Config, Mode};
+use server::db;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn admin_url() -> String {
+    std::env::var("TESSERA_TEST_DATABASE_URL").expect(
+        "TESSERA_TEST_DATABASE_URL must point at a PostgreSQL superuser connection; \
+         `./dev test` starts a private cluster and sets it",
+    )
+}
+
+fn with_database(url: &str, database: &str) -> String {
+    let (base, _) = url.rsplit_once('/').expect("URL has a database path");
+    format!("{base}/{database}")
+}
+
+pub struct TestDb {
+    pub url: String,
+    /// Superuser connection to this test's database (for inspecting and tampering).
+    pub superuser: PgPool,
+    /// Connections as the application role, exactly as the server uses them.
+    pub app: PgPool,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        Self::with_app_pool_size(5).await
+    }
+
+    pub async fn with_app_pool_size(size: u32) -> Self {
+        let admin = admin_url();
+        let name = format!("test_{}", Uuid::now_v7().simple());
+        let mut conn = PgConnection::connect(&admin).await.expect("connect to the test cluster");
+        conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let url = with_database(&admin, &name);
+        let superuser = db::owner_pool(&url).await.expect("owner pool");
+        db::run_migrations(&superuser).await.expect("migrations apply");
+        let app = db::app_pool(&url, None, size).await.expect("app pool");
+        Self { url, superuser, app }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(ThrottleLimits::default(), 5).await
+}
+
+pub async fn spawn_app_with(limits: ThrottleLimits, pool_size: u32) -> TestApp {
+    spawn_app_configured(limits, pool_size, |_| {}).await
+}
+
+pub async fn spawn_app_configured(limits: ThrottleLimits, pool_size: u32, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let db = TestDb::new().await;
+    let mut config = Config {
+        mode: Mode::Development,
+        database_url: db.url.clone(),
+        app_database_url: None,
+        db_pool_size: pool_size,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        public_url: "http://127.0.0.1".into(),
+        idle_timeout: Duration::from_secs(1800),
+        absolute_timeout: Duration::from_secs(12 * 3600),
+        master_key: None,
+    };
+    adjust(&mut config);
+    let application = server::startup::Application::build_with_throttle(config, limits)
+        .await
+        .expect("application builds");
+    let address = format!("http://{}", application.local_addr());
+    tokio::spawn(application.run_until_stopped());
+    TestApp { address, db }
+}
+
+/// A browser-like client: keeps cookies, sends no Origin unless told to.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub struct RpcResponse {
+    pub status: StatusCode,
+    pub body: serde_json::Value,
+    pub session_cookie: Option<String>,
+}
+
+impl TestApp {
+    pub async fn rpc(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> RpcResponse {
+        let response = client
+            .post(format!("{}/rpc/{endpoint}", self.address))
+            .form(form)
+            .send()
+            .await
+            .expect("request is sent");
+        let status = response.status();
+        let session_cookie = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("tessera_session="))
+            .map(str::to_owned);
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        RpcResponse { status, body, session_cookie }
+    }
+
+    /// Signs up a tenant with `slug`, leaving `client` signed in as its owner.
+    pub async fn sign_up(&self, client: &reqwest::Client, slug: &str, email: &str) -> RpcResponse {
+        self.rpc(
+            client,
+            "signup",
+            &[
+                ("input[company_name]", &format!("{slug} GmbH")),
+                ("input[slug]", slug),
+                ("input[owner_name]", "Erika Mustermann"),
+                ("input[email]", email),
+                ("input[password]", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn log_in(&self, client: &reqwest::Client, slug: &str, email: &str, password: &str) -> RpcResponse {
+        self.rpc(
+            client,
+            "login",
+            &[("input[workspace]", slug), ("input[email]", email), ("input[password]", password)],
+        )
+        .await
+    }
+
+    /// A fresh client signed in as the owner of a new tenant.
+    pub async fn owner_of(&self, slug: &str) -> reqwest::Client {
+        let client = client();
+        let response = self.sign_up(&client, slug, &format!("owner@{slug}.example")).await;
+        assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+        client
+    }
+
+    pub async fn create_contact(&self, client: &reqwest::Client, first: &str, last: &str, email: &str) -> RpcResponse {
+        self.rpc(
+            client,
+            "contacts/create",
+            &[
+                ("input[first_name]", first),
+                ("input[last_name]", last),
+                ("input[email]", email),
+                ("input[phone]", ""),
+                ("input[organisation]", "Beispiel AG"),
+                ("input[notes]", ""),
+            ],
+        )
+        .await
+    }
+
+    pub async fn list_contacts(&self, client: &reqwest::Client, extra: &[(&str, &str)]) -> RpcResponse {
+        let mut form = extra.to_vec();
+        for (key, default) in [("query[q]", ""), ("query[sort]", "NameAsc")] {
+            if !form.iter().any(|(k, _)| *k == key) {
+                form.push((key, default));
+            }
+        }
+        self.rpc(client, "contacts/list", &form).await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db.superuser).await.unwrap()
+    }
+}
+
+/// The `id` field of a JSON object.
+pub fn id_of(value: &serde_json::Value) -> String {
+    value["id"].as_str().expect("an id").to_owned()
+}

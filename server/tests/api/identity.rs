@@ -1,0 +1,172 @@
+//! Sign-up, sign-in, throttling, sign-out and session rotation.
+
+use crate::helpers::{client, spawn_app, spawn_app_configured, spawn_app_with, PASSWORD};
+use app::backend::auth::throttle::ThrottleLimits;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+#[tokio::test]
+async fn sign_up_creates_the_tenant_and_its_owner_and_signs_in() {
+    let app = spawn_app().await;
+    let c = client();
+    let response = app.sign_up(&c, "muster-gmbh", "Erika@Muster.example").await;
+    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+    let me = app.rpc(&c, "me", &[]).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["role"], "Owner");
+    assert_eq!(me.body["email"], "erika@muster.example", "e-mail is normalised");
+    assert_eq!(me.body["tenant_slug"], "muster-gmbh");
+    assert_eq!(app.count("SELECT count(*) FROM tenants").await, 1);
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&app.db.superuser).await.unwrap();
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+}
+
+#[tokio::test]
+async fn invalid_sign_up_reports_fields_and_creates_nothing() {
+    let app = spawn_app().await;
+    let c = client();
+    let response = app
+        .rpc(&c, "signup", &[
+            ("input[company_name]", ""),
+            ("input[slug]", "Not A Slug"),
+            ("input[owner_name]", "Erika"),
+            ("input[email]", "erika-at-example"),
+            ("input[password]", "short"),
+        ])
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    insta::assert_json_snapshot!("invalid_signup", response.body);
+    assert_eq!(app.count("SELECT count(*) FROM tenants").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_a_field_error_and_the_first_tenant_is_untouched() {
+    let app = spawn_app().await;
+    app.owner_of("acme").await;
+    let response = app.sign_up(&client(), "acme", "other@acme.example").await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(response.body["Validation"][0]["problem"], "SlugTaken");
+    assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
+}
+
+#[tokio::test]
+async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_unknown_user() {
+    let app = spawn_app().await;
+    app.owner_of("acme").await;
+
+    let ok = app.log_in(&client(), "acme", "OWNER@acme.example", PASSWORD).await;
+    assert_eq!(ok.status, StatusCode::OK);
+
+    let wrong_password = app.log_in(&client(), "acme", "owner@acme.example", "wrong password!").await;
+    let unknown_user = app.log_in(&client(), "acme", "nobody@acme.example", PASSWORD).await;
+    let unknown_tenant = app.log_in(&client(), "nope", "owner@acme.example", PASSWORD).await;
+    for response in [&wrong_password, &unknown_user, &unknown_tenant] {
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(response.body, wrong_password.body, "the same answer for every failure");
+        assert!(response.session_cookie.is_none(), "no session for a failed login");
+    }
+    assert_eq!(wrong_password.body, serde_json::json!("InvalidCredentials"));
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_account_with_429() {
+    let app = spawn_app_with(
+        ThrottleLimits { per_account: 3, per_ip: 100, window: Duration::from_secs(900) },
+        5,
+    )
+    .await;
+    app.owner_of("acme").await;
+    for _ in 0..3 {
+        let r = app.log_in(&client(), "acme", "owner@acme.example", "wrong password!").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = app.log_in(&client(), "acme", "owner@acme.example", PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let wait = blocked.body["RateLimited"]["retry_after_secs"].as_u64().unwrap();
+    assert!(wait > 800 && wait <= 900, "{wait}");
+    // Another account from the same address is not affected.
+    app.owner_of("other").await;
+    let other = app.log_in(&client(), "other", "owner@other.example", PASSWORD).await;
+    assert_eq!(other.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_per_address() {
+    let app = spawn_app_with(
+        ThrottleLimits { per_account: 100, per_ip: 4, window: Duration::from_secs(900) },
+        5,
+    )
+    .await;
+    app.owner_of("acme").await;
+    for i in 0..4 {
+        let r = app.log_in(&client(), "acme", &format!("guess{i}@acme.example"), "wrong password!").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = app.log_in(&client(), "acme", "owner@acme.example", PASSWORD).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn log_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let cookie = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+
+    assert_eq!(app.rpc(&c, "logout", &[]).await.status, StatusCode::OK);
+    assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0);
+
+    // Replaying the old cookie does not bring the session back.
+    let replay = reqwest::Client::new()
+        .post(format!("{}/rpc/contacts/list", app.address))
+        .header("cookie", cookie)
+        .form(&[("query[q]", ""), ("query[sort]", "NameAsc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_session_id_is_rotated_at_login_and_the_old_one_dies() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let first = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
+    let second = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
+    let value = |cookie: &str| cookie.split(';').next().unwrap().to_owned();
+    assert_ne!(value(&first), value(&second), "a new id at every sign-in");
+    assert!(first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("Path=/"), "{first}");
+
+    let with_old = reqwest::Client::new()
+        .post(format!("{}/rpc/me", app.address))
+        .header("cookie", value(&first))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_old.text().await.unwrap(), "null", "the pre-login id no longer authenticates");
+}
+
+#[tokio::test]
+async fn sessions_end_after_the_absolute_timeout() {
+    let app = spawn_app_configured(ThrottleLimits::default(), 5, |config| {
+        config.absolute_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let c = app.owner_of("acme").await;
+    assert_ne!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0, "the expired session is deleted");
+}
+
+#[tokio::test]
+async fn role_changes_take_effect_on_the_next_request() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    assert_eq!(app.create_contact(&c, "A", "B", "").await.status, StatusCode::OK);
+    sqlx::query("UPDATE users SET role = 'works_council'").execute(&app.db.superuser).await.unwrap();
+    assert_eq!(app.list_contacts(&c, &[]).await.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,9 @@
+//! Integration tests against a real PostgreSQL: each test gets a fresh database.
+//! `./dev test` starts the cluster and sets TESSERA_TEST_DATABASE_URL.
+
+mod contacts;
+mod helpers;
+mod identity;
+mod rls;
+mod security;
+mod team;
