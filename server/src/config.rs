@@ -46,7 +46,9 @@ fn var(name: &str) -> Option<String> {
 
 fn minutes(name: &str, default: u64) -> anyhow::Result<Duration> {
     let value = match var(name) {
-        Some(v) => v.parse::<u64>().with_context(|| format!("{name} must be a number of minutes"))?,
+        Some(v) => v
+            .parse::<u64>()
+            .with_context(|| format!("{name} must be a number of minutes"))?,
         None => default,
     };
     Ok(Duration::from_secs(value * 60))
@@ -57,7 +59,9 @@ impl Config {
         let mode = match var("TESSERA_ENV").as_deref() {
             None | Some("development") | Some("dev") => Mode::Development,
             Some("production") | Some("prod") => Mode::Production,
-            Some(other) => bail!("TESSERA_ENV must be 'development' or 'production', not '{other}'"),
+            Some(other) => {
+                bail!("TESSERA_ENV must be 'development' or 'production', not '{other}'")
+            }
         };
         let database_url = var("DATABASE_URL").context("DATABASE_URL is not set")?;
         let listen: SocketAddr = var("TESSERA_LISTEN")

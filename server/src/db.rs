@@ -32,7 +32,11 @@ pub async fn app_pool(
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(10));
     let pool = match app_database_url {
-        Some(url) => options.connect_with(PgConnectOptions::from_str(url)?).await?,
+        Some(url) => {
+            options
+                .connect_with(PgConnectOptions::from_str(url)?)
+                .await?
+        }
         None => {
             options
                 .after_connect(|conn, _meta| {

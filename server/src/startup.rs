@@ -23,7 +23,10 @@ impl Application {
         Self::build_with_throttle(config, ThrottleLimits::default()).await
     }
 
-    pub async fn build_with_throttle(config: Config, limits: ThrottleLimits) -> anyhow::Result<Self> {
+    pub async fn build_with_throttle(
+        config: Config,
+        limits: ThrottleLimits,
+    ) -> anyhow::Result<Self> {
         let owner = db::owner_pool(&config.database_url).await?;
         db::run_migrations(&owner).await?;
         owner.close().await;
@@ -54,15 +57,23 @@ impl Application {
                 idle_timeout: config.idle_timeout,
             },
         );
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("bound listener has an address")
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
@@ -76,7 +87,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             sig.recv().await;
         }
     };

@@ -48,7 +48,11 @@ pub async fn create_contact(input: ContactInput) -> Result<Contact, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "contacts/update")]
-pub async fn update_contact(id: Uuid, version: i32, input: ContactInput) -> Result<Contact, AppError> {
+pub async fn update_contact(
+    id: Uuid,
+    version: i32,
+    input: ContactInput,
+) -> Result<Contact, AppError> {
     respond(
         async {
             let mut scope = tenant_scope(&state()?).await?;

@@ -34,11 +34,19 @@ pub async fn load_team() -> Result<TeamSummary, AppError> {
             };
             scope.commit().await?;
             let grantable_roles = if can_manage {
-                Role::ALL.into_iter().filter(|r| role.can_grant(*r)).collect()
+                Role::ALL
+                    .into_iter()
+                    .filter(|r| role.can_grant(*r))
+                    .collect()
             } else {
                 Vec::new()
             };
-            Ok(TeamSummary { members, invitations, can_manage, grantable_roles })
+            Ok(TeamSummary {
+                members,
+                invitations,
+                can_manage,
+                grantable_roles,
+            })
         }
         .await,
     )
@@ -72,7 +80,10 @@ pub async fn change_role(user_id: Uuid, role: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "invitation")]
-pub async fn preview_invitation(slug: String, token: String) -> Result<InvitationPreview, AppError> {
+pub async fn preview_invitation(
+    slug: String,
+    token: String,
+) -> Result<InvitationPreview, AppError> {
     respond(async { team::preview_invitation(&state()?.db, &slug, &token).await }.await)
 }
 

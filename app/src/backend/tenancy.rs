@@ -40,11 +40,10 @@ impl TenantTx {
     /// a removed account takes effect on the very next request.
     pub async fn begin(pool: &PgPool, tenant_id: Uuid, user_id: Uuid) -> AppResult<Self> {
         let mut tx = begin_for_tenant(pool, tenant_id).await?;
-        let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let role = role
             .as_deref()
             .and_then(Role::parse)

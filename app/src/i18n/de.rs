@@ -55,6 +55,7 @@ pub static TEXTS: Texts = Texts {
     next_page: "Nächste Seite",
     prev_page: "Vorherige Seite",
     total_contacts: "{n} Kontakte",
+    total_contacts_one: "1 Kontakt",
     new_contact_title: "Neuer Kontakt",
     edit_contact_title: "Kontakt bearbeiten",
     confirm_delete: "Diesen Kontakt endgültig löschen?",

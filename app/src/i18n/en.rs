@@ -18,10 +18,12 @@ pub static TEXTS: Texts = Texts {
     not_found_page: "This page does not exist.",
 
     signup_title: "Create your workspace",
-    signup_intro: "Your company gets its own workspace. You become its owner and can invite colleagues.",
+    signup_intro:
+        "Your company gets its own workspace. You become its owner and can invite colleagues.",
     company_name: "Company name",
     slug: "Workspace address",
-    slug_hint: "Lower-case letters, digits and hyphens, e.g. muster-gmbh. Colleagues sign in with it.",
+    slug_hint:
+        "Lower-case letters, digits and hyphens, e.g. muster-gmbh. Colleagues sign in with it.",
     owner_name: "Your name",
     email: "E-mail",
     password: "Password",
@@ -55,6 +57,7 @@ pub static TEXTS: Texts = Texts {
     next_page: "Next page",
     prev_page: "Previous page",
     total_contacts: "{n} contacts",
+    total_contacts_one: "1 contact",
     new_contact_title: "New contact",
     edit_contact_title: "Edit contact",
     confirm_delete: "Delete this contact permanently?",

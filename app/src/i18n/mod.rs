@@ -51,7 +51,9 @@ impl Locale {
         let from_cookie = cookie_header.and_then(|cookies| {
             cookies.split(';').find_map(|pair| {
                 let (name, value) = pair.trim().split_once('=')?;
-                (name == LOCALE_COOKIE).then(|| Locale::from_code(value)).flatten()
+                (name == LOCALE_COOKIE)
+                    .then(|| Locale::from_code(value))
+                    .flatten()
             })
         });
         from_cookie
@@ -130,6 +132,7 @@ pub struct Texts {
     pub next_page: &'static str,
     pub prev_page: &'static str,
     pub total_contacts: &'static str,
+    pub total_contacts_one: &'static str,
     pub new_contact_title: &'static str,
     pub edit_contact_title: &'static str,
     pub confirm_delete: &'static str,
@@ -225,7 +228,11 @@ impl Texts {
     }
 
     pub fn total_contacts(&self, total: i64) -> String {
-        self.total_contacts.replace("{n}", &total.to_string())
+        if total == 1 {
+            self.total_contacts_one.to_owned()
+        } else {
+            self.total_contacts.replace("{n}", &total.to_string())
+        }
     }
 }
 
@@ -297,8 +304,14 @@ mod tests {
 
     #[test]
     fn cookie_beats_accept_language() {
-        assert_eq!(Locale::negotiate(Some("a=b; tessera_lang=en"), Some("de-DE,de;q=0.9")), Locale::En);
-        assert_eq!(Locale::negotiate(None, Some("fr-FR, en-US;q=0.8, de;q=0.5")), Locale::En);
+        assert_eq!(
+            Locale::negotiate(Some("a=b; tessera_lang=en"), Some("de-DE,de;q=0.9")),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::negotiate(None, Some("fr-FR, en-US;q=0.8, de;q=0.5")),
+            Locale::En
+        );
         assert_eq!(Locale::negotiate(None, Some("fr")), Locale::De);
         assert_eq!(Locale::negotiate(Some("tessera_lang=xx"), None), Locale::De);
     }
@@ -306,8 +319,15 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         let t = Locale::En.texts();
-        assert_eq!(t.problem(Problem::TooLong { max: 100 }), "At most 100 characters.");
-        assert!(t.error(&AppError::RateLimited { retry_after_secs: 61 }).contains('2'));
+        assert_eq!(
+            t.problem(Problem::TooLong { max: 100 }),
+            "At most 100 characters."
+        );
+        assert!(t
+            .error(&AppError::RateLimited {
+                retry_after_secs: 61
+            })
+            .contains('2'));
         assert!(Locale::De.texts().total_contacts(3).contains('3'));
     }
 }

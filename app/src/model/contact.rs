@@ -36,7 +36,10 @@ impl ContactInput {
 
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        errors.check("first_name", validation::required(&self.first_name, NAME_MAX));
+        errors.check(
+            "first_name",
+            validation::required(&self.first_name, NAME_MAX),
+        );
         errors.check("last_name", validation::required(&self.last_name, NAME_MAX));
         errors.check("email", validation::optional_email(&self.email));
         errors.check("phone", validation::optional_phone(&self.phone));

@@ -85,7 +85,10 @@ impl SignupInput {
 
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        errors.check("company_name", validation::required(&self.company_name, 200));
+        errors.check(
+            "company_name",
+            validation::required(&self.company_name, 200),
+        );
         errors.check("slug", validation::slug(&self.slug));
         errors.check("owner_name", validation::required(&self.owner_name, 200));
         errors.check("email", validation::email(&self.email));
@@ -177,7 +180,10 @@ pub struct AcceptInviteInput {
 impl AcceptInviteInput {
     pub fn validate(&self) -> FieldErrors {
         let mut errors = FieldErrors::new();
-        errors.check("display_name", validation::required(&self.display_name, 200));
+        errors.check(
+            "display_name",
+            validation::required(&self.display_name, 200),
+        );
         errors.check("password", validation::new_password(&self.password));
         errors
     }

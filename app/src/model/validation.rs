@@ -101,7 +101,8 @@ pub fn email(value: &str) -> Result<(), Problem> {
         && domain
             .chars()
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-    let local_ok = !local.is_empty() && local.len() <= 64 && !local.chars().any(char::is_whitespace);
+    let local_ok =
+        !local.is_empty() && local.len() <= 64 && !local.chars().any(char::is_whitespace);
     if local_ok && domain_ok && !domain.contains('@') {
         Ok(())
     } else {
@@ -199,7 +200,17 @@ mod tests {
     fn emails() {
         assert!(email("anna.mueller@example.de").is_ok());
         assert!(email(" Anna@Example.DE ").is_ok());
-        for bad in ["", "anna", "anna@", "@example.de", "anna@example", "an na@example.de", "a@b@c.de", "a@.de", "a@b..de"] {
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@example.de",
+            "anna@example",
+            "an na@example.de",
+            "a@b@c.de",
+            "a@.de",
+            "a@b..de",
+        ] {
             assert_eq!(email(bad), Err(Problem::InvalidEmail), "{bad:?}");
         }
     }
@@ -212,7 +223,10 @@ mod tests {
         assert_eq!(optional_phone("123"), Err(Problem::InvalidPhone));
         assert_eq!(optional_phone("49+30123456"), Err(Problem::InvalidPhone));
         assert_eq!(optional_phone("call me"), Err(Problem::InvalidPhone));
-        assert_eq!(optional_phone("+49 1234567890123456"), Err(Problem::InvalidPhone));
+        assert_eq!(
+            optional_phone("+49 1234567890123456"),
+            Err(Problem::InvalidPhone)
+        );
     }
 
     #[test]

@@ -17,31 +17,136 @@ pub const DEMO_PASSWORD: &str = "Tessera-Demo-2026";
 pub const DEMO_OWNER_EMAIL: &str = "inhaberin@demo.example";
 
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Jörg", "Sabine", "Thomas", "Katrin", "Michael", "Birgit", "Stefan", "Ute", "Andreas",
-    "Petra", "Jürgen", "Claudia", "Frank", "Monika", "Uwe", "Heike", "Klaus", "Susanne", "Björn",
-    "Lea", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Hannah", "Maximilian", "Emilia", "Paul",
-    "Zoë", "Özlem", "Mehmet", "Agnieszka", "Dimitrios", "Ingrid", "Günther", "Käthe", "Renée", "Søren",
+    "Anna",
+    "Jörg",
+    "Sabine",
+    "Thomas",
+    "Katrin",
+    "Michael",
+    "Birgit",
+    "Stefan",
+    "Ute",
+    "Andreas",
+    "Petra",
+    "Jürgen",
+    "Claudia",
+    "Frank",
+    "Monika",
+    "Uwe",
+    "Heike",
+    "Klaus",
+    "Susanne",
+    "Björn",
+    "Lea",
+    "Lukas",
+    "Sophie",
+    "Jonas",
+    "Marie",
+    "Felix",
+    "Hannah",
+    "Maximilian",
+    "Emilia",
+    "Paul",
+    "Zoë",
+    "Özlem",
+    "Mehmet",
+    "Agnieszka",
+    "Dimitrios",
+    "Ingrid",
+    "Günther",
+    "Käthe",
+    "Renée",
+    "Søren",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
-    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt",
-    "Werner", "Krause", "Meier", "Lehmann", "Weiß", "Groß", "Jäger", "Köhler", "Yılmaz", "Kowalski",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Weiß",
+    "Groß",
+    "Jäger",
+    "Köhler",
+    "Yılmaz",
+    "Kowalski",
 ];
 const ORG_STEMS: &[&str] = &[
-    "Bäckerei Sonnenschein", "Müller Maschinenbau", "Rheinische Logistik", "Alpen Solar",
-    "Hanse Versicherungsmakler", "Schwarzwald Holztechnik", "Elbe Medien", "Brandenburger Bio-Hof",
-    "Isar Software", "Spree Immobilien", "Main Finanzberatung", "Bodensee Tourismus",
-    "Ruhr Stahlhandel", "Weser Fahrzeugbau", "Harz Naturkost", "Mosel Weinkellerei",
-    "Nordsee Fischhandel", "Eifel Druckerei", "Allgäuer Käserei", "Sächsische Porzellanwerke",
-    "Pfälzer Autohaus", "Lausitzer Energie", "Ostfriesische Tee", "Bergische Werkzeuge",
-    "Fränkische Brauerei", "Kieler Werft", "Leipziger Verlagshaus", "Dresdner Optik",
-    "Hamburger Kaffeerösterei", "Münchner Architekten", "Kölner Eventtechnik", "Stuttgarter Präzisionsteile",
-    "Düsseldorfer Modehaus", "Bremer Gewürzhandel", "Hannoversche Messebau", "Nürnberger Spielwaren",
-    "Augsburger Textil", "Freiburger Umwelttechnik", "Mainzer Labordienst", "Rostocker Reederei",
-    "Erfurter Gartenbau", "Magdeburger Anlagenbau", "Potsdamer Filmstudio", "Saarbrücker Keramik",
-    "Wiesbadener Klinikservice", "Kasseler Bürobedarf", "Würzburger Steuerkanzlei", "Ulmer Fahrradmanufaktur",
-    "Trierer Denkmalpflege", "Lübecker Marzipan",
+    "Bäckerei Sonnenschein",
+    "Müller Maschinenbau",
+    "Rheinische Logistik",
+    "Alpen Solar",
+    "Hanse Versicherungsmakler",
+    "Schwarzwald Holztechnik",
+    "Elbe Medien",
+    "Brandenburger Bio-Hof",
+    "Isar Software",
+    "Spree Immobilien",
+    "Main Finanzberatung",
+    "Bodensee Tourismus",
+    "Ruhr Stahlhandel",
+    "Weser Fahrzeugbau",
+    "Harz Naturkost",
+    "Mosel Weinkellerei",
+    "Nordsee Fischhandel",
+    "Eifel Druckerei",
+    "Allgäuer Käserei",
+    "Sächsische Porzellanwerke",
+    "Pfälzer Autohaus",
+    "Lausitzer Energie",
+    "Ostfriesische Tee",
+    "Bergische Werkzeuge",
+    "Fränkische Brauerei",
+    "Kieler Werft",
+    "Leipziger Verlagshaus",
+    "Dresdner Optik",
+    "Hamburger Kaffeerösterei",
+    "Münchner Architekten",
+    "Kölner Eventtechnik",
+    "Stuttgarter Präzisionsteile",
+    "Düsseldorfer Modehaus",
+    "Bremer Gewürzhandel",
+    "Hannoversche Messebau",
+    "Nürnberger Spielwaren",
+    "Augsburger Textil",
+    "Freiburger Umwelttechnik",
+    "Mainzer Labordienst",
+    "Rostocker Reederei",
+    "Erfurter Gartenbau",
+    "Magdeburger Anlagenbau",
+    "Potsdamer Filmstudio",
+    "Saarbrücker Keramik",
+    "Wiesbadener Klinikservice",
+    "Kasseler Bürobedarf",
+    "Würzburger Steuerkanzlei",
+    "Ulmer Fahrradmanufaktur",
+    "Trierer Denkmalpflege",
+    "Lübecker Marzipan",
 ];
 const LEGAL_FORMS: &[&str] = &["GmbH", "AG", "KG", "GmbH & Co. KG", "e. K.", "OHG"];
 const NOTES: &[&str] = &[
@@ -112,7 +217,11 @@ pub struct SeededTenant {
 }
 
 /// Creates the demo tenant unless it exists. Returns `None` when it already existed.
-pub async fn seed_demo(pool: &PgPool, public_url: &str, contact_count: usize) -> anyhow::Result<Option<SeededTenant>> {
+pub async fn seed_demo(
+    pool: &PgPool,
+    public_url: &str,
+    contact_count: usize,
+) -> anyhow::Result<Option<SeededTenant>> {
     let exists: Option<uuid::Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
         .bind(DEMO_SLUG)
         .fetch_one(pool)
@@ -136,8 +245,16 @@ pub async fn seed_demo(pool: &PgPool, public_url: &str, contact_count: usize) ->
     let colleagues = [
         ("Valentin Vertrieb", "vertrieb@demo.example", Role::Member),
         ("Alexandra Admin", "admin@demo.example", Role::Admin),
-        ("Dora Datenschutz", "datenschutz@demo.example", Role::DataProtectionOfficer),
-        ("Bernd Betriebsrat", "betriebsrat@demo.example", Role::WorksCouncil),
+        (
+            "Dora Datenschutz",
+            "datenschutz@demo.example",
+            Role::DataProtectionOfficer,
+        ),
+        (
+            "Bernd Betriebsrat",
+            "betriebsrat@demo.example",
+            Role::WorksCouncil,
+        ),
     ];
     for (name, email, role) in colleagues {
         let mut scope = TenantTx::begin(pool, owner.tenant_id, owner.user_id)
@@ -146,7 +263,10 @@ pub async fn seed_demo(pool: &PgPool, public_url: &str, contact_count: usize) ->
         let invitation = team::invite(
             &mut scope,
             public_url,
-            &InviteInput { email: email.into(), role: role.as_str().into() },
+            &InviteInput {
+                email: email.into(),
+                role: role.as_str().into(),
+            },
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo invitation failed: {e}"))?;
@@ -178,7 +298,9 @@ pub async fn seed_demo(pool: &PgPool, public_url: &str, contact_count: usize) ->
         }
         scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    Ok(Some(SeededTenant { contacts: inputs.len() }))
+    Ok(Some(SeededTenant {
+        contacts: inputs.len(),
+    }))
 }
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
@@ -198,7 +320,9 @@ mod tests {
     #[test]
     fn demo_contacts_are_valid_and_span_fifty_organisations() {
         let contacts = demo_contacts(240, 1);
-        assert!(contacts.iter().all(|c| c.normalized().validate().is_empty()));
+        assert!(contacts
+            .iter()
+            .all(|c| c.normalized().validate().is_empty()));
         let orgs: std::collections::HashSet<_> = contacts.iter().map(|c| &c.organisation).collect();
         assert_eq!(orgs.len(), 50);
         let emails: std::collections::HashSet<_> = contacts.iter().map(|c| &c.email).collect();

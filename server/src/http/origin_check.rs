@@ -11,7 +11,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 fn is_state_changing(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Whether the browser's headers say this request came from a page of another origin.
@@ -66,12 +69,33 @@ mod tests {
 
     #[test]
     fn same_origin_passes_and_others_fail() {
-        assert!(!is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
-        assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")])));
-        assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:3000"), ("origin", "null")])));
-        assert!(is_cross_origin(&headers(&[("host", "crm.example"), ("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_origin(&headers(&[("host", "crm.example"), ("sec-fetch-site", "same-site")])));
-        assert!(!is_cross_origin(&headers(&[("host", "crm.example"), ("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_origin(&headers(&[("host", "crm.example")])), "non-browser clients pass");
+        assert!(!is_cross_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(is_cross_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "null")
+        ])));
+        assert!(is_cross_origin(&headers(&[
+            ("host", "crm.example"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        assert!(is_cross_origin(&headers(&[
+            ("host", "crm.example"),
+            ("sec-fetch-site", "same-site")
+        ])));
+        assert!(!is_cross_origin(&headers(&[
+            ("host", "crm.example"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(
+            !is_cross_origin(&headers(&[("host", "crm.example")])),
+            "non-browser clients pass"
+        );
     }
 }

@@ -30,13 +30,17 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 
 pub fn build(state: AppState, sessions: SessionSettings) -> Router {
     let store = PostgresStore::new(state.db.clone());
-    let idle = time::Duration::try_from(sessions.idle_timeout).unwrap_or(time::Duration::minutes(30));
+    let idle =
+        time::Duration::try_from(sessions.idle_timeout).unwrap_or(time::Duration::minutes(30));
     let session_layer = SessionManagerLayer::new(store)
         .with_name(session_cookie_name(sessions.secure))
         .with_secure(sessions.secure)
@@ -51,7 +55,10 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
     let router = Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .route("/rpc/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/rpc/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

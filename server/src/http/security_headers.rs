@@ -17,7 +17,10 @@ pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, tls: bool) -> 
     let router = router
         .layer(if_not_present(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP))
         .layer(if_not_present(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(if_not_present(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(if_not_present(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
         .layer(if_not_present(header::X_FRAME_OPTIONS, "DENY"));
     if tls {
         router.layer(if_not_present(

@@ -3,7 +3,12 @@
 use crate::helpers::{client, id_of, spawn_app};
 use reqwest::StatusCode;
 
-fn contact_form<'a>(first: &'a str, last: &'a str, email: &'a str, phone: &'a str) -> Vec<(&'static str, &'a str)> {
+fn contact_form<'a>(
+    first: &'a str,
+    last: &'a str,
+    email: &'a str,
+    phone: &'a str,
+) -> Vec<(&'static str, &'a str)> {
     vec![
         ("input[first_name]", first),
         ("input[last_name]", last),
@@ -19,7 +24,13 @@ async fn create_read_update_delete() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
 
-    let created = app.rpc(&c, "contacts/create", &contact_form(" Jörg ", "Weiß", "Joerg@Example.DE", "+49 30 1234567")).await;
+    let created = app
+        .rpc(
+            &c,
+            "contacts/create",
+            &contact_form(" Jörg ", "Weiß", "Joerg@Example.DE", "+49 30 1234567"),
+        )
+        .await;
     assert_eq!(created.status, StatusCode::OK, "{:?}", created.body);
     assert_eq!(created.body["first_name"], "Jörg", "trimmed");
     assert_eq!(created.body["email"], "joerg@example.de", "normalised");
@@ -36,23 +47,42 @@ async fn create_read_update_delete() {
     let updated = app.rpc(&c, "contacts/update", &form).await;
     assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
     assert_eq!(updated.body["last_name"], "Weiß-Schmidt");
-    assert_eq!(updated.body["phone"], serde_json::Value::Null, "an emptied field is removed");
+    assert_eq!(
+        updated.body["phone"],
+        serde_json::Value::Null,
+        "an emptied field is removed"
+    );
     assert_eq!(updated.body["version"], 2);
 
     // A second edit based on the old version is refused instead of silently overwriting.
     let stale = app.rpc(&c, "contacts/update", &form).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
 
-    assert_eq!(app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status, StatusCode::OK);
-    assert_eq!(app.rpc(&c, "contacts/get", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.rpc(&c, "contacts/get", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn a_bad_email_is_a_field_error_and_saves_nothing() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    let response = app.rpc(&c, "contacts/create", &contact_form("Anna", "", "anna(at)example", "12")).await;
+    let response = app
+        .rpc(
+            &c,
+            "contacts/create",
+            &contact_form("Anna", "", "anna(at)example", "12"),
+        )
+        .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!("invalid_contact", response.body);
     assert_eq!(app.count("SELECT count(*) FROM contacts").await, 0);
@@ -62,16 +92,24 @@ async fn a_bad_email_is_a_field_error_and_saves_nothing() {
 async fn a_failed_update_leaves_the_contact_as_it_was() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    let id = id_of(&app.create_contact(&c, "Anna", "Alt", "anna@example.de").await.body);
-    app.create_contact(&c, "Bert", "Bauer", "bert@example.de").await;
+    let id = id_of(
+        &app.create_contact(&c, "Anna", "Alt", "anna@example.de")
+            .await
+            .body,
+    );
+    app.create_contact(&c, "Bert", "Bauer", "bert@example.de")
+        .await;
     let mut form = contact_form("Anna", "Neu", "bert@example.de", "");
     form.push(("id", &id));
     form.push(("version", "1"));
     let response = app.rpc(&c, "contacts/update", &form).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.body["Validation"][0]["problem"], "EmailTaken");
-    let last: String = sqlx::query_scalar("SELECT last_name FROM contacts WHERE email = 'anna@example.de'")
-        .fetch_one(&app.db.superuser).await.unwrap();
+    let last: String =
+        sqlx::query_scalar("SELECT last_name FROM contacts WHERE email = 'anna@example.de'")
+            .fetch_one(&app.db.superuser)
+            .await
+            .unwrap();
     assert_eq!(last, "Alt");
 }
 
@@ -80,7 +118,14 @@ async fn keyset_pages_walk_forward_and_back_in_order() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
     for i in 0..120 {
-        let r = app.create_contact(&c, &format!("Vorname{i:03}"), &format!("Nachname{:03}", (i * 37) % 120), &format!("p{i}@example.de")).await;
+        let r = app
+            .create_contact(
+                &c,
+                &format!("Vorname{i:03}"),
+                &format!("Nachname{:03}", (i * 37) % 120),
+                &format!("p{i}@example.de"),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
     }
     let mut seen = vec![];
@@ -91,7 +136,12 @@ async fn keyset_pages_walk_forward_and_back_in_order() {
         let page = app.list_contacts(&c, &extra).await;
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.body["total"], 120);
-        let names: Vec<String> = page.body["items"].as_array().unwrap().iter().map(|i| i["last_name"].as_str().unwrap().to_owned()).collect();
+        let names: Vec<String> = page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["last_name"].as_str().unwrap().to_owned())
+            .collect();
         seen.extend(names);
         pages.push(page.body.clone());
         match page.body["next"].as_str() {
@@ -110,11 +160,22 @@ async fn keyset_pages_walk_forward_and_back_in_order() {
     let prev = pages[2]["prev"].as_str().unwrap();
     let back = app.list_contacts(&c, &[("query[before]", prev)]).await;
     assert_eq!(back.body["items"], pages[1]["items"]);
-    let back_again = app.list_contacts(&c, &[("query[before]", back.body["prev"].as_str().unwrap())]).await;
+    let back_again = app
+        .list_contacts(
+            &c,
+            &[("query[before]", back.body["prev"].as_str().unwrap())],
+        )
+        .await;
     assert_eq!(back_again.body["items"], pages[0]["items"]);
-    assert_eq!(back_again.body["prev"], serde_json::Value::Null, "the first page has no previous");
+    assert_eq!(
+        back_again.body["prev"],
+        serde_json::Value::Null,
+        "the first page has no previous"
+    );
 
-    let newest = app.list_contacts(&c, &[("query[sort]", "NewestFirst")]).await;
+    let newest = app
+        .list_contacts(&c, &[("query[sort]", "NewestFirst")])
+        .await;
     assert_eq!(newest.body["items"][0]["first_name"], "Vorname119");
 }
 
@@ -122,17 +183,29 @@ async fn keyset_pages_walk_forward_and_back_in_order() {
 async fn the_filter_matches_names_emails_and_organisations_literally() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    app.create_contact(&c, "Anna", "Müller", "anna@example.de").await;
-    app.create_contact(&c, "Bernd", "Schulz", "bernd_s@example.de").await;
-    app.create_contact(&c, "Carla", "Weber", "carla@example.de").await;
+    app.create_contact(&c, "Anna", "Müller", "anna@example.de")
+        .await;
+    app.create_contact(&c, "Bernd", "Schulz", "bernd_s@example.de")
+        .await;
+    app.create_contact(&c, "Carla", "Weber", "carla@example.de")
+        .await;
     let names = |body: &serde_json::Value| -> Vec<String> {
-        body["items"].as_array().unwrap().iter().map(|i| i["last_name"].as_str().unwrap().to_owned()).collect()
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["last_name"].as_str().unwrap().to_owned())
+            .collect()
     };
     let r = app.list_contacts(&c, &[("query[q]", "müll")]).await;
     assert_eq!(names(&r.body), ["Müller"]);
     assert_eq!(r.body["total"], 1);
     let r = app.list_contacts(&c, &[("query[q]", "_s@")]).await;
-    assert_eq!(names(&r.body), ["Schulz"], "underscore is literal, not a wildcard");
+    assert_eq!(
+        names(&r.body),
+        ["Schulz"],
+        "underscore is literal, not a wildcard"
+    );
     let r = app.list_contacts(&c, &[("query[q]", "beispiel ag")]).await;
     assert_eq!(r.body["total"], 3);
     let r = app.list_contacts(&c, &[("query[q]", "%")]).await;
@@ -148,10 +221,24 @@ async fn contacts_need_a_session_and_the_right_role() {
 
     let c = app.owner_of("acme").await;
     let id = id_of(&app.create_contact(&c, "Anna", "A", "").await.body);
-    sqlx::query("UPDATE users SET role = 'dpo'").execute(&app.db.superuser).await.unwrap();
-    assert_eq!(app.rpc(&c, "contacts/get", &[("id", &id)]).await.status, StatusCode::OK, "the DPO may read");
-    assert_eq!(app.create_contact(&c, "B", "B", "").await.status, StatusCode::FORBIDDEN, "but not write");
-    assert_eq!(app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status, StatusCode::FORBIDDEN);
+    sqlx::query("UPDATE users SET role = 'dpo'")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.rpc(&c, "contacts/get", &[("id", &id)]).await.status,
+        StatusCode::OK,
+        "the DPO may read"
+    );
+    assert_eq!(
+        app.create_contact(&c, "B", "B", "").await.status,
+        StatusCode::FORBIDDEN,
+        "but not write"
+    );
+    assert_eq!(
+        app.rpc(&c, "contacts/delete", &[("id", &id)]).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.count("SELECT count(*) FROM contacts").await, 1);
 }
 
@@ -161,12 +248,24 @@ async fn another_tenants_contact_is_not_found() {
     let a = app.owner_of("alpha").await;
     let b = app.owner_of("beta").await;
     let id = id_of(&app.create_contact(&a, "Anna", "Alpha", "").await.body);
-    assert_eq!(app.rpc(&b, "contacts/get", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.rpc(&b, "contacts/get", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
     let mut form = contact_form("Evil", "Edit", "", "");
     form.push(("id", &id));
     form.push(("version", "1"));
-    assert_eq!(app.rpc(&b, "contacts/update", &form).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.rpc(&b, "contacts/delete", &[("id", &id)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.rpc(&b, "contacts/update", &form).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.rpc(&b, "contacts/delete", &[("id", &id)]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.list_contacts(&b, &[]).await.body["total"], 0);
-    assert_eq!(app.rpc(&a, "contacts/get", &[("id", &id)]).await.body["last_name"], "Alpha");
+    assert_eq!(
+        app.rpc(&a, "contacts/get", &[("id", &id)]).await.body["last_name"],
+        "Alpha"
+    );
 }

@@ -39,16 +39,24 @@ impl TestDb {
     pub async fn with_app_pool_size(size: u32) -> Self {
         let admin = admin_url();
         let name = format!("test_{}", Uuid::now_v7().simple());
-        let mut conn = PgConnection::connect(&admin).await.expect("connect to the test cluster");
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .expect("connect to the test cluster");
         conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
             .await
             .expect("create test database");
         conn.close().await.ok();
         let url = with_database(&admin, &name);
         let superuser = db::owner_pool(&url).await.expect("owner pool");
-        db::run_migrations(&superuser).await.expect("migrations apply");
+        db::run_migrations(&superuser)
+            .await
+            .expect("migrations apply");
         let app = db::app_pool(&url, None, size).await.expect("app pool");
-        Self { url, superuser, app }
+        Self {
+            url,
+            superuser,
+            app,
+        }
     }
 }
 
@@ -65,7 +73,11 @@ pub async fn spawn_app_with(limits: ThrottleLimits, pool_size: u32) -> TestApp {
     spawn_app_configured(limits, pool_size, |_| {}).await
 }
 
-pub async fn spawn_app_configured(limits: ThrottleLimits, pool_size: u32, adjust: impl FnOnce(&mut Config)) -> TestApp {
+pub async fn spawn_app_configured(
+    limits: ThrottleLimits,
+    pool_size: u32,
+    adjust: impl FnOnce(&mut Config),
+) -> TestApp {
     let db = TestDb::new().await;
     let mut config = Config {
         mode: Mode::Development,
@@ -103,7 +115,12 @@ pub struct RpcResponse {
 }
 
 impl TestApp {
-    pub async fn rpc(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> RpcResponse {
+    pub async fn rpc(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> RpcResponse {
         let response = client
             .post(format!("{}/rpc/{endpoint}", self.address))
             .form(form)
@@ -120,7 +137,11 @@ impl TestApp {
             .map(str::to_owned);
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        RpcResponse { status, body, session_cookie }
+        RpcResponse {
+            status,
+            body,
+            session_cookie,
+        }
     }
 
     /// Signs up a tenant with `slug`, leaving `client` signed in as its owner.
@@ -139,11 +160,21 @@ impl TestApp {
         .await
     }
 
-    pub async fn log_in(&self, client: &reqwest::Client, slug: &str, email: &str, password: &str) -> RpcResponse {
+    pub async fn log_in(
+        &self,
+        client: &reqwest::Client,
+        slug: &str,
+        email: &str,
+        password: &str,
+    ) -> RpcResponse {
         self.rpc(
             client,
             "login",
-            &[("input[workspace]", slug), ("input[email]", email), ("input[password]", password)],
+            &[
+                ("input[workspace]", slug),
+                ("input[email]", email),
+                ("input[password]", password),
+            ],
         )
         .await
     }
@@ -151,12 +182,20 @@ impl TestApp {
     /// A fresh client signed in as the owner of a new tenant.
     pub async fn owner_of(&self, slug: &str) -> reqwest::Client {
         let client = client();
-        let response = self.sign_up(&client, slug, &format!("owner@{slug}.example")).await;
+        let response = self
+            .sign_up(&client, slug, &format!("owner@{slug}.example"))
+            .await;
         assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
         client
     }
 
-    pub async fn create_contact(&self, client: &reqwest::Client, first: &str, last: &str, email: &str) -> RpcResponse {
+    pub async fn create_contact(
+        &self,
+        client: &reqwest::Client,
+        first: &str,
+        last: &str,
+        email: &str,
+    ) -> RpcResponse {
         self.rpc(
             client,
             "contacts/create",
@@ -172,7 +211,11 @@ impl TestApp {
         .await
     }
 
-    pub async fn list_contacts(&self, client: &reqwest::Client, extra: &[(&str, &str)]) -> RpcResponse {
+    pub async fn list_contacts(
+        &self,
+        client: &reqwest::Client,
+        extra: &[(&str, &str)],
+    ) -> RpcResponse {
         let mut form = extra.to_vec();
         for (key, default) in [("query[q]", ""), ("query[sort]", "NameAsc")] {
             if !form.iter().any(|(k, _)| *k == key) {
@@ -183,7 +226,10 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db.superuser).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.superuser)
+            .await
+            .unwrap()
     }
 }
 

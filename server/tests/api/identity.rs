@@ -14,12 +14,20 @@ async fn sign_up_creates_the_tenant_and_its_owner_and_signs_in() {
     let me = app.rpc(&c, "me", &[]).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.body["role"], "Owner");
-    assert_eq!(me.body["email"], "erika@muster.example", "e-mail is normalised");
+    assert_eq!(
+        me.body["email"], "erika@muster.example",
+        "e-mail is normalised"
+    );
     assert_eq!(me.body["tenant_slug"], "muster-gmbh");
     assert_eq!(app.count("SELECT count(*) FROM tenants").await, 1);
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
-        .fetch_one(&app.db.superuser).await.unwrap();
-    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
 }
 
 #[tokio::test]
@@ -27,13 +35,17 @@ async fn invalid_sign_up_reports_fields_and_creates_nothing() {
     let app = spawn_app().await;
     let c = client();
     let response = app
-        .rpc(&c, "signup", &[
-            ("input[company_name]", ""),
-            ("input[slug]", "Not A Slug"),
-            ("input[owner_name]", "Erika"),
-            ("input[email]", "erika-at-example"),
-            ("input[password]", "short"),
-        ])
+        .rpc(
+            &c,
+            "signup",
+            &[
+                ("input[company_name]", ""),
+                ("input[slug]", "Not A Slug"),
+                ("input[owner_name]", "Erika"),
+                ("input[email]", "erika-at-example"),
+                ("input[password]", "short"),
+            ],
+        )
         .await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!("invalid_signup", response.body);
@@ -56,16 +68,30 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
     let app = spawn_app().await;
     app.owner_of("acme").await;
 
-    let ok = app.log_in(&client(), "acme", "OWNER@acme.example", PASSWORD).await;
+    let ok = app
+        .log_in(&client(), "acme", "OWNER@acme.example", PASSWORD)
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
 
-    let wrong_password = app.log_in(&client(), "acme", "owner@acme.example", "wrong password!").await;
-    let unknown_user = app.log_in(&client(), "acme", "nobody@acme.example", PASSWORD).await;
-    let unknown_tenant = app.log_in(&client(), "nope", "owner@acme.example", PASSWORD).await;
+    let wrong_password = app
+        .log_in(&client(), "acme", "owner@acme.example", "wrong password!")
+        .await;
+    let unknown_user = app
+        .log_in(&client(), "acme", "nobody@acme.example", PASSWORD)
+        .await;
+    let unknown_tenant = app
+        .log_in(&client(), "nope", "owner@acme.example", PASSWORD)
+        .await;
     for response in [&wrong_password, &unknown_user, &unknown_tenant] {
         assert_eq!(response.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(response.body, wrong_password.body, "the same answer for every failure");
-        assert!(response.session_cookie.is_none(), "no session for a failed login");
+        assert_eq!(
+            response.body, wrong_password.body,
+            "the same answer for every failure"
+        );
+        assert!(
+            response.session_cookie.is_none(),
+            "no session for a failed login"
+        );
     }
     assert_eq!(wrong_password.body, serde_json::json!("InvalidCredentials"));
 }
@@ -73,38 +99,67 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_account_with_429() {
     let app = spawn_app_with(
-        ThrottleLimits { per_account: 3, per_ip: 100, window: Duration::from_secs(900) },
+        ThrottleLimits {
+            per_account: 3,
+            per_ip: 100,
+            window: Duration::from_secs(900),
+        },
         5,
     )
     .await;
     app.owner_of("acme").await;
     for _ in 0..3 {
-        let r = app.log_in(&client(), "acme", "owner@acme.example", "wrong password!").await;
+        let r = app
+            .log_in(&client(), "acme", "owner@acme.example", "wrong password!")
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let blocked = app.log_in(&client(), "acme", "owner@acme.example", PASSWORD).await;
-    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
-    let wait = blocked.body["RateLimited"]["retry_after_secs"].as_u64().unwrap();
+    let blocked = app
+        .log_in(&client(), "acme", "owner@acme.example", PASSWORD)
+        .await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    let wait = blocked.body["RateLimited"]["retry_after_secs"]
+        .as_u64()
+        .unwrap();
     assert!(wait > 800 && wait <= 900, "{wait}");
     // Another account from the same address is not affected.
     app.owner_of("other").await;
-    let other = app.log_in(&client(), "other", "owner@other.example", PASSWORD).await;
+    let other = app
+        .log_in(&client(), "other", "owner@other.example", PASSWORD)
+        .await;
     assert_eq!(other.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_address() {
     let app = spawn_app_with(
-        ThrottleLimits { per_account: 100, per_ip: 4, window: Duration::from_secs(900) },
+        ThrottleLimits {
+            per_account: 100,
+            per_ip: 4,
+            window: Duration::from_secs(900),
+        },
         5,
     )
     .await;
     app.owner_of("acme").await;
     for i in 0..4 {
-        let r = app.log_in(&client(), "acme", &format!("guess{i}@acme.example"), "wrong password!").await;
+        let r = app
+            .log_in(
+                &client(),
+                "acme",
+                &format!("guess{i}@acme.example"),
+                "wrong password!",
+            )
+            .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let blocked = app.log_in(&client(), "acme", "owner@acme.example", PASSWORD).await;
+    let blocked = app
+        .log_in(&client(), "acme", "owner@acme.example", PASSWORD)
+        .await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -112,12 +167,20 @@ async fn repeated_failures_are_throttled_per_address() {
 async fn log_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    let cookie = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
+    let cookie = app
+        .log_in(&c, "acme", "owner@acme.example", PASSWORD)
+        .await
+        .session_cookie
+        .unwrap();
     let cookie = cookie.split(';').next().unwrap().to_owned();
 
     assert_eq!(app.rpc(&c, "logout", &[]).await.status, StatusCode::OK);
     assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
-    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM tower_sessions.session")
+            .await,
+        0
+    );
 
     // Replaying the old cookie does not bring the session back.
     let replay = reqwest::Client::new()
@@ -134,11 +197,22 @@ async fn log_out_ends_the_session_on_the_server() {
 async fn the_session_id_is_rotated_at_login_and_the_old_one_dies() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    let first = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
-    let second = app.log_in(&c, "acme", "owner@acme.example", PASSWORD).await.session_cookie.unwrap();
+    let first = app
+        .log_in(&c, "acme", "owner@acme.example", PASSWORD)
+        .await
+        .session_cookie
+        .unwrap();
+    let second = app
+        .log_in(&c, "acme", "owner@acme.example", PASSWORD)
+        .await
+        .session_cookie
+        .unwrap();
     let value = |cookie: &str| cookie.split(';').next().unwrap().to_owned();
     assert_ne!(value(&first), value(&second), "a new id at every sign-in");
-    assert!(first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("Path=/"), "{first}");
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("Path=/"),
+        "{first}"
+    );
 
     let with_old = reqwest::Client::new()
         .post(format!("{}/rpc/me", app.address))
@@ -146,7 +220,11 @@ async fn the_session_id_is_rotated_at_login_and_the_old_one_dies() {
         .send()
         .await
         .unwrap();
-    assert_eq!(with_old.text().await.unwrap(), "null", "the pre-login id no longer authenticates");
+    assert_eq!(
+        with_old.text().await.unwrap(),
+        "null",
+        "the pre-login id no longer authenticates"
+    );
 }
 
 #[tokio::test]
@@ -159,14 +237,28 @@ async fn sessions_end_after_the_absolute_timeout() {
     assert_ne!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
-    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0, "the expired session is deleted");
+    assert_eq!(
+        app.count("SELECT count(*) FROM tower_sessions.session")
+            .await,
+        0,
+        "the expired session is deleted"
+    );
 }
 
 #[tokio::test]
 async fn role_changes_take_effect_on_the_next_request() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    assert_eq!(app.create_contact(&c, "A", "B", "").await.status, StatusCode::OK);
-    sqlx::query("UPDATE users SET role = 'works_council'").execute(&app.db.superuser).await.unwrap();
-    assert_eq!(app.list_contacts(&c, &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.create_contact(&c, "A", "B", "").await.status,
+        StatusCode::OK
+    );
+    sqlx::query("UPDATE users SET role = 'works_council'")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.list_contacts(&c, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

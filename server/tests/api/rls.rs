@@ -15,7 +15,11 @@ async fn two_tenants(db: &TestDb) -> (Uuid, Uuid) {
         let user = Uuid::now_v7();
         let mut tx = begin_for_tenant(&db.app, tenant).await.unwrap();
         sqlx::query("INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, $2, $2)")
-            .bind(tenant).bind(slug).execute(&mut *tx).await.unwrap();
+            .bind(tenant)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
         sqlx::query("INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role) VALUES ($1, $2, 'same@example.de', 'U', 'x', 'owner')")
             .bind(tenant).bind(user).execute(&mut *tx).await.unwrap();
         sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, email, created_by) VALUES ($1, $2, 'Erika', $3, 'same@example.de', $4)")
@@ -41,10 +45,16 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
     .unwrap();
     let names: Vec<&str> = tables.iter().map(|t| t.1.as_str()).collect();
     for expected in ["tenants", "users", "invitations", "contacts"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
     for (schema, table, enabled, forced) in &tables {
-        assert!(*enabled && *forced, "{schema}.{table}: RLS must be enabled and forced");
+        assert!(
+            *enabled && *forced,
+            "{schema}.{table}: RLS must be enabled and forced"
+        );
         let policies: Vec<(Option<String>, Option<String>, String)> = sqlx::query_as(
             "SELECT qual, with_check, cmd FROM pg_policies WHERE schemaname = $1 AND tablename = $2 AND roles @> ARRAY['public']::name[]",
         )
@@ -75,7 +85,10 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
             if constraint == "tenants_slug_key" {
                 continue;
             }
-            assert_eq!(first_column, "tenant_id", "{schema}.{table}: {constraint} must lead with tenant_id");
+            assert_eq!(
+                first_column, "tenant_id",
+                "{schema}.{table}: {constraint} must lead with tenant_id"
+            );
         }
     }
 }
@@ -100,7 +113,10 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .fetch_one(&db.superuser)
     .await
     .unwrap();
-    assert_eq!(owned, 0, "tessera_app must own no relation, function or schema");
+    assert_eq!(
+        owned, 0,
+        "tessera_app must own no relation, function or schema"
+    );
     // The definer function is the allowlist: no other SECURITY DEFINER function exists.
     let definers: Vec<String> = sqlx::query_scalar(
         "SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -116,7 +132,10 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .fetch_all(&db.superuser)
     .await
     .unwrap();
-    assert!(pinned.iter().any(|c| c.starts_with("search_path=")), "{pinned:?}");
+    assert!(
+        pinned.iter().any(|c| c.starts_with("search_path=")),
+        "{pinned:?}"
+    );
 }
 
 #[tokio::test]
@@ -126,21 +145,44 @@ async fn a_tenant_cannot_read_or_write_another_tenants_rows() {
     let mut tx = begin_for_tenant(&db.app, a).await.unwrap();
 
     let forged: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts WHERE tenant_id = $1")
-        .bind(b).fetch_one(&mut *tx).await.unwrap();
+        .bind(b)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(forged, 0, "a forged WHERE tenant_id = B returns nothing");
-    let all: Vec<Uuid> = sqlx::query_scalar("SELECT tenant_id FROM contacts").fetch_all(&mut *tx).await.unwrap();
+    let all: Vec<Uuid> = sqlx::query_scalar("SELECT tenant_id FROM contacts")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(all, vec![a]);
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *tx).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(users, 1);
 
     let updated = sqlx::query("UPDATE contacts SET last_name = 'hijacked' WHERE tenant_id = $1")
-        .bind(b).execute(&mut *tx).await.unwrap().rows_affected();
+        .bind(b)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
     assert_eq!(updated, 0, "B's rows are invisible to UPDATE");
     let deleted = sqlx::query("DELETE FROM contacts WHERE tenant_id = $1")
-        .bind(b).execute(&mut *tx).await.unwrap().rows_affected();
+        .bind(b)
+        .execute(&mut *tx)
+        .await
+        .unwrap()
+        .rows_affected();
     assert_eq!(deleted, 0);
-    let moved = sqlx::query("UPDATE contacts SET tenant_id = $1").bind(b).execute(&mut *tx).await;
-    assert!(moved.is_err(), "moving a row into B violates the policy's WITH CHECK");
+    let moved = sqlx::query("UPDATE contacts SET tenant_id = $1")
+        .bind(b)
+        .execute(&mut *tx)
+        .await;
+    assert!(
+        moved.is_err(),
+        "moving a row into B violates the policy's WITH CHECK"
+    );
     drop(tx);
 
     let mut tx = begin_for_tenant(&db.app, a).await.unwrap();
@@ -150,8 +192,13 @@ async fn a_tenant_cannot_read_or_write_another_tenants_rows() {
     assert!(err.to_string().contains("row-level security"), "{err}");
     drop(tx);
 
-    let untouched: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts WHERE tenant_id = $1 AND last_name = 'tenant-b'")
-        .bind(b).fetch_one(&db.superuser).await.unwrap();
+    let untouched: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM contacts WHERE tenant_id = $1 AND last_name = 'tenant-b'",
+    )
+    .bind(b)
+    .fetch_one(&db.superuser)
+    .await
+    .unwrap();
     assert_eq!(untouched, 1);
 }
 
@@ -161,11 +208,17 @@ async fn without_tenant_context_nothing_is_visible_and_writes_fail() {
     let (a, _) = two_tenants(&db).await;
     let mut tx = db.app.begin().await.unwrap();
     for table in ["tenants", "users", "invitations", "contacts"] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut *tx).await.unwrap();
+        let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
         assert_eq!(n, 0, "{table} without tenant context");
     }
-    let insert = sqlx::query("INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, 'x-corp', 'X')")
-        .bind(a).execute(&mut *tx).await;
+    let insert =
+        sqlx::query("INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, 'x-corp', 'X')")
+            .bind(a)
+            .execute(&mut *tx)
+            .await;
     assert!(insert.is_err(), "writes without a tenant fail");
     drop(tx);
 
@@ -173,10 +226,16 @@ async fn without_tenant_context_nothing_is_visible_and_writes_fail() {
     let pool = TestDb::with_app_pool_size(1).await;
     let (a, _) = two_tenants(&pool).await;
     let mut tx = begin_for_tenant(&pool.app, a).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts").fetch_one(&mut *tx).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     tx.commit().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts").fetch_one(&pool.app).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts")
+        .fetch_one(&pool.app)
+        .await
+        .unwrap();
     assert_eq!(n, 0, "the tenant setting is transaction-local");
 }
 
@@ -185,10 +244,16 @@ async fn uniqueness_is_per_tenant() {
     let db = TestDb::new().await;
     // two_tenants gives both tenants a user and a contact with the same e-mail.
     two_tenants(&db).await;
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'same@example.de'")
-        .fetch_one(&db.superuser).await.unwrap();
-    let contacts: i64 = sqlx::query_scalar("SELECT count(*) FROM contacts WHERE email = 'same@example.de'")
-        .fetch_one(&db.superuser).await.unwrap();
+    let users: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'same@example.de'")
+            .fetch_one(&db.superuser)
+            .await
+            .unwrap();
+    let contacts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM contacts WHERE email = 'same@example.de'")
+            .fetch_one(&db.superuser)
+            .await
+            .unwrap();
     assert_eq!((users, contacts), (2, 2));
 }
 
@@ -196,16 +261,41 @@ async fn uniqueness_is_per_tenant() {
 async fn a_thousand_alternating_requests_over_one_connection_never_mix_tenants() {
     let app = spawn_app_with(ThrottleLimits::default(), 1).await;
     let (alice, bob) = (client(), client());
-    assert_eq!(app.sign_up(&alice, "alpha", "a@alpha.example").await.status, StatusCode::OK);
-    assert_eq!(app.sign_up(&bob, "beta", "b@beta.example").await.status, StatusCode::OK);
-    assert_eq!(app.create_contact(&alice, "Anna", "Alpha", "anna@alpha.example").await.status, StatusCode::OK);
-    assert_eq!(app.create_contact(&bob, "Bernd", "Beta", "bernd@beta.example").await.status, StatusCode::OK);
+    assert_eq!(
+        app.sign_up(&alice, "alpha", "a@alpha.example").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.sign_up(&bob, "beta", "b@beta.example").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.create_contact(&alice, "Anna", "Alpha", "anna@alpha.example")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.create_contact(&bob, "Bernd", "Beta", "bernd@beta.example")
+            .await
+            .status,
+        StatusCode::OK
+    );
 
     for i in 0..1000 {
-        let (who, expected) = if i % 2 == 0 { (&alice, "Alpha") } else { (&bob, "Beta") };
+        let (who, expected) = if i % 2 == 0 {
+            (&alice, "Alpha")
+        } else {
+            (&bob, "Beta")
+        };
         let page = app.list_contacts(who, &[]).await;
         assert_eq!(page.status, StatusCode::OK);
-        let names: Vec<&str> = page.body["items"].as_array().unwrap().iter().map(|c| c["last_name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["last_name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, [expected], "request {i}");
     }
 }

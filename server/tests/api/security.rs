@@ -7,15 +7,30 @@ use reqwest::StatusCode;
 async fn a_cross_origin_post_is_rejected_and_changes_nothing() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
         let response = c
             .post(format!("{}/rpc/contacts/create", app.address))
             .header(header, value)
-            .form(&[("input[first_name]", "Eve"), ("input[last_name]", "Evil"), ("input[email]", ""), ("input[phone]", ""), ("input[organisation]", ""), ("input[notes]", "")])
+            .form(&[
+                ("input[first_name]", "Eve"),
+                ("input[last_name]", "Evil"),
+                ("input[email]", ""),
+                ("input[phone]", ""),
+                ("input[organisation]", ""),
+                ("input[notes]", ""),
+            ])
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
     }
     assert_eq!(app.count("SELECT count(*) FROM contacts").await, 0);
 
@@ -23,7 +38,14 @@ async fn a_cross_origin_post_is_rejected_and_changes_nothing() {
         .post(format!("{}/rpc/contacts/create", app.address))
         .header("origin", app.address.clone())
         .header("sec-fetch-site", "same-origin")
-        .form(&[("input[first_name]", "Anna"), ("input[last_name]", "A"), ("input[email]", ""), ("input[phone]", ""), ("input[organisation]", ""), ("input[notes]", "")])
+        .form(&[
+            ("input[first_name]", "Anna"),
+            ("input[last_name]", "A"),
+            ("input[email]", ""),
+            ("input[phone]", ""),
+            ("input[organisation]", ""),
+            ("input[notes]", ""),
+        ])
         .send()
         .await
         .unwrap();
@@ -36,7 +58,13 @@ async fn cross_origin_login_is_rejected_too() {
     let response = client()
         .post(format!("{}/rpc/signup", app.address))
         .header("origin", "https://evil.example")
-        .form(&[("input[company_name]", "X"), ("input[slug]", "xcorp"), ("input[owner_name]", "X"), ("input[email]", "x@x.example"), ("input[password]", "a long enough password")])
+        .form(&[
+            ("input[company_name]", "X"),
+            ("input[slug]", "xcorp"),
+            ("input[owner_name]", "X"),
+            ("input[email]", "x@x.example"),
+            ("input[password]", "a long enough password"),
+        ])
         .send()
         .await
         .unwrap();
@@ -47,33 +75,81 @@ async fn cross_origin_login_is_rejected_too() {
 #[tokio::test]
 async fn pages_carry_a_nonce_csp_and_security_headers() {
     let app = spawn_app().await;
-    let response = client().get(format!("{}/login", app.address)).send().await.unwrap();
+    let response = client()
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
-    let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
-    for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "'wasm-unsafe-eval'", "'nonce-"] {
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for directive in [
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "'wasm-unsafe-eval'",
+        "'nonce-",
+    ] {
         assert!(csp.contains(directive), "{directive} missing from {csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
-    assert!(headers.get("strict-transport-security").is_none(), "no HSTS on plain http");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS on plain http"
+    );
     let body = response.text().await.unwrap();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the CSP nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the CSP nonce"
+    );
 
-    let second = client().get(format!("{}/login", app.address)).send().await.unwrap();
-    assert_ne!(second.headers()["content-security-policy"].to_str().unwrap(), csp, "a fresh nonce per response");
+    let second = client()
+        .get(format!("{}/login", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap(),
+        csp,
+        "a fresh nonce per response"
+    );
 }
 
 #[tokio::test]
 async fn pages_render_on_the_server_in_the_browsers_language() {
     let app = spawn_app().await;
-    let german = client().get(format!("{}/login", app.address)).header("accept-language", "de-DE,de;q=0.9").send().await.unwrap();
+    let german = client()
+        .get(format!("{}/login", app.address))
+        .header("accept-language", "de-DE,de;q=0.9")
+        .send()
+        .await
+        .unwrap();
     let body = german.text().await.unwrap();
     assert!(body.contains("<html lang=\"de\""), "{body}");
     assert!(body.contains("Arbeitsbereich"));
-    let english = client().get(format!("{}/login", app.address)).header("accept-language", "en-GB").send().await.unwrap();
+    let english = client()
+        .get(format!("{}/login", app.address))
+        .header("accept-language", "en-GB")
+        .send()
+        .await
+        .unwrap();
     assert!(english.text().await.unwrap().contains("Workspace"));
     let chosen = client()
         .get(format!("{}/login", app.address))
@@ -82,16 +158,28 @@ async fn pages_render_on_the_server_in_the_browsers_language() {
         .send()
         .await
         .unwrap();
-    assert!(chosen.text().await.unwrap().contains("<html lang=\"en\""), "the switcher's cookie wins");
+    assert!(
+        chosen.text().await.unwrap().contains("<html lang=\"en\""),
+        "the switcher's cookie wins"
+    );
 }
 
 #[tokio::test]
 async fn signed_out_visitors_are_redirected_to_login_and_unknown_pages_are_404() {
     let app = spawn_app().await;
-    let response = client().get(format!("{}/contacts", app.address)).header("accept", "text/html").send().await.unwrap();
+    let response = client()
+        .get(format!("{}/contacts", app.address))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()["location"], "/login");
-    let missing = client().get(format!("{}/no-such-page", app.address)).send().await.unwrap();
+    let missing = client()
+        .get(format!("{}/no-such-page", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
@@ -99,10 +187,14 @@ async fn signed_out_visitors_are_redirected_to_login_and_unknown_pages_are_404()
 async fn malformed_requests_get_a_code_not_internal_details() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    let response = app.rpc(&c, "contacts/get", &[("id", "'; DROP TABLE contacts; --")]).await;
+    let response = app
+        .rpc(&c, "contacts/get", &[("id", "'; DROP TABLE contacts; --")])
+        .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
     assert_eq!(response.body, serde_json::json!("BadRequest"));
-    let cursor = app.list_contacts(&c, &[("query[after]", "not-a-cursor")]).await;
+    let cursor = app
+        .list_contacts(&c, &[("query[after]", "not-a-cursor")])
+        .await;
     assert_eq!(cursor.status, StatusCode::BAD_REQUEST);
     assert_eq!(cursor.body, serde_json::json!("BadRequest"));
 }
@@ -110,17 +202,41 @@ async fn malformed_requests_get_a_code_not_internal_details() {
 #[tokio::test]
 async fn health_and_readiness() {
     let app = spawn_app().await;
-    let live = client().get(format!("{}/healthz", app.address)).send().await.unwrap();
+    let live = client()
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), StatusCode::OK);
-    let ready = client().get(format!("{}/readyz", app.address)).send().await.unwrap();
+    let ready = client()
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
     // Cut the server off from its database.
-    let database: String = sqlx::query_scalar("SELECT current_database()::text").fetch_one(&app.db.superuser).await.unwrap();
-    let admin = sqlx::PgPool::connect(&crate::helpers::admin_url()).await.unwrap();
-    sqlx::query(&format!(r#"ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false"#)).execute(&admin).await.unwrap();
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
+    let admin = sqlx::PgPool::connect(&crate::helpers::admin_url())
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        r#"ALTER DATABASE "{database}" WITH ALLOW_CONNECTIONS false"#
+    ))
+    .execute(&admin)
+    .await
+    .unwrap();
     sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
         .bind(&database)
-        .execute(&admin).await.unwrap();
-    let not_ready = client().get(format!("{}/readyz", app.address)).send().await.unwrap();
+        .execute(&admin)
+        .await
+        .unwrap();
+    let not_ready = client()
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(not_ready.status(), StatusCode::SERVICE_UNAVAILABLE);
 }

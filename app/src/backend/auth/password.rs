@@ -1,7 +1,9 @@
 //! Argon2id password hashing (m = 19 MiB, t = 2, p = 1: OWASP's minimum).
 
 use crate::{AppError, AppResult};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
 
@@ -34,7 +36,10 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    hasher().verify_password(password.as_bytes(), &parsed).is_ok() && stored != DUMMY_HASH.as_str()
+    hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && stored != DUMMY_HASH.as_str()
 }
 
 /// Hashing takes tens of milliseconds of CPU: keep it off the async workers.

@@ -105,7 +105,8 @@ impl LoginThrottle {
 
     pub fn record_failure(&self, ip: IpAddr, account: &str) {
         let now = Instant::now();
-        self.accounts.record(&account.to_owned(), self.limits.window, now);
+        self.accounts
+            .record(&account.to_owned(), self.limits.window, now);
         self.ips.record(&ip, self.limits.window, now);
     }
 
@@ -133,7 +134,10 @@ mod tests {
         }
         let wait = throttle.check(IP, "a").unwrap_err();
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(throttle.check(IP, "b").is_ok(), "other accounts are unaffected");
+        assert!(
+            throttle.check(IP, "b").is_ok(),
+            "other accounts are unaffected"
+        );
         throttle.record_success("a");
         assert!(throttle.check(IP, "a").is_ok());
     }

@@ -89,10 +89,26 @@ struct SortPlan {
 
 fn plan(sort: ContactSort) -> SortPlan {
     match sort {
-        ContactSort::NameAsc => SortPlan { key: "sort_name", key_type: "text", ascending: true },
-        ContactSort::NameDesc => SortPlan { key: "sort_name", key_type: "text", ascending: false },
-        ContactSort::NewestFirst => SortPlan { key: "created_at", key_type: "timestamptz", ascending: false },
-        ContactSort::OldestFirst => SortPlan { key: "created_at", key_type: "timestamptz", ascending: true },
+        ContactSort::NameAsc => SortPlan {
+            key: "sort_name",
+            key_type: "text",
+            ascending: true,
+        },
+        ContactSort::NameDesc => SortPlan {
+            key: "sort_name",
+            key_type: "text",
+            ascending: false,
+        },
+        ContactSort::NewestFirst => SortPlan {
+            key: "created_at",
+            key_type: "timestamptz",
+            ascending: false,
+        },
+        ContactSort::OldestFirst => SortPlan {
+            key: "created_at",
+            key_type: "timestamptz",
+            ascending: true,
+        },
     }
 }
 
@@ -101,7 +117,11 @@ fn cursor_of(row: &SummaryRow, sort: ContactSort) -> String {
         "sort_name" => row.sort_name.clone(),
         _ => row.created_at.format(&Rfc3339).expect("timestamps format"),
     };
-    Cursor { k, id: row.contact_id }.encode()
+    Cursor {
+        k,
+        id: row.contact_id,
+    }
+    .encode()
 }
 
 /// `%`, `_` and `\` match themselves in the filter.
@@ -114,7 +134,8 @@ fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
-const FILTER: &str = "($1 = '' OR concat_ws(' ', first_name, last_name, email, phone, organisation) ILIKE $2)";
+const FILTER: &str =
+    "($1 = '' OR concat_ws(' ', first_name, last_name, email, phone, organisation) ILIKE $2)";
 
 pub async fn list(scope: &mut TenantTx, query: &ContactListQuery) -> AppResult<ContactPage> {
     scope.require(Role::can_read_contacts)?;
@@ -128,9 +149,17 @@ pub async fn list(scope: &mut TenantTx, query: &ContactListQuery) -> AppResult<C
     };
     // Walking backwards flips the direction, then the rows are reversed below.
     let ascending = plan.ascending != backwards;
-    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    let (cmp, dir) = if ascending {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
     let keyset = if cursor.is_some() {
-        format!("AND ({key}, contact_id) {cmp} ($3::{ty}, $4)", key = plan.key, ty = plan.key_type)
+        format!(
+            "AND ({key}, contact_id) {cmp} ($3::{ty}, $4)",
+            key = plan.key,
+            ty = plan.key_type
+        )
     } else {
         String::new()
     };
@@ -181,16 +210,22 @@ pub async fn list(scope: &mut TenantTx, query: &ContactListQuery) -> AppResult<C
             organisation: r.organisation,
         })
         .collect();
-    Ok(ContactPage { items, next, prev, total })
+    Ok(ContactPage {
+        items,
+        next,
+        prev,
+        total,
+    })
 }
 
 pub async fn get(scope: &mut TenantTx, id: Uuid) -> AppResult<Contact> {
     scope.require(Role::can_read_contacts)?;
-    let row: Option<ContactRow> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE contact_id = $1"))
-            .bind(id)
-            .fetch_optional(scope.conn())
-            .await?;
+    let row: Option<ContactRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE contact_id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(scope.conn())
+    .await?;
     row.map(Contact::from).ok_or(AppError::NotFound)
 }
 
@@ -266,7 +301,11 @@ pub async fn update(
                     .bind(id)
                     .fetch_one(scope.conn())
                     .await?;
-            Err(if exists { AppError::Conflict } else { AppError::NotFound })
+            Err(if exists {
+                AppError::Conflict
+            } else {
+                AppError::NotFound
+            })
         }
     }
 }
@@ -296,7 +335,11 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let id = Uuid::now_v7();
-        let c = Cursor { k: "müller erika".into(), id }.encode();
+        let c = Cursor {
+            k: "müller erika".into(),
+            id,
+        }
+        .encode();
         let back = Cursor::decode(&c).unwrap();
         assert_eq!((back.k.as_str(), back.id), ("müller erika", id));
         assert_eq!(Cursor::decode("!!!").err(), Some(AppError::BadRequest));

@@ -138,10 +138,9 @@ pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) ->
         return Err(AppError::Forbidden);
     }
     if current == Role::Owner && new_role != Role::Owner {
-        let owners: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'owner'")
-                .fetch_one(scope.conn())
-                .await?;
+        let owners: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'owner'")
+            .fetch_one(scope.conn())
+            .await?;
         if owners <= 1 {
             return Err(AppError::Conflict);
         }
@@ -164,7 +163,11 @@ async fn tenant_for_slug(pool: &PgPool, slug: &str) -> AppResult<Uuid> {
 }
 
 /// What the invitation page shows before the invitee sets a password.
-pub async fn preview_invitation(pool: &PgPool, slug: &str, token: &str) -> AppResult<InvitationPreview> {
+pub async fn preview_invitation(
+    pool: &PgPool,
+    slug: &str,
+    token: &str,
+) -> AppResult<InvitationPreview> {
     let tenant_id = tenant_for_slug(pool, slug).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
     let row: Option<(String, String, String)> = sqlx::query_as(

@@ -164,9 +164,9 @@ pub fn TextField(
 pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        error
-            .get()
-            .map(|err| view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> })
+        error.get().map(
+            |err| view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> },
+        )
     }
 }
 

@@ -3,14 +3,20 @@
 use crate::api::identity::{LogIn, SignUp};
 use crate::i18n::use_i18n;
 use crate::model::validation::FieldErrors;
-use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use crate::ui::components::form::{
+    action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 /// After sign-in a full page load renders everything for the new session.
 fn go_to_contacts_on_success<S>(action: ServerAction<S>)
 where
-    S: leptos::server_fn::ServerFn<Output = (), Error = crate::AppError> + Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Output = (), Error = crate::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
 {
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {

@@ -13,7 +13,12 @@ use uuid::Uuid;
 /// The `:id` route parameter, if it is a UUID.
 pub fn contact_id_param() -> Memo<Option<Uuid>> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()))
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| Uuid::parse_str(&id).ok())
+    })
 }
 
 pub fn format_timestamp(at: time::OffsetDateTime) -> String {
@@ -25,12 +30,15 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
 pub fn ContactDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = contact_id_param();
-    let contact = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_contact(id).await,
-            None => Err(crate::AppError::NotFound),
-        }
-    });
+    let contact = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_contact(id).await,
+                None => Err(crate::AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
             {move || Suspend::new(async move {

@@ -5,7 +5,9 @@ use crate::api::contacts::{get_contact, CreateContact, UpdateContact};
 use crate::i18n::use_i18n;
 use crate::model::contact::{Contact, ContactInput};
 use crate::model::validation::FieldErrors;
-use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use crate::ui::components::form::{
+    action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -29,7 +31,11 @@ fn ContactFields(value: ContactInput, errors: Memo<FieldErrors>) -> impl IntoVie
 
 fn open_contact_on_success<S>(action: ServerAction<S>)
 where
-    S: leptos::server_fn::ServerFn<Output = Contact, Error = crate::AppError> + Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Output = Contact, Error = crate::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
 {
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -63,12 +69,15 @@ pub fn NewContactPage() -> impl IntoView {
 pub fn EditContactPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = contact_id_param();
-    let contact = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_contact(id).await,
-            None => Err(crate::AppError::NotFound),
-        }
-    });
+    let contact = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_contact(id).await,
+                None => Err(crate::AppError::NotFound),
+            }
+        },
+    );
     let action = ServerAction::<UpdateContact>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);

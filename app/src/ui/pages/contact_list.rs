@@ -63,7 +63,9 @@ pub fn ContactListPage() -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
             .target()
-            .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok())
+            .and_then(|t| {
+                leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok()
+            })
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
         if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -145,8 +147,14 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
             view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().no_matches}</p></div> }.into_any()
         };
     }
-    let prev = page.prev.as_deref().map(|c| list_href(&query, None, Some(c)));
-    let next = page.next.as_deref().map(|c| list_href(&query, Some(c), None));
+    let prev = page
+        .prev
+        .as_deref()
+        .map(|c| list_href(&query, None, Some(c)));
+    let next = page
+        .next
+        .as_deref()
+        .map(|c| list_href(&query, Some(c), None));
     let total = page.total;
     view! {
         <table class="data-table">

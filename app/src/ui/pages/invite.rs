@@ -3,7 +3,9 @@
 use crate::api::team::{preview_invitation, AcceptInvitation};
 use crate::i18n::use_i18n;
 use crate::model::validation::FieldErrors;
-use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use crate::ui::components::form::{
+    action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

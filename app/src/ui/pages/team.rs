@@ -5,7 +5,9 @@ use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
 use crate::model::identity::{Role, TeamMember};
 use crate::model::validation::FieldErrors;
-use crate::ui::components::form::{action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm};
+use crate::ui::components::form::{
+    action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -38,7 +40,12 @@ fn TeamView(
     change_role: ServerAction<ChangeRole>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let TeamSummary { members, invitations, can_manage, grantable_roles } = overview;
+    let TeamSummary {
+        members,
+        invitations,
+        can_manage,
+        grantable_roles,
+    } = overview;
     let grantable = StoredValue::new(grantable_roles);
     view! {
         <section>
@@ -125,7 +132,13 @@ fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl Into
     let i18n = use_i18n();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(invite, client);
-    let link = move || invite.value().get().and_then(Result::ok).and_then(|inv| inv.link);
+    let link = move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .and_then(|inv| inv.link)
+    };
     view! {
         <section class="card">
             <h2>{move || i18n.texts().invite_title}</h2>

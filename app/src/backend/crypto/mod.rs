@@ -1,0 +1,45 @@
+//! Field-level encryption of personal data.
+//!
+//! Key hierarchy (see docs/security.md):
+//! - the master key (key-encryption key) wraps each tenant's data keys;
+//! - a tenant data key (versioned, rotatable) wraps each data subject's key;
+//! - a data subject's key (one per contact or user) encrypts that subject's fields;
+//! - a tenant index key (derived from the tenant's first data key) keys the blind indexes.
+//!
+//! Values are AES-256-GCM with a fresh 96-bit nonce and associated data binding them
+//! to tenant, table, column and row. Plaintext exists only in memory during a request.
+
+pub mod blind_index;
+pub mod cipher;
+pub mod keys;
+pub mod keystore;
+
+pub use cipher::{decrypt_field, encrypt_field, FieldContext};
+pub use keys::{DataKey, KeyWrapper, LocalMasterKey, MasterKeyRing};
+pub use keystore::KeyStore;
+
+/// Why a cryptographic operation failed. Carries no key material or plaintext.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("unsupported ciphertext format {0}")]
+    UnknownFormat(u8),
+    #[error("ciphertext is for key version {found}, but the key is version {expected}")]
+    WrongKeyVersion { expected: u32, found: u32 },
+    #[error("ciphertext is truncated")]
+    Truncated,
+    #[error("authentication failed: wrong key, wrong context or tampered data")]
+    Authentication,
+    #[error("no master key with id {0} is configured")]
+    UnknownMasterKey(String),
+    #[error("the data subject's key no longer exists (erased)")]
+    KeyErased,
+    #[error("decrypted text is not UTF-8")]
+    NotUtf8,
+}
+
+impl From<CryptoError> for crate::AppError {
+    fn from(err: CryptoError) -> Self {
+        tracing::error!(error = %err, "cryptographic failure");
+        crate::AppError::Internal
+    }
+}
