@@ -1,8 +1,10 @@
 //! Typed configuration from the environment, checked once at start.
 
 use anyhow::{bail, Context};
+use app::backend::crypto::{KeyWrapper, LocalMasterKey, MasterKeyRing};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,8 +27,10 @@ pub struct Config {
     pub public_url: String,
     pub idle_timeout: Duration,
     pub absolute_timeout: Duration,
-    /// 32-byte master key (base64) or a file holding it; required in production.
+    /// 32-byte master key (base64) or a file holding it; required to serve.
     pub master_key: Option<String>,
+    /// Master keys being rotated away from (`TESSERA_MASTER_KEY_PREVIOUS`, comma-separated).
+    pub previous_master_keys: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -80,15 +84,20 @@ impl Config {
             ),
             (None, None) => None,
         };
-        if let Some(key) = &master_key {
-            use base64::Engine as _;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(key)
-                .context("the master key must be base64")?;
-            if bytes.len() != 32 {
-                bail!("the master key must be 32 bytes, base64-encoded");
+        let previous_master_keys: Vec<String> = var("TESSERA_MASTER_KEY_PREVIOUS")
+            .map(|v| {
+                v.split(',')
+                    .map(|k| k.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for key in master_key.iter().chain(previous_master_keys.iter()) {
+            if LocalMasterKey::from_base64(key).is_none() {
+                bail!("a master key must be 32 bytes, base64-encoded");
             }
-        } else if mode == Mode::Production {
+        }
+        if master_key.is_none() && mode == Mode::Production {
             bail!("production mode needs a master key: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE");
         }
         if mode == Mode::Production && !public_url.starts_with("https://") {
@@ -108,7 +117,27 @@ impl Config {
             idle_timeout: minutes("TESSERA_SESSION_IDLE_MINUTES", 30)?,
             absolute_timeout: minutes("TESSERA_SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
             master_key,
+            previous_master_keys,
         })
+    }
+
+    /// The master key ring: refuses to go on without a master key, with a clear message.
+    pub fn key_ring(&self) -> anyhow::Result<MasterKeyRing> {
+        let parse = |k: &String| -> anyhow::Result<Arc<dyn KeyWrapper>> {
+            Ok(Arc::new(
+                LocalMasterKey::from_base64(k).context("invalid master key")?,
+            ))
+        };
+        let current = self.master_key.as_ref().context(
+            "no master key: set TESSERA_MASTER_KEY (32 bytes, base64) or TESSERA_MASTER_KEY_FILE; \
+             `./dev run` generates a development key in target/dev/master.key",
+        )?;
+        let previous = self
+            .previous_master_keys
+            .iter()
+            .map(parse)
+            .collect::<anyhow::Result<_>>()?;
+        Ok(MasterKeyRing::new(parse(current)?, previous))
     }
 
     /// Cookies are `Secure` (and `__Host-` prefixed) whenever users reach us over TLS.

@@ -11,5 +11,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => server::startup::serve(config).await,
         Command::Migrate => server::db::migrate(&config).await,
         Command::Seed => server::cli::seed::run(&config).await,
+        Command::Keys(command) => server::cli::keys::run(&config, command).await,
     }
 }

@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::db;
 use crate::http::router::{self, SessionSettings};
 use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
+use app::backend::crypto::KeyStore;
 use app::backend::state::SessionPolicy;
 use app::backend::AppState;
 use axum::Router;
@@ -27,6 +28,7 @@ impl Application {
         config: Config,
         limits: ThrottleLimits,
     ) -> anyhow::Result<Self> {
+        let keys = Arc::new(KeyStore::new(config.key_ring()?));
         let owner = db::owner_pool(&config.database_url).await?;
         db::run_migrations(&owner).await?;
         owner.close().await;
@@ -45,6 +47,7 @@ impl Application {
             leptos_options,
             db: pool,
             throttle: Arc::new(LoginThrottle::new(limits)),
+            keys,
             session_policy: SessionPolicy {
                 absolute_timeout: config.absolute_timeout,
             },

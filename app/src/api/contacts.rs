@@ -12,8 +12,9 @@ use {super::support::*, crate::backend::services::contacts};
 pub async fn list_contacts(query: ContactListQuery) -> Result<ContactPage, AppError> {
     respond(
         async {
-            let mut scope = tenant_scope(&state()?).await?;
-            let page = contacts::list(&mut scope, &query).await?;
+            let state = state()?;
+            let mut scope = tenant_scope(&state).await?;
+            let page = contacts::list(&mut scope, &state.keys, &query).await?;
             scope.commit().await?;
             Ok(page)
         }
@@ -25,8 +26,9 @@ pub async fn list_contacts(query: ContactListQuery) -> Result<ContactPage, AppEr
 pub async fn get_contact(id: Uuid) -> Result<Contact, AppError> {
     respond(
         async {
-            let mut scope = tenant_scope(&state()?).await?;
-            let contact = contacts::get(&mut scope, id).await?;
+            let state = state()?;
+            let mut scope = tenant_scope(&state).await?;
+            let contact = contacts::get(&mut scope, &state.keys, id).await?;
             scope.commit().await?;
             Ok(contact)
         }
@@ -38,8 +40,9 @@ pub async fn get_contact(id: Uuid) -> Result<Contact, AppError> {
 pub async fn create_contact(input: ContactInput) -> Result<Contact, AppError> {
     respond(
         async {
-            let mut scope = tenant_scope(&state()?).await?;
-            let contact = contacts::create(&mut scope, &input).await?;
+            let state = state()?;
+            let mut scope = tenant_scope(&state).await?;
+            let contact = contacts::create(&mut scope, &state.keys, &input).await?;
             scope.commit().await?;
             Ok(contact)
         }
@@ -55,8 +58,9 @@ pub async fn update_contact(
 ) -> Result<Contact, AppError> {
     respond(
         async {
-            let mut scope = tenant_scope(&state()?).await?;
-            let contact = contacts::update(&mut scope, id, version, &input).await?;
+            let state = state()?;
+            let mut scope = tenant_scope(&state).await?;
+            let contact = contacts::update(&mut scope, &state.keys, id, version, &input).await?;
             scope.commit().await?;
             Ok(contact)
         }

@@ -12,7 +12,7 @@ pub async fn sign_up(input: SignupInput) -> Result<(), AppError> {
     respond(
         async {
             let state = state()?;
-            let signed_in = identity::sign_up(&state.db, &input).await?;
+            let signed_in = identity::sign_up(&state.db, &state.keys, &input).await?;
             session::sign_in(&session().await?, signed_in.tenant_id, signed_in.user_id).await
         }
         .await,
@@ -25,7 +25,8 @@ pub async fn log_in(input: LoginInput) -> Result<(), AppError> {
         async {
             let state = state()?;
             let ip = client_ip().await?;
-            let signed_in = identity::sign_in(&state.db, &state.throttle, ip, &input).await?;
+            let signed_in =
+                identity::sign_in(&state.db, &state.keys, &state.throttle, ip, &input).await?;
             session::sign_in(&session().await?, signed_in.tenant_id, signed_in.user_id).await
         }
         .await,
@@ -48,7 +49,7 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
                 Err(AppError::Unauthenticated) => return Ok(None),
                 Err(err) => return Err(err),
             };
-            let user = identity::current_user(&mut scope).await?;
+            let user = identity::current_user(&mut scope, &state.keys).await?;
             scope.commit().await?;
             Ok(Some(user))
         }

@@ -6,6 +6,7 @@
 
 pub mod contacts;
 pub mod identity;
+pub mod keys;
 pub mod team;
 
 #[cfg(feature = "ssr")]

@@ -23,12 +23,13 @@ pub struct TeamSummary {
 pub async fn load_team() -> Result<TeamSummary, AppError> {
     respond(
         async {
-            let mut scope = tenant_scope(&state()?).await?;
+            let state = state()?;
+            let mut scope = tenant_scope(&state).await?;
             let role = scope.principal.role;
-            let members = team::members(&mut scope).await?;
+            let members = team::members(&mut scope, &state.keys).await?;
             let can_manage = role.can_manage_team();
             let invitations = if can_manage {
-                team::open_invitations(&mut scope).await?
+                team::open_invitations(&mut scope, &state.keys).await?
             } else {
                 Vec::new()
             };
@@ -58,7 +59,8 @@ pub async fn invite_member(input: InviteInput) -> Result<Invitation, AppError> {
         async {
             let state = state()?;
             let mut scope = tenant_scope(&state).await?;
-            let invitation = team::invite(&mut scope, &state.public_url, &input).await?;
+            let invitation =
+                team::invite(&mut scope, &state.keys, &state.public_url, &input).await?;
             scope.commit().await?;
             Ok(invitation)
         }
@@ -84,7 +86,13 @@ pub async fn preview_invitation(
     slug: String,
     token: String,
 ) -> Result<InvitationPreview, AppError> {
-    respond(async { team::preview_invitation(&state()?.db, &slug, &token).await }.await)
+    respond(
+        async {
+            let state = state()?;
+            team::preview_invitation(&state.db, &state.keys, &slug, &token).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc", endpoint = "invitation/accept")]
@@ -92,7 +100,7 @@ pub async fn accept_invitation(input: AcceptInviteInput) -> Result<(), AppError>
     respond(
         async {
             let state = state()?;
-            let signed_in = team::accept_invitation(&state.db, &input).await?;
+            let signed_in = team::accept_invitation(&state.db, &state.keys, &input).await?;
             session::sign_in(&session().await?, signed_in.tenant_id, signed_in.user_id).await
         }
         .await,

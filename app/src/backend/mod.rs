@@ -3,9 +3,11 @@
 //!
 //! - [`tenancy`]: the per-request transaction that sets the tenant for row-level security.
 //! - [`auth`]: passwords, sessions, login throttling.
+//! - [`crypto`]: field encryption, key hierarchy, blind indexes.
 //! - [`services`]: one module per area; all business rules live here.
 
 pub mod auth;
+pub mod crypto;
 pub mod services;
 pub mod state;
 pub mod tenancy;

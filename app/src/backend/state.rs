@@ -2,6 +2,7 @@
 //! plain axum routes through `State`.
 
 use super::auth::throttle::LoginThrottle;
+use super::crypto::KeyStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -14,6 +15,8 @@ pub struct AppState {
     /// Connections as the application role: no superuser, no BYPASSRLS, owns nothing.
     pub db: PgPool,
     pub throttle: Arc<LoginThrottle>,
+    /// Wrapped keys in the database, unwrapped through the master key.
+    pub keys: Arc<KeyStore>,
     pub session_policy: SessionPolicy,
     /// Where users reach this server, e.g. `https://crm.example.com`; used in links.
     pub public_url: String,

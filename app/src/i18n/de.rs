@@ -62,6 +62,13 @@ pub static TEXTS: Texts = Texts {
     created_at: "Angelegt",
     updated_at: "Zuletzt geändert",
     read_only_hint: "Ihre Rolle darf Kontakte ansehen, aber nicht ändern.",
+    name_sort_unavailable: "Namen werden verschlüsselt gespeichert; Arbeitsbereiche mit mehr als 20.000 Kontakten werden daher nach Anlagedatum sortiert. Nutzen Sie den Filter, um Personen nach Namen zu finden.",
+    ranked_hint: "Beste Treffer zuerst.",
+    encryption_title: "Verschlüsselung",
+    encryption_intro: "Personenbezogene Daten in diesem Arbeitsbereich sind mit einem eigenen Schlüssel je Person verschlüsselt, der mit dem Schlüssel des Arbeitsbereichs geschützt ist. Beim Erneuern wird jeder Personenschlüssel unter einer neuen Version geschützt; Daten werden nicht umgeschrieben und alle können weiterarbeiten.",
+    rotate_key_submit: "Schlüssel erneuern",
+    rotating: "Wird erneuert …",
+    rotate_key_done: "Schlüsselversion {v} ist aktiv; {n} Schlüssel wurden neu geschützt.",
 
     team_title: "Team",
     members: "Mitglieder",

@@ -64,6 +64,13 @@ pub static TEXTS: Texts = Texts {
     created_at: "Created",
     updated_at: "Last changed",
     read_only_hint: "Your role may view contacts but not change them.",
+    name_sort_unavailable: "Names are stored encrypted, so workspaces with more than 20,000 contacts are listed newest first. Use the filter to find people by name.",
+    ranked_hint: "Best matches first.",
+    encryption_title: "Encryption",
+    encryption_intro: "Personal data in this workspace is encrypted with a key for each person, wrapped by the workspace key. Rotating the workspace key re-wraps every person's key under a new version; no data is rewritten and everyone can keep working.",
+    rotate_key_submit: "Rotate workspace key",
+    rotating: "Rotating…",
+    rotate_key_done: "Key version {v} is active; {n} keys were re-wrapped.",
 
     team_title: "Team",
     members: "Members",

@@ -139,6 +139,13 @@ pub struct Texts {
     pub created_at: &'static str,
     pub updated_at: &'static str,
     pub read_only_hint: &'static str,
+    pub name_sort_unavailable: &'static str,
+    pub ranked_hint: &'static str,
+    pub encryption_title: &'static str,
+    pub encryption_intro: &'static str,
+    pub rotate_key_submit: &'static str,
+    pub rotating: &'static str,
+    pub rotate_key_done: &'static str,
 
     pub team_title: &'static str,
     pub members: &'static str,

@@ -145,7 +145,15 @@ pub struct ContactPage {
     pub prev: Option<String>,
     /// How many contacts match the filter in total.
     pub total: i64,
+    /// The order actually applied: name order falls back to newest-first for
+    /// tenants with more than [`NAME_SORT_LIMIT`] contacts (names are encrypted).
+    pub sort: ContactSort,
+    /// Whether `q` was a search (ranked by relevance) rather than no filter.
+    pub ranked: bool,
 }
+
+/// Up to this many contacts, the list can be ordered by name (decrypted in memory).
+pub const NAME_SORT_LIMIT: i64 = 20_000;
 
 #[cfg(test)]
 mod tests {

@@ -189,6 +189,13 @@ impl AcceptInviteInput {
     }
 }
 
+/// The outcome of rotating a workspace's data key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRotation {
+    pub version: i32,
+    pub rewrapped: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

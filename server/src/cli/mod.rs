@@ -1,5 +1,6 @@
 //! Subcommands of the `server` binary.
 
+pub mod keys;
 pub mod seed;
 
 use clap::{Parser, Subcommand};
@@ -11,7 +12,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Subcommand, Clone, Copy)]
+#[derive(Subcommand, Clone)]
 pub enum Command {
     /// Migrate the database and serve HTTP (the default).
     Serve,
@@ -19,4 +20,20 @@ pub enum Command {
     Migrate,
     /// Create the demo tenant with German sample data (skipped if it exists).
     Seed,
+    /// Key management.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Clone)]
+pub enum KeysCommand {
+    /// Rotate one tenant's data key online (re-wraps its subject keys; no data rows change).
+    RotateTenant {
+        /// The tenant's workspace slug.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Re-wrap every tenant key under TESSERA_MASTER_KEY; the old master key goes in
+    /// TESSERA_MASTER_KEY_PREVIOUS while this runs.
+    RotateMaster,
 }

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::db;
+use app::backend::crypto::KeyStore;
 use app::backend::services::{contacts, identity, team};
 use app::backend::tenancy::TenantTx;
 use app::model::contact::ContactInput;
@@ -219,6 +220,7 @@ pub struct SeededTenant {
 /// Creates the demo tenant unless it exists. Returns `None` when it already existed.
 pub async fn seed_demo(
     pool: &PgPool,
+    keys: &KeyStore,
     public_url: &str,
     contact_count: usize,
 ) -> anyhow::Result<Option<SeededTenant>> {
@@ -231,6 +233,7 @@ pub async fn seed_demo(
     }
     let owner = identity::sign_up(
         pool,
+        keys,
         &SignupInput {
             company_name: "Demo Handelsgesellschaft mbH".into(),
             slug: DEMO_SLUG.into(),
@@ -262,6 +265,7 @@ pub async fn seed_demo(
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let invitation = team::invite(
             &mut scope,
+            keys,
             public_url,
             &InviteInput {
                 email: email.into(),
@@ -275,6 +279,7 @@ pub async fn seed_demo(
         let token = link.rsplit('/').next().expect("link ends in the token");
         team::accept_invitation(
             pool,
+            keys,
             &AcceptInviteInput {
                 slug: DEMO_SLUG.into(),
                 token: token.into(),
@@ -292,7 +297,7 @@ pub async fn seed_demo(
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         for input in chunk {
-            contacts::create(&mut scope, input)
+            contacts::create(&mut scope, keys, input)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo contact failed: {e}"))?;
         }
@@ -305,8 +310,9 @@ pub async fn seed_demo(
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     db::migrate(config).await?;
+    let keys = KeyStore::new(config.key_ring()?);
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
-    match seed_demo(&pool, &config.public_url, 240).await? {
+    match seed_demo(&pool, &keys, &config.public_url, 240).await? {
         Some(seeded) => tracing::info!(contacts = seeded.contacts, "demo tenant created"),
         None => tracing::info!("demo tenant exists; nothing to do"),
     }

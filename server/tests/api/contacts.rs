@@ -105,12 +105,9 @@ async fn a_failed_update_leaves_the_contact_as_it_was() {
     let response = app.rpc(&c, "contacts/update", &form).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(response.body["Validation"][0]["problem"], "EmailTaken");
-    let last: String =
-        sqlx::query_scalar("SELECT last_name FROM contacts WHERE email = 'anna@example.de'")
-            .fetch_one(&app.db.superuser)
-            .await
-            .unwrap();
-    assert_eq!(last, "Alt");
+    let unchanged = app.rpc(&c, "contacts/get", &[("id", &id)]).await;
+    assert_eq!(unchanged.body["last_name"], "Alt");
+    assert_eq!(unchanged.body["version"], 1);
 }
 
 #[tokio::test]
@@ -180,12 +177,21 @@ async fn keyset_pages_walk_forward_and_back_in_order() {
 }
 
 #[tokio::test]
-async fn the_filter_matches_names_emails_and_organisations_literally() {
+async fn search_finds_by_email_phone_name_prefix_and_umlaut_variants() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
-    app.create_contact(&c, "Anna", "Müller", "anna@example.de")
+    let phone_contact = [
+        ("input[first_name]", "Bernd"),
+        ("input[last_name]", "Schulz"),
+        ("input[email]", "bernd_s@example.de"),
+        ("input[phone]", "+49 30 1234567"),
+        ("input[organisation]", "Spree Immobilien KG"),
+        ("input[notes]", ""),
+    ];
+    app.rpc(&c, "contacts/create", &phone_contact).await;
+    app.create_contact(&c, "Erika", "Müller", "erika@example.de")
         .await;
-    app.create_contact(&c, "Bernd", "Schulz", "bernd_s@example.de")
+    app.create_contact(&c, "Müller", "Müllerschön", "mm@example.de")
         .await;
     app.create_contact(&c, "Carla", "Weber", "carla@example.de")
         .await;
@@ -197,19 +203,97 @@ async fn the_filter_matches_names_emails_and_organisations_literally() {
             .map(|i| i["last_name"].as_str().unwrap().to_owned())
             .collect()
     };
-    let r = app.list_contacts(&c, &[("query[q]", "müll")]).await;
-    assert_eq!(names(&r.body), ["Müller"]);
-    assert_eq!(r.body["total"], 1);
-    let r = app.list_contacts(&c, &[("query[q]", "_s@")]).await;
+    let search = |q: &'static str| {
+        let app = &app;
+        let c = &c;
+        async move { app.list_contacts(c, &[("query[q]", q)]).await.body }
+    };
+
+    for variant in ["Müller", "Mueller", "MÜLLER", "mül", "muel"] {
+        let r = search(variant).await;
+        assert_eq!(r["total"], 2, "{variant}");
+        assert_eq!(r["ranked"], true);
+    }
+    // A whole-word match ranks before a mere prefix match.
+    assert_eq!(names(&search("Müller").await), ["Müller", "Müllerschön"]);
     assert_eq!(
-        names(&r.body),
-        ["Schulz"],
-        "underscore is literal, not a wildcard"
+        names(&search("erika müller").await),
+        ["Müller"],
+        "every word must match"
     );
-    let r = app.list_contacts(&c, &[("query[q]", "beispiel ag")]).await;
-    assert_eq!(r.body["total"], 3);
-    let r = app.list_contacts(&c, &[("query[q]", "%")]).await;
-    assert_eq!(r.body["total"], 0);
+    assert_eq!(
+        names(&search("spree").await),
+        ["Schulz"],
+        "organisation words are searchable"
+    );
+    assert_eq!(
+        names(&search("BERND_S@example.de").await),
+        ["Schulz"],
+        "e-mail: exact, any case"
+    );
+    assert_eq!(
+        names(&search("030 / 123 45 67").await),
+        ["Schulz"],
+        "phone: any notation"
+    );
+    assert_eq!(
+        search("_s@").await["total"],
+        0,
+        "e-mail search is exact, not a substring"
+    );
+    assert_eq!(search("%").await["total"], 0);
+    assert_eq!(search("x").await["total"], 0, "one letter is too short");
+
+    let other = app.owner_of("other").await;
+    app.create_contact(&other, "Otto", "Müller", "otto@example.de")
+        .await;
+    let r = app.list_contacts(&other, &[("query[q]", "müller")]).await;
+    assert_eq!(names(&r.body), ["Müller"]);
+    assert_eq!(
+        r.body["items"][0]["first_name"], "Otto",
+        "only the own tenant's contact"
+    );
+    assert_eq!(search("otto").await["total"], 0);
+}
+
+#[tokio::test]
+async fn search_results_are_paged() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    for i in 0..60 {
+        app.create_contact(
+            &c,
+            &format!("Anna{i}"),
+            "Schmidt",
+            &format!("a{i}@example.de"),
+        )
+        .await;
+    }
+    let first = app.list_contacts(&c, &[("query[q]", "schmidt")]).await.body;
+    assert_eq!(first["total"], 60);
+    assert_eq!(first["items"].as_array().unwrap().len(), 50);
+    let second = app
+        .list_contacts(
+            &c,
+            &[
+                ("query[q]", "schmidt"),
+                ("query[after]", first["next"].as_str().unwrap()),
+            ],
+        )
+        .await
+        .body;
+    assert_eq!(second["items"].as_array().unwrap().len(), 10);
+    assert_eq!(second["next"], serde_json::Value::Null);
+    let mut ids: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 60);
 }
 
 #[tokio::test]

@@ -63,6 +63,7 @@ impl TestDb {
 pub struct TestApp {
     pub address: String,
     pub db: TestDb,
+    pub config: Config,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -88,15 +89,34 @@ pub async fn spawn_app_configured(
         public_url: "http://127.0.0.1".into(),
         idle_timeout: Duration::from_secs(1800),
         absolute_timeout: Duration::from_secs(12 * 3600),
-        master_key: None,
+        master_key: Some(random_master_key()),
+        previous_master_keys: Vec::new(),
     };
     adjust(&mut config);
+    let address = start_server(config.clone(), limits).await;
+    TestApp {
+        address,
+        db,
+        config,
+    }
+}
+
+/// Starts another server with `config` (e.g. on an existing database); returns its URL.
+pub async fn start_server(config: Config, limits: ThrottleLimits) -> String {
     let application = server::startup::Application::build_with_throttle(config, limits)
         .await
         .expect("application builds");
     let address = format!("http://{}", application.local_addr());
     tokio::spawn(application.run_until_stopped());
-    TestApp { address, db }
+    address
+}
+
+pub fn random_master_key() -> String {
+    use base64::Engine as _;
+    use rand::RngCore;
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    base64::engine::general_purpose::STANDARD.encode(key)
 }
 
 /// A browser-like client: keeps cookies, sends no Origin unless told to.

@@ -2,6 +2,7 @@
 //! `./dev test` starts the cluster and sets TESSERA_TEST_DATABASE_URL.
 
 mod contacts;
+mod encryption;
 mod helpers;
 mod identity;
 mod rls;

@@ -20,9 +20,10 @@ async fn two_tenants(db: &TestDb) -> (Uuid, Uuid) {
             .execute(&mut *tx)
             .await
             .unwrap();
-        sqlx::query("INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role) VALUES ($1, $2, 'same@example.de', 'U', 'x', 'owner')")
+        // Placeholder bytes stand in for ciphertext: these tests are about isolation.
+        sqlx::query("INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role) VALUES ($1, $2, '\\x00', 'same-fingerprint', '\\x00', 'x', 'owner')")
             .bind(tenant).bind(user).execute(&mut *tx).await.unwrap();
-        sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, email, created_by) VALUES ($1, $2, 'Erika', $3, 'same@example.de', $4)")
+        sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, email_bidx, created_by) VALUES ($1, $2, '\\x00', convert_to($3, 'UTF8'), 'same-fingerprint', $4)")
             .bind(tenant).bind(Uuid::now_v7()).bind(slug).bind(user).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
         ids.push(tenant);
@@ -44,7 +45,15 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
     .await
     .unwrap();
     let names: Vec<&str> = tables.iter().map(|t| t.1.as_str()).collect();
-    for expected in ["tenants", "users", "invitations", "contacts"] {
+    for expected in [
+        "tenants",
+        "users",
+        "invitations",
+        "contacts",
+        "tenant_keys",
+        "subject_keys",
+        "contact_search_tokens",
+    ] {
         assert!(
             names.contains(&expected),
             "{expected} missing from {names:?}"
@@ -125,9 +134,19 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .fetch_all(&db.superuser)
     .await
     .unwrap();
-    assert_eq!(definers, ["auth_tenant_id_for_slug"]);
+    assert_eq!(
+        definers,
+        ["auth_tenant_id_for_slug", "maintenance_tenant_ids"]
+    );
+    let app_may_list_tenants: bool = sqlx::query_scalar(
+        "SELECT has_function_privilege('tessera_app', 'maintenance_tenant_ids()', 'EXECUTE')",
+    )
+    .fetch_one(&db.superuser)
+    .await
+    .unwrap();
+    assert!(!app_may_list_tenants, "only the owner may list tenants");
     let pinned: Vec<String> = sqlx::query_scalar(
-        "SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'auth_tenant_id_for_slug'",
+        "SELECT unnest(proconfig) FROM pg_proc WHERE proname IN ('auth_tenant_id_for_slug', 'maintenance_tenant_ids')",
     )
     .fetch_all(&db.superuser)
     .await
@@ -161,7 +180,7 @@ async fn a_tenant_cannot_read_or_write_another_tenants_rows() {
         .unwrap();
     assert_eq!(users, 1);
 
-    let updated = sqlx::query("UPDATE contacts SET last_name = 'hijacked' WHERE tenant_id = $1")
+    let updated = sqlx::query("UPDATE contacts SET last_name_ct = 'hijacked' WHERE tenant_id = $1")
         .bind(b)
         .execute(&mut *tx)
         .await
@@ -186,14 +205,14 @@ async fn a_tenant_cannot_read_or_write_another_tenants_rows() {
     drop(tx);
 
     let mut tx = begin_for_tenant(&db.app, a).await.unwrap();
-    let insert = sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name, last_name, created_by) SELECT $1, $2, 'X', 'Y', user_id FROM users")
+    let insert = sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, created_by) SELECT $1, $2, 'X', 'Y', user_id FROM users")
         .bind(b).bind(Uuid::now_v7()).execute(&mut *tx).await;
     let err = insert.expect_err("inserting into B fails");
     assert!(err.to_string().contains("row-level security"), "{err}");
     drop(tx);
 
     let untouched: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM contacts WHERE tenant_id = $1 AND last_name = 'tenant-b'",
+        "SELECT count(*) FROM contacts WHERE tenant_id = $1 AND last_name_ct = convert_to('tenant-b', 'UTF8')",
     )
     .bind(b)
     .fetch_one(&db.superuser)
@@ -207,7 +226,15 @@ async fn without_tenant_context_nothing_is_visible_and_writes_fail() {
     let db = TestDb::new().await;
     let (a, _) = two_tenants(&db).await;
     let mut tx = db.app.begin().await.unwrap();
-    for table in ["tenants", "users", "invitations", "contacts"] {
+    for table in [
+        "tenants",
+        "users",
+        "invitations",
+        "contacts",
+        "tenant_keys",
+        "subject_keys",
+        "contact_search_tokens",
+    ] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut *tx)
             .await
@@ -242,15 +269,15 @@ async fn without_tenant_context_nothing_is_visible_and_writes_fail() {
 #[tokio::test]
 async fn uniqueness_is_per_tenant() {
     let db = TestDb::new().await;
-    // two_tenants gives both tenants a user and a contact with the same e-mail.
+    // two_tenants gives both tenants a user and a contact with the same e-mail fingerprint.
     two_tenants(&db).await;
     let users: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'same@example.de'")
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email_bidx = 'same-fingerprint'")
             .fetch_one(&db.superuser)
             .await
             .unwrap();
     let contacts: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM contacts WHERE email = 'same@example.de'")
+        sqlx::query_scalar("SELECT count(*) FROM contacts WHERE email_bidx = 'same-fingerprint'")
             .fetch_one(&db.superuser)
             .await
             .unwrap();

@@ -161,7 +161,12 @@ async fn only_owners_and_admins_invite_and_admins_cannot_make_owners() {
         StatusCode::CONFLICT
     );
 
-    sqlx::query("UPDATE users SET role = 'member' WHERE display_name = 'Alex Admin'")
+    let admin_id = app.rpc(&admin, "me", &[]).await.body["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sqlx::query("UPDATE users SET role = 'member' WHERE user_id = $1::uuid")
+        .bind(admin_id)
         .execute(&app.db.superuser)
         .await
         .unwrap();

@@ -25,7 +25,8 @@ impl IndexKey {
     }
 
     fn mac(&self, domain: &str, value: &str) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose()).expect("any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose()).expect("any key length");
         mac.update(domain.as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
@@ -55,17 +56,29 @@ impl IndexKey {
             let chars: Vec<char> = word.chars().collect();
             for len in MIN_PREFIX..=chars.len().min(MAX_PREFIX) {
                 let prefix: String = chars[..len].iter().collect();
-                tokens.push(SearchToken { token: self.token("prefix", &prefix), exact: false });
+                tokens.push(SearchToken {
+                    token: self.token("prefix", &prefix),
+                    exact: false,
+                });
             }
-            tokens.push(SearchToken { token: self.token("word", &word), exact: true });
+            tokens.push(SearchToken {
+                token: self.token("word", &word),
+                exact: true,
+            });
         }
         for word in other_words.iter().flat_map(|n| words(n)) {
             let chars: Vec<char> = word.chars().collect();
             for len in MIN_PREFIX..=chars.len().min(MAX_PREFIX) {
                 let prefix: String = chars[..len].iter().collect();
-                tokens.push(SearchToken { token: self.token("prefix", &prefix), exact: false });
+                tokens.push(SearchToken {
+                    token: self.token("prefix", &prefix),
+                    exact: false,
+                });
             }
-            tokens.push(SearchToken { token: self.token("word", &word), exact: true });
+            tokens.push(SearchToken {
+                token: self.token("word", &word),
+                exact: true,
+            });
         }
         tokens.sort_by_key(|t| (t.token, t.exact));
         tokens.dedup_by_key(|t| t.token);
@@ -124,7 +137,11 @@ pub fn fold(text: &str) -> String {
             'ø' => out.push('o'),
             'ł' => out.push('l'),
             'ı' => out.push('i'),
-            c => out.extend(c.to_string().nfd().filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '-' || *c == '\'')),
+            c => {
+                out.extend(c.to_string().nfd().filter(|c| {
+                    c.is_alphanumeric() || c.is_whitespace() || *c == '-' || *c == '\''
+                }))
+            }
         }
     }
     out
@@ -185,10 +202,22 @@ mod tests {
         for query in ["Müller", "Mueller", "MÜLLER", "mül", "Mue", "eri mül"] {
             let q = key.query(query);
             assert!(!q.is_empty());
-            assert!(q.prefixes.iter().all(|p| stored.iter().any(|s| s.token == *p)), "{query}");
+            assert!(
+                q.prefixes
+                    .iter()
+                    .all(|p| stored.iter().any(|s| s.token == *p)),
+                "{query}"
+            );
         }
-        assert!(!key.query("Müllerin").prefixes.iter().all(|p| stored.iter().any(|s| s.token == *p)));
-        assert!(key.query("m").is_empty(), "one letter is too short to search");
+        assert!(!key
+            .query("Müllerin")
+            .prefixes
+            .iter()
+            .all(|p| stored.iter().any(|s| s.token == *p)));
+        assert!(
+            key.query("m").is_empty(),
+            "one letter is too short to search"
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ impl DataKey {
     pub fn derive(&self, label: &str) -> DataKey {
         let hk = Hkdf::<Sha256>::new(None, self.0.as_ref());
         let mut out = Zeroizing::new([0u8; 32]);
-        hk.expand(label.as_bytes(), out.as_mut()).expect("32 bytes is a valid HKDF length");
+        hk.expand(label.as_bytes(), out.as_mut())
+            .expect("32 bytes is a valid HKDF length");
         DataKey(out)
     }
 }
@@ -52,7 +53,13 @@ pub fn wrap_with(kek: &DataKey, key: &DataKey, context: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; WRAP_NONCE];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let sealed = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: key.expose(), aad: context })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: key.expose(),
+                aad: context,
+            },
+        )
         .expect("wrapping cannot fail");
     [nonce.as_slice(), &sealed].concat()
 }
@@ -64,7 +71,13 @@ pub fn unwrap_with(kek: &DataKey, wrapped: &[u8], context: &[u8]) -> Result<Data
     let cipher = Aes256Gcm::new_from_slice(kek.expose()).expect("32-byte key");
     let plain = Zeroizing::new(
         cipher
-            .decrypt(Nonce::from_slice(&wrapped[..WRAP_NONCE]), Payload { msg: &wrapped[WRAP_NONCE..], aad: context })
+            .decrypt(
+                Nonce::from_slice(&wrapped[..WRAP_NONCE]),
+                Payload {
+                    msg: &wrapped[WRAP_NONCE..],
+                    aad: context,
+                },
+            )
             .map_err(|_| CryptoError::Authentication)?,
     );
     DataKey::from_bytes(&plain).ok_or(CryptoError::Truncated)
@@ -86,7 +99,9 @@ pub struct LocalMasterKey {
 
 impl LocalMasterKey {
     pub fn new(key: DataKey) -> Self {
-        let digest = Sha256::new_with_prefix(b"tessera.master-key-id.v1").chain_update(key.expose()).finalize();
+        let digest = Sha256::new_with_prefix(b"tessera.master-key-id.v1")
+            .chain_update(key.expose())
+            .finalize();
         let id = format!("local:{}", hex(&digest[..8]));
         Self { key, id }
     }
@@ -94,7 +109,11 @@ impl LocalMasterKey {
     /// From base64, as in `TESSERA_MASTER_KEY`.
     pub fn from_base64(encoded: &str) -> Option<Self> {
         use base64::Engine as _;
-        let bytes = Zeroizing::new(base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?);
+        let bytes = Zeroizing::new(
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .ok()?,
+        );
         DataKey::from_bytes(&bytes).map(Self::new)
     }
 }
@@ -151,10 +170,19 @@ mod tests {
         let master = LocalMasterKey::new(DataKey::generate());
         let key = DataKey::generate();
         let wrapped = master.wrap(&key, b"tenant-a/1");
-        assert_eq!(master.unwrap(&wrapped, b"tenant-a/1").unwrap().expose(), key.expose());
-        assert_eq!(master.unwrap(&wrapped, b"tenant-b/1").unwrap_err(), CryptoError::Authentication);
+        assert_eq!(
+            master.unwrap(&wrapped, b"tenant-a/1").unwrap().expose(),
+            key.expose()
+        );
+        assert_eq!(
+            master.unwrap(&wrapped, b"tenant-b/1").unwrap_err(),
+            CryptoError::Authentication
+        );
         let other = LocalMasterKey::new(DataKey::generate());
-        assert_eq!(other.unwrap(&wrapped, b"tenant-a/1").unwrap_err(), CryptoError::Authentication);
+        assert_eq!(
+            other.unwrap(&wrapped, b"tenant-a/1").unwrap_err(),
+            CryptoError::Authentication
+        );
         assert_ne!(master.key_id(), other.key_id());
     }
 
@@ -174,7 +202,9 @@ mod tests {
 
     #[test]
     fn master_key_from_base64() {
-        assert!(LocalMasterKey::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").is_some());
+        assert!(
+            LocalMasterKey::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").is_some()
+        );
         assert!(LocalMasterKey::from_base64("c2hvcnQ=").is_none());
     }
 }

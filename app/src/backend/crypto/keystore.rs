@@ -8,6 +8,7 @@ use super::keys::{unwrap_with, wrap_with};
 use super::{CryptoError, DataKey, MasterKeyRing};
 use crate::AppResult;
 use sqlx::PgConnection;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -20,11 +21,21 @@ const CACHE_TTL: Duration = Duration::from_secs(300);
 const CACHE_CAPACITY: usize = 10_000;
 
 fn tenant_key_context(tenant_id: Uuid, version: i32) -> Vec<u8> {
-    [b"tessera.tenant-key.v1\0".as_slice(), tenant_id.as_bytes(), &version.to_be_bytes()].concat()
+    [
+        b"tessera.tenant-key.v1\0".as_slice(),
+        tenant_id.as_bytes(),
+        &version.to_be_bytes(),
+    ]
+    .concat()
 }
 
 fn subject_key_context(tenant_id: Uuid, subject_id: Uuid) -> Vec<u8> {
-    [b"tessera.subject-key.v1\0".as_slice(), tenant_id.as_bytes(), subject_id.as_bytes()].concat()
+    [
+        b"tessera.subject-key.v1\0".as_slice(),
+        tenant_id.as_bytes(),
+        subject_id.as_bytes(),
+    ]
+    .concat()
 }
 
 /// The part of a tenant key that wraps subject keys.
@@ -39,7 +50,10 @@ pub struct KeyStore {
 
 impl KeyStore {
     pub fn new(master: MasterKeyRing) -> Self {
-        Self { master, cache: Mutex::new(HashMap::new()) }
+        Self {
+            master,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     fn cached(&self, tenant_id: Uuid, version: i32) -> Option<DataKey> {
@@ -67,11 +81,22 @@ impl KeyStore {
     }
 
     /// Creates the tenant's first data key (at sign-up).
-    pub async fn create_tenant_key(&self, conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<()> {
-        self.insert_tenant_version(conn, tenant_id, 1).await.map(|_| ())
+    pub async fn create_tenant_key(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+    ) -> AppResult<()> {
+        self.insert_tenant_version(conn, tenant_id, 1)
+            .await
+            .map(|_| ())
     }
 
-    async fn insert_tenant_version(&self, conn: &mut PgConnection, tenant_id: Uuid, version: i32) -> AppResult<DataKey> {
+    async fn insert_tenant_version(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        version: i32,
+    ) -> AppResult<DataKey> {
         let key = DataKey::generate();
         let master = self.master.current();
         let wrapped = master.wrap(&key, &tenant_key_context(tenant_id, version));
@@ -86,7 +111,12 @@ impl KeyStore {
         Ok(key)
     }
 
-    async fn tenant_key(&self, conn: &mut PgConnection, tenant_id: Uuid, version: i32) -> AppResult<DataKey> {
+    async fn tenant_key(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        version: i32,
+    ) -> AppResult<DataKey> {
         if let Some(key) = self.cached(tenant_id, version) {
             return Ok(key);
         }
@@ -95,25 +125,37 @@ impl KeyStore {
                 .bind(version)
                 .fetch_one(&mut *conn)
                 .await?;
-        let key = self.master.by_id(&master_id)?.unwrap(&wrapped, &tenant_key_context(tenant_id, version))?;
+        let key = self
+            .master
+            .by_id(&master_id)?
+            .unwrap(&wrapped, &tenant_key_context(tenant_id, version))?;
         self.remember(tenant_id, version, &key);
         Ok(key)
     }
 
     async fn current_version(conn: &mut PgConnection) -> AppResult<(i32, i64)> {
-        Ok(sqlx::query_as("SELECT version, wraps FROM tenant_keys ORDER BY version DESC LIMIT 1")
-            .fetch_one(&mut *conn)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT version, wraps FROM tenant_keys ORDER BY version DESC LIMIT 1")
+                .fetch_one(&mut *conn)
+                .await?,
+        )
     }
 
     /// The tenant's blind-index key (from its first data key, so rotating the data
     /// key never changes an index).
     pub async fn index_key(&self, conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<IndexKey> {
-        Ok(IndexKey::derive_from(&self.tenant_key(conn, tenant_id, 1).await?))
+        Ok(IndexKey::derive_from(
+            &self.tenant_key(conn, tenant_id, 1).await?,
+        ))
     }
 
     /// A new key for a data subject (a contact, a user, an invitee).
-    pub async fn create_subject_key(&self, conn: &mut PgConnection, tenant_id: Uuid, subject_id: Uuid) -> AppResult<DataKey> {
+    pub async fn create_subject_key(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        subject_id: Uuid,
+    ) -> AppResult<DataKey> {
         let (mut version, wraps) = Self::current_version(conn).await?;
         if wraps >= ROTATE_AFTER_WRAPS {
             version += 1;
@@ -122,7 +164,11 @@ impl KeyStore {
         }
         let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
         let key = DataKey::generate();
-        let wrapped = wrap_with(&wrapping_key(&tenant_key), &key, &subject_key_context(tenant_id, subject_id));
+        let wrapped = wrap_with(
+            &wrapping_key(&tenant_key),
+            &key,
+            &subject_key_context(tenant_id, subject_id),
+        );
         sqlx::query(
             "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key) VALUES ($1, $2, $3, $4)
              ON CONFLICT (tenant_id, subject_id) DO UPDATE
@@ -142,13 +188,24 @@ impl KeyStore {
     }
 
     /// The subject's key; `KeyErased` once the subject was erased.
-    pub async fn subject_key(&self, conn: &mut PgConnection, tenant_id: Uuid, subject_id: Uuid) -> AppResult<DataKey> {
+    pub async fn subject_key(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        subject_id: Uuid,
+    ) -> AppResult<DataKey> {
         let mut keys = self.subject_keys(conn, tenant_id, &[subject_id]).await?;
-        keys.remove(&subject_id).ok_or_else(|| CryptoError::KeyErased.into())
+        keys.remove(&subject_id)
+            .ok_or_else(|| CryptoError::KeyErased.into())
     }
 
     /// The keys of several subjects at once (a list page); erased ones are absent.
-    pub async fn subject_keys(&self, conn: &mut PgConnection, tenant_id: Uuid, subject_ids: &[Uuid]) -> AppResult<HashMap<Uuid, DataKey>> {
+    pub async fn subject_keys(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        subject_ids: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, DataKey>> {
         let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query_as(
             "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
         )
@@ -158,18 +215,27 @@ impl KeyStore {
         let mut wrapping: HashMap<i32, DataKey> = HashMap::new();
         let mut keys = HashMap::with_capacity(rows.len());
         for (subject_id, version, wrapped) in rows {
-            if !wrapping.contains_key(&version) {
-                let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
-                wrapping.insert(version, wrapping_key(&tenant_key));
+            if let Entry::Vacant(slot) = wrapping.entry(version) {
+                slot.insert(wrapping_key(
+                    &self.tenant_key(conn, tenant_id, version).await?,
+                ));
             }
-            let key = unwrap_with(&wrapping[&version], &wrapped, &subject_key_context(tenant_id, subject_id))?;
+            let key = unwrap_with(
+                &wrapping[&version],
+                &wrapped,
+                &subject_key_context(tenant_id, subject_id),
+            )?;
             keys.insert(subject_id, key);
         }
         Ok(keys)
     }
 
     /// Counts field encryptions under a subject key.
-    pub async fn count_encryptions(conn: &mut PgConnection, subject_id: Uuid, count: i64) -> AppResult<i64> {
+    pub async fn count_encryptions(
+        conn: &mut PgConnection,
+        subject_id: Uuid,
+        count: i64,
+    ) -> AppResult<i64> {
         Ok(sqlx::query_scalar("UPDATE subject_keys SET encryptions = encryptions + $2 WHERE subject_id = $1 RETURNING encryptions")
             .bind(subject_id)
             .bind(count)
@@ -187,15 +253,26 @@ impl KeyStore {
     }
 
     /// Starts a new tenant key version; new subject keys use it at once.
-    pub async fn start_tenant_version(&self, conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<i32> {
+    pub async fn start_tenant_version(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+    ) -> AppResult<i32> {
         let (version, _) = Self::current_version(conn).await?;
-        self.insert_tenant_version(conn, tenant_id, version + 1).await?;
+        self.insert_tenant_version(conn, tenant_id, version + 1)
+            .await?;
         Ok(version + 1)
     }
 
     /// Re-wraps up to `batch` subject keys still under an older tenant key version.
     /// Returns how many it moved; call until 0. Data rows are never touched.
-    pub async fn rewrap_subject_keys(&self, conn: &mut PgConnection, tenant_id: Uuid, target: i32, batch: i64) -> AppResult<u64> {
+    pub async fn rewrap_subject_keys(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        target: i32,
+        batch: i64,
+    ) -> AppResult<u64> {
         let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query_as(
             "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys
              WHERE tenant_key_version < $1 ORDER BY subject_id LIMIT $2 FOR UPDATE SKIP LOCKED",
@@ -207,9 +284,10 @@ impl KeyStore {
         let new_wrapping = wrapping_key(&self.tenant_key(conn, tenant_id, target).await?);
         let mut old_wrapping: HashMap<i32, DataKey> = HashMap::new();
         for (subject_id, version, wrapped) in &rows {
-            if !old_wrapping.contains_key(version) {
-                let key = self.tenant_key(conn, tenant_id, *version).await?;
-                old_wrapping.insert(*version, wrapping_key(&key));
+            if let Entry::Vacant(slot) = old_wrapping.entry(*version) {
+                slot.insert(wrapping_key(
+                    &self.tenant_key(conn, tenant_id, *version).await?,
+                ));
             }
             let context = subject_key_context(tenant_id, *subject_id);
             let key = unwrap_with(&old_wrapping[version], wrapped, &context)?;
@@ -231,7 +309,11 @@ impl KeyStore {
 
     /// Re-wraps this tenant's data keys under the current master key. Returns how
     /// many versions it moved.
-    pub async fn rewrap_tenant_keys(&self, conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<u64> {
+    pub async fn rewrap_tenant_keys(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+    ) -> AppResult<u64> {
         let current = self.master.current();
         let rows: Vec<(i32, String, Vec<u8>)> = sqlx::query_as(
             "SELECT version, master_key_id, wrapped_key FROM tenant_keys WHERE master_key_id <> $1 FOR UPDATE",
@@ -242,12 +324,14 @@ impl KeyStore {
         for (version, master_id, wrapped) in &rows {
             let context = tenant_key_context(tenant_id, *version);
             let key = self.master.by_id(master_id)?.unwrap(wrapped, &context)?;
-            sqlx::query("UPDATE tenant_keys SET master_key_id = $2, wrapped_key = $3 WHERE version = $1")
-                .bind(version)
-                .bind(current.key_id())
-                .bind(current.wrap(&key, &context))
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE tenant_keys SET master_key_id = $2, wrapped_key = $3 WHERE version = $1",
+            )
+            .bind(version)
+            .bind(current.key_id())
+            .bind(current.wrap(&key, &context))
+            .execute(&mut *conn)
+            .await?;
         }
         Ok(rows.len() as u64)
     }

@@ -13,10 +13,12 @@ pub mod blind_index;
 pub mod cipher;
 pub mod keys;
 pub mod keystore;
+pub mod record;
 
 pub use cipher::{decrypt_field, encrypt_field, FieldContext};
 pub use keys::{DataKey, KeyWrapper, LocalMasterKey, MasterKeyRing};
 pub use keystore::KeyStore;
+pub use record::RecordCipher;
 
 /// Why a cryptographic operation failed. Carries no key material or plaintext.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,11 +1,13 @@
-//! Sign-up and sign-in.
+//! Sign-up and sign-in. Employees are data subjects too: their names and e-mail
+//! addresses are encrypted, and sign-in finds the account by the e-mail's blind index.
 
 use crate::backend::auth::{password, throttle::LoginThrottle};
-use crate::backend::tenancy::{begin_for_tenant, violates, TenantTx};
+use crate::backend::crypto::{KeyStore, RecordCipher};
+use crate::backend::tenancy::{begin_for_tenant, violates, Principal, TenantTx};
 use crate::model::identity::{CurrentUser, LoginInput, Role, SignupInput};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -15,8 +17,57 @@ pub struct SignedIn {
     pub user_id: Uuid,
 }
 
-/// Creates a tenant and its owner atomically.
-pub async fn sign_up(pool: &PgPool, input: &SignupInput) -> AppResult<SignedIn> {
+pub struct NewUser<'a> {
+    pub user_id: Uuid,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+}
+
+/// Stores a user with encrypted name and e-mail under a fresh subject key.
+pub async fn insert_user(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+    user: &NewUser<'_>,
+) -> AppResult<()> {
+    let key = keys
+        .create_subject_key(conn, tenant_id, user.user_id)
+        .await?;
+    let index = keys.index_key(conn, tenant_id).await?;
+    let record = RecordCipher {
+        key: &key,
+        tenant_id,
+        table: "users",
+        row_id: user.user_id,
+    };
+    sqlx::query(
+        "INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant_id)
+    .bind(user.user_id)
+    .bind(record.seal("email", user.email))
+    .bind(index.email(user.email))
+    .bind(record.seal("display_name", user.display_name))
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .execute(&mut *conn)
+    .await
+    .map_err(|err| {
+        if violates(&err, "users_email_key") {
+            AppError::Validation(FieldErrors::single("email", Problem::EmailTaken))
+        } else {
+            err.into()
+        }
+    })?;
+    KeyStore::count_encryptions(conn, user.user_id, 2).await?;
+    Ok(())
+}
+
+/// Creates a tenant, its first data key and its owner atomically.
+pub async fn sign_up(pool: &PgPool, keys: &KeyStore, input: &SignupInput) -> AppResult<SignedIn> {
     let input = input.normalized();
     input.validate().into_result()?;
     let password_hash = password::hash_async(input.password.clone()).await?;
@@ -37,18 +88,15 @@ pub async fn sign_up(pool: &PgPool, input: &SignupInput) -> AppResult<SignedIn> 
                 err.into()
             }
         })?;
-    sqlx::query(
-        "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(tenant_id)
-    .bind(user_id)
-    .bind(&input.email)
-    .bind(&input.owner_name)
-    .bind(&password_hash)
-    .bind(Role::Owner.as_str())
-    .execute(&mut *tx)
-    .await?;
+    keys.create_tenant_key(&mut tx, tenant_id).await?;
+    let owner = NewUser {
+        user_id,
+        email: &input.email,
+        display_name: &input.owner_name,
+        password_hash: &password_hash,
+        role: Role::Owner,
+    };
+    insert_user(&mut tx, keys, tenant_id, &owner).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, "tenant signed up");
     Ok(SignedIn { tenant_id, user_id })
@@ -58,6 +106,7 @@ pub async fn sign_up(pool: &PgPool, input: &SignupInput) -> AppResult<SignedIn> 
 /// same error after the same work (one Argon2 verification).
 pub async fn sign_in(
     pool: &PgPool,
+    keys: &KeyStore,
     throttle: &LoginThrottle,
     client_ip: IpAddr,
     input: &LoginInput,
@@ -79,10 +128,12 @@ pub async fn sign_in(
     let candidate: Option<(Uuid, String)> = match tenant_id {
         Some(tenant_id) => {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
-            let row = sqlx::query_as("SELECT user_id, password_hash FROM users WHERE email = $1")
-                .bind(&email)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let email_bidx = keys.index_key(&mut tx, tenant_id).await?.email(&email);
+            let row =
+                sqlx::query_as("SELECT user_id, password_hash FROM users WHERE email_bidx = $1")
+                    .bind(email_bidx)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             tx.commit().await?;
             row
         }
@@ -105,22 +156,32 @@ pub async fn sign_in(
     }
 }
 
-pub async fn current_user(scope: &mut TenantTx) -> AppResult<CurrentUser> {
-    let user_id = scope.principal.user_id;
-    let role = scope.principal.role;
-    let (display_name, email, tenant_name, tenant_slug): (String, String, String, String) =
+pub async fn current_user(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<CurrentUser> {
+    let Principal {
+        tenant_id,
+        user_id,
+        role,
+    } = scope.principal;
+    let (email_ct, name_ct, tenant_name, tenant_slug): (Vec<u8>, Vec<u8>, String, String) =
         sqlx::query_as(
-            "SELECT u.display_name, u.email, t.name, t.slug
-             FROM users u JOIN tenants t USING (tenant_id)
-             WHERE u.user_id = $1",
+            "SELECT u.email_ct, u.display_name_ct, t.name, t.slug
+         FROM users u JOIN tenants t USING (tenant_id)
+         WHERE u.user_id = $1",
         )
         .bind(user_id)
         .fetch_one(scope.conn())
         .await?;
+    let key = keys.subject_key(scope.conn(), tenant_id, user_id).await?;
+    let record = RecordCipher {
+        key: &key,
+        tenant_id,
+        table: "users",
+        row_id: user_id,
+    };
     Ok(CurrentUser {
         user_id,
-        display_name,
-        email,
+        display_name: record.open("display_name", &name_ct)?,
+        email: record.open("email", &email_ct)?,
         role,
         tenant_name,
         tenant_slug,

@@ -3,4 +3,5 @@
 
 pub mod contacts;
 pub mod identity;
+pub mod keys;
 pub mod team;

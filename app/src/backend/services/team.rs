@@ -1,8 +1,9 @@
 //! Team members, roles and invitations.
 
 use crate::backend::auth::password;
-use crate::backend::services::identity::SignedIn;
-use crate::backend::tenancy::{begin_for_tenant, violates, TenantTx};
+use crate::backend::crypto::{KeyStore, RecordCipher};
+use crate::backend::services::identity::{insert_user, NewUser, SignedIn};
+use crate::backend::tenancy::{begin_for_tenant, TenantTx};
 use crate::model::identity::{
     AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamMember,
 };
@@ -21,43 +22,67 @@ fn parse_role(value: &str) -> AppResult<Role> {
     Role::parse(value).ok_or(AppError::Internal)
 }
 
-pub async fn members(scope: &mut TenantTx) -> AppResult<Vec<TeamMember>> {
-    let rows: Vec<(Uuid, String, String, String)> = sqlx::query_as(
-        "SELECT user_id, display_name, email, role FROM users ORDER BY display_name, user_id",
-    )
-    .fetch_all(scope.conn())
-    .await?;
-    rows.into_iter()
-        .map(|(user_id, display_name, email, role)| {
-            Ok(TeamMember {
-                user_id,
-                display_name,
-                email,
-                role: parse_role(&role)?,
-            })
-        })
-        .collect()
+pub async fn members(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<TeamMember>> {
+    let tenant_id = scope.principal.tenant_id;
+    let rows: Vec<(Uuid, Vec<u8>, Vec<u8>, String)> =
+        sqlx::query_as("SELECT user_id, display_name_ct, email_ct, role FROM users")
+            .fetch_all(scope.conn())
+            .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &ids).await?;
+    let mut members = Vec::with_capacity(rows.len());
+    for (user_id, name_ct, email_ct, role) in rows {
+        let Some(key) = subject_keys.get(&user_id) else {
+            continue;
+        };
+        let record = RecordCipher {
+            key,
+            tenant_id,
+            table: "users",
+            row_id: user_id,
+        };
+        members.push(TeamMember {
+            user_id,
+            display_name: record.open("display_name", &name_ct)?,
+            email: record.open("email", &email_ct)?,
+            role: parse_role(&role)?,
+        });
+    }
+    members.sort_by_key(|m| (m.display_name.to_lowercase(), m.user_id));
+    Ok(members)
 }
 
-pub async fn open_invitations(scope: &mut TenantTx) -> AppResult<Vec<Invitation>> {
+pub async fn open_invitations(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<Invitation>> {
     scope.require(Role::can_manage_team)?;
-    let rows: Vec<(Uuid, String, String, OffsetDateTime)> = sqlx::query_as(
-        "SELECT invitation_id, email, role, expires_at FROM invitations
+    let tenant_id = scope.principal.tenant_id;
+    let rows: Vec<(Uuid, Vec<u8>, String, OffsetDateTime)> = sqlx::query_as(
+        "SELECT invitation_id, email_ct, role, expires_at FROM invitations
          WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC",
     )
     .fetch_all(scope.conn())
     .await?;
-    rows.into_iter()
-        .map(|(id, email, role, expires_at)| {
-            Ok(Invitation {
-                id,
-                email,
-                role: parse_role(&role)?,
-                expires_at,
-                link: None,
-            })
-        })
-        .collect()
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &ids).await?;
+    let mut invitations = Vec::with_capacity(rows.len());
+    for (id, email_ct, role, expires_at) in rows {
+        let Some(key) = subject_keys.get(&id) else {
+            continue;
+        };
+        let record = RecordCipher {
+            key,
+            tenant_id,
+            table: "invitations",
+            row_id: id,
+        };
+        invitations.push(Invitation {
+            id,
+            email: record.open("email", &email_ct)?,
+            role: parse_role(&role)?,
+            expires_at,
+            link: None,
+        });
+    }
+    Ok(invitations)
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -67,6 +92,7 @@ fn token_hash(token: &str) -> Vec<u8> {
 /// Creates an invitation and returns its one-time link (only the token's hash is stored).
 pub async fn invite(
     scope: &mut TenantTx,
+    keys: &KeyStore,
     public_url: &str,
     input: &InviteInput,
 ) -> AppResult<Invitation> {
@@ -76,11 +102,14 @@ pub async fn invite(
     if !scope.principal.role.can_grant(role) {
         return Err(AppError::Forbidden);
     }
+    let tenant_id = scope.principal.tenant_id;
     let email = normalize_email(&input.email);
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)")
-        .bind(&email)
-        .fetch_one(scope.conn())
-        .await?;
+    let email_bidx = keys.index_key(scope.conn(), tenant_id).await?.email(&email);
+    let taken: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_bidx = $1)")
+            .bind(&email_bidx)
+            .fetch_one(scope.conn())
+            .await?;
     if taken {
         return Err(AppError::Validation(FieldErrors::single(
             "email",
@@ -93,18 +122,28 @@ pub async fn invite(
     let token = URL_SAFE_NO_PAD.encode(raw);
     let id = Uuid::now_v7();
     let expires_at = OffsetDateTime::now_utc() + INVITATION_VALIDITY;
-    let tenant_id = scope.principal.tenant_id;
     let invited_by = scope.principal.user_id;
+    // The invitee's address is personal data: encrypted under the invitation's own
+    // subject key, which is destroyed once the invitation is used.
+    let key = keys.create_subject_key(scope.conn(), tenant_id, id).await?;
+    let email_ct = RecordCipher {
+        key: &key,
+        tenant_id,
+        table: "invitations",
+        row_id: id,
+    }
+    .seal("email", &email);
     let slug: String = sqlx::query_scalar("SELECT slug FROM tenants")
         .fetch_one(scope.conn())
         .await?;
     sqlx::query(
-        "INSERT INTO invitations (tenant_id, invitation_id, email, role, token_hash, invited_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO invitations (tenant_id, invitation_id, email_ct, email_bidx, role, token_hash, invited_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(tenant_id)
     .bind(id)
-    .bind(&email)
+    .bind(email_ct)
+    .bind(&email_bidx)
     .bind(role.as_str())
     .bind(token_hash(&token))
     .bind(invited_by)
@@ -165,19 +204,29 @@ async fn tenant_for_slug(pool: &PgPool, slug: &str) -> AppResult<Uuid> {
 /// What the invitation page shows before the invitee sets a password.
 pub async fn preview_invitation(
     pool: &PgPool,
+    keys: &KeyStore,
     slug: &str,
     token: &str,
 ) -> AppResult<InvitationPreview> {
     let tenant_id = tenant_for_slug(pool, slug).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT t.name, i.email, i.role FROM invitations i JOIN tenants t USING (tenant_id)
+    let row: Option<(Uuid, String, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT i.invitation_id, t.name, i.email_ct, i.role FROM invitations i JOIN tenants t USING (tenant_id)
          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()",
     )
     .bind(token_hash(token))
     .fetch_optional(&mut *tx)
     .await?;
-    let (tenant_name, email, role) = row.ok_or(AppError::NotFound)?;
+    let (id, tenant_name, email_ct, role) = row.ok_or(AppError::NotFound)?;
+    let key = keys.subject_key(&mut tx, tenant_id, id).await?;
+    let email = RecordCipher {
+        key: &key,
+        tenant_id,
+        table: "invitations",
+        row_id: id,
+    }
+    .open("email", &email_ct)?;
+    tx.commit().await?;
     Ok(InvitationPreview {
         tenant_name,
         email,
@@ -186,43 +235,51 @@ pub async fn preview_invitation(
 }
 
 /// Turns a valid invitation into an account, once.
-pub async fn accept_invitation(pool: &PgPool, input: &AcceptInviteInput) -> AppResult<SignedIn> {
+pub async fn accept_invitation(
+    pool: &PgPool,
+    keys: &KeyStore,
+    input: &AcceptInviteInput,
+) -> AppResult<SignedIn> {
     input.validate().into_result()?;
     let tenant_id = tenant_for_slug(pool, input.slug.trim()).await?;
     let password_hash = password::hash_async(input.password.clone()).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    let row: Option<(Uuid, String, String)> = sqlx::query_as(
-        "SELECT invitation_id, email, role FROM invitations
+    let row: Option<(Uuid, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT invitation_id, email_ct, role FROM invitations
          WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE",
     )
     .bind(token_hash(&input.token))
     .fetch_optional(&mut *tx)
     .await?;
-    let (invitation_id, email, role) = row.ok_or(AppError::NotFound)?;
+    let (invitation_id, email_ct, role) = row.ok_or(AppError::NotFound)?;
+    let invitation_key = keys.subject_key(&mut tx, tenant_id, invitation_id).await?;
+    let email = RecordCipher {
+        key: &invitation_key,
+        tenant_id,
+        table: "invitations",
+        row_id: invitation_id,
+    }
+    .open("email", &email_ct)?;
     let user_id = Uuid::now_v7();
-    sqlx::query(
-        "INSERT INTO users (tenant_id, user_id, email, display_name, password_hash, role)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(tenant_id)
-    .bind(user_id)
-    .bind(&email)
-    .bind(input.display_name.trim())
-    .bind(&password_hash)
-    .bind(&role)
-    .execute(&mut *tx)
-    .await
-    .map_err(|err| {
-        if violates(&err, "users_email_key") {
-            AppError::Conflict
-        } else {
-            err.into()
-        }
-    })?;
+    let user = NewUser {
+        user_id,
+        email: &email,
+        display_name: input.display_name.trim(),
+        password_hash: &password_hash,
+        role: parse_role(&role)?,
+    };
+    insert_user(&mut tx, keys, tenant_id, &user)
+        .await
+        .map_err(|err| match err {
+            AppError::Validation(_) => AppError::Conflict,
+            other => other,
+        })?;
     sqlx::query("UPDATE invitations SET accepted_at = now() WHERE invitation_id = $1")
         .bind(invitation_id)
         .execute(&mut *tx)
         .await?;
+    // The invitee is now a user with a key of their own; the invitation's copy is shredded.
+    KeyStore::destroy_subject_key(&mut tx, invitation_id).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, %user_id, "invitation accepted");
     Ok(SignedIn { tenant_id, user_id })

@@ -147,6 +147,8 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
             view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().no_matches}</p></div> }.into_any()
         };
     }
+    let fallback = page.sort != query.sort && !page.ranked;
+    let ranked = page.ranked;
     let prev = page
         .prev
         .as_deref()
@@ -157,6 +159,8 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
         .map(|c| list_href(&query, Some(c), None));
     let total = page.total;
     view! {
+        {fallback.then(|| view! { <p class="banner info" role="status">{move || i18n.texts().name_sort_unavailable}</p> })}
+        {ranked.then(|| view! { <p class="muted">{move || i18n.texts().ranked_hint}</p> })}
         <table class="data-table">
             <thead>
                 <tr>

@@ -1,6 +1,7 @@
 //! The team: members and their roles, invitations.
 
 use super::contact_detail::format_timestamp;
+use crate::api::keys::RotateWorkspaceKey;
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
 use crate::model::identity::{Role, TeamMember};
@@ -68,6 +69,7 @@ fn TeamView(
         </section>
         {can_manage.then(|| view! {
             <InviteForm invite roles=grantable.get_value() />
+            <KeyRotation />
             <section>
                 <h2>{move || i18n.texts().open_invitations}</h2>
                 <ul class="plain-list">
@@ -164,6 +166,41 @@ fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl Into
                     <input class="invite-link" type="text" readonly value=link />
                 </div>
             })}
+        </section>
+    }
+}
+
+/// Owners and administrators rotate the workspace key here.
+#[component]
+fn KeyRotation() -> impl IntoView {
+    let i18n = use_i18n();
+    let rotate = ServerAction::<RotateWorkspaceKey>::new();
+    let pending = rotate.pending();
+    let done = move || {
+        rotate.value().get().and_then(Result::ok).map(|r| {
+            i18n.texts()
+                .rotate_key_done
+                .replace("{v}", &r.version.to_string())
+                .replace("{n}", &r.rewrapped.to_string())
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>{move || i18n.texts().encryption_title}</h2>
+            <p>{move || i18n.texts().encryption_intro}</p>
+            <ErrorBanner error=Signal::derive(move || rotate.value().get().and_then(Result::err)) />
+            {move || done().map(|text| view! { <div class="banner success" role="status">{text}</div> })}
+            <button
+                type="button"
+                class="button"
+                disabled=move || pending.get()
+                aria-busy=move || pending.get().to_string()
+                on:click=move |_| {
+                    rotate.dispatch(RotateWorkspaceKey {});
+                }
+            >
+                {move || if pending.get() { i18n.texts().rotating } else { i18n.texts().rotate_key_submit }}
+            </button>
         </section>
     }
 }

@@ -1,0 +1,39 @@
+//! `server keys …`: key rotation from the command line.
+
+use super::KeysCommand;
+use crate::config::Config;
+use crate::db;
+use anyhow::Context;
+use app::backend::crypto::KeyStore;
+use app::backend::services::keys;
+
+pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
+    db::migrate(config).await?;
+    let store = KeyStore::new(config.key_ring()?);
+    let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
+    match command {
+        KeysCommand::RotateTenant { tenant } => {
+            let tenant_id: Option<uuid::Uuid> =
+                sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
+                    .bind(&tenant)
+                    .fetch_one(&pool)
+                    .await?;
+            let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
+            let report = keys::rotate_tenant_key(&pool, &store, tenant_id)
+                .await
+                .map_err(|e| anyhow::anyhow!("rotation failed: {e}"))?;
+            println!(
+                "tenant {tenant}: key version {}, {} subject keys re-wrapped",
+                report.version, report.rewrapped
+            );
+        }
+        KeysCommand::RotateMaster => {
+            let owner = db::owner_pool(&config.database_url).await?;
+            let moved = keys::rotate_master_key(&owner, &pool, &store)
+                .await
+                .map_err(|e| anyhow::anyhow!("master rotation failed: {e}"))?;
+            println!("{moved} tenant key versions re-wrapped under the current master key");
+        }
+    }
+    Ok(())
+}
