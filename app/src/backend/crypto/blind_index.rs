@@ -66,15 +66,15 @@ impl IndexKey {
                 exact: true,
             });
         }
+        // Other words (the organisation) match as whole words only: their prefixes
+        // would more than double the index for little gain.
         for word in other_words.iter().flat_map(|n| words(n)) {
             let chars: Vec<char> = word.chars().collect();
-            for len in MIN_PREFIX..=chars.len().min(MAX_PREFIX) {
-                let prefix: String = chars[..len].iter().collect();
-                tokens.push(SearchToken {
-                    token: self.token("prefix", &prefix),
-                    exact: false,
-                });
-            }
+            let whole: String = chars[..chars.len().min(MAX_PREFIX)].iter().collect();
+            tokens.push(SearchToken {
+                token: self.token("prefix", &whole),
+                exact: false,
+            });
             tokens.push(SearchToken {
                 token: self.token("word", &word),
                 exact: true,

@@ -230,6 +230,22 @@ impl KeyStore {
         Ok(keys)
     }
 
+    /// Wraps many new subject keys without a round trip each (bulk imports). The
+    /// caller stores each `(subject_id, version, wrapped)` in `subject_keys`.
+    pub async fn bulk_wrapper(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+    ) -> AppResult<BulkWrapper> {
+        let (version, _) = Self::current_version(conn).await?;
+        let wrapping = wrapping_key(&self.tenant_key(conn, tenant_id, version).await?);
+        Ok(BulkWrapper {
+            tenant_id,
+            version,
+            wrapping,
+        })
+    }
+
     /// Counts field encryptions under a subject key.
     pub async fn count_encryptions(
         conn: &mut PgConnection,
@@ -334,5 +350,22 @@ impl KeyStore {
             .await?;
         }
         Ok(rows.len() as u64)
+    }
+}
+
+/// Wraps subject keys under one tenant key version (see [`KeyStore::bulk_wrapper`]).
+pub struct BulkWrapper {
+    tenant_id: Uuid,
+    pub version: i32,
+    wrapping: DataKey,
+}
+
+impl BulkWrapper {
+    pub fn wrap(&self, subject_id: Uuid, key: &DataKey) -> Vec<u8> {
+        wrap_with(
+            &self.wrapping,
+            key,
+            &subject_key_context(self.tenant_id, subject_id),
+        )
     }
 }

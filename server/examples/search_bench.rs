@@ -1,0 +1,312 @@
+//! Blind-index search vs. plaintext pg_trgm on the same contacts, side by side.
+//!
+//! ```sh
+//! ./dev db start test
+//! TESSERA_TEST_DATABASE_URL=$(./dev db url test) \
+//!   cargo run --release -p server --example search_bench -- 1000000
+//! ```
+//!
+//! Creates a database `bench_search` (dropped first), one tenant with N encrypted
+//! contacts written the way the service writes them (subject keys, sealed fields,
+//! search tokens), the same contacts in plaintext with a pg_trgm index, then times
+//! type-ahead queries both ways. The encrypted side runs the real `contacts::list`
+//! (token lookup, ranking, fetching and decrypting the page of 50).
+
+use app::backend::crypto::blind_index::IndexKey;
+use app::backend::crypto::keystore::BulkWrapper;
+use app::backend::crypto::{DataKey, KeyStore, RecordCipher};
+use app::backend::services::{contacts, identity};
+use app::backend::tenancy::{begin_for_tenant, TenantTx};
+use app::model::contact::{ContactListQuery, ContactSort};
+use app::model::identity::SignupInput;
+use server::cli::seed::demo_contacts;
+use server::config::Config;
+use server::db;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const QUERIES: &[&str] = &[
+    "mül",
+    "müller",
+    "mueller",
+    "erika müller",
+    "schm",
+    "zimmermann",
+    "an",
+    "jörg weiß",
+    "maschinenbau",
+    "yılmaz",
+];
+const RUNS: usize = 15;
+const BATCH: usize = 5_000;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let count: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let admin = std::env::var("TESSERA_TEST_DATABASE_URL")
+        .expect("set TESSERA_TEST_DATABASE_URL (see ./dev db url test)");
+    let mut conn = PgConnection::connect(&admin).await?;
+    conn.execute("DROP DATABASE IF EXISTS bench_search WITH (FORCE)")
+        .await?;
+    conn.execute("CREATE DATABASE bench_search").await?;
+    let url = format!("{}/bench_search", admin.rsplit_once('/').unwrap().0);
+    let owner = db::owner_pool(&url).await?;
+    db::run_migrations(&owner).await?;
+    let pool = db::app_pool(&url, None, 4).await?;
+    let config = Config {
+        master_key: Some(random_key()),
+        ..test_config(&url)
+    };
+    let keys = KeyStore::new(config.key_ring()?);
+
+    let signed_in = identity::sign_up(
+        &pool,
+        &keys,
+        &SignupInput {
+            company_name: "Bench GmbH".into(),
+            slug: "bench".into(),
+            owner_name: "Bea Bench".into(),
+            email: "bench@bench.example".into(),
+            password: "benchmark password".into(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let tenant_id = signed_in.tenant_id;
+
+    println!("generating {count} contacts…");
+    let started = Instant::now();
+    let inputs = demo_contacts(count, 7);
+    let mut tx = begin_for_tenant(&pool, tenant_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let index = keys
+        .index_key(&mut tx, tenant_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit().await?;
+    let mut tx = begin_for_tenant(&pool, tenant_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let wrapper = keys
+        .bulk_wrapper(&mut tx, tenant_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tx.commit().await?;
+    for (n, chunk) in inputs.chunks(BATCH).enumerate() {
+        write_batch(&pool, &index, &wrapper, tenant_id, signed_in.user_id, chunk).await?;
+        if n % 40 == 0 {
+            println!(
+                "  {} contacts after {:?}",
+                (n + 1) * BATCH,
+                started.elapsed()
+            );
+        }
+    }
+    println!(
+        "encrypted rows and tokens written in {:?}",
+        started.elapsed()
+    );
+
+    owner
+        .execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        .await?;
+    owner
+        .execute(
+            "CREATE TABLE plain_contacts (tenant_id uuid, contact_id uuid, first_name text, last_name text,
+             email text, phone text, organisation text, search_text text, PRIMARY KEY (tenant_id, contact_id))",
+        )
+        .await?;
+    for chunk in inputs.chunks(BATCH) {
+        let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
+        let col = |f: fn(&app::model::contact::ContactInput) -> &String| {
+            chunk.iter().map(f).cloned().collect::<Vec<_>>()
+        };
+        sqlx::query(
+            "INSERT INTO plain_contacts SELECT $1, * , concat_ws(' ', f, l, o) FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(id, f, l, e, p, o)",
+        )
+        .bind(tenant_id)
+        .bind(&ids)
+        .bind(col(|c| &c.first_name))
+        .bind(col(|c| &c.last_name))
+        .bind(col(|c| &c.email))
+        .bind(col(|c| &c.phone))
+        .bind(col(|c| &c.organisation))
+        .execute(&owner)
+        .await?;
+    }
+    owner
+        .execute("CREATE INDEX plain_trgm ON plain_contacts USING gin (search_text gin_trgm_ops)")
+        .await?;
+    owner.execute("VACUUM ANALYZE").await?;
+    println!(
+        "plaintext table and trigram index ready after {:?}",
+        started.elapsed()
+    );
+
+    let sizes: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class WHERE relname IN ('contacts', 'contact_search_tokens', 'subject_keys', 'plain_contacts') ORDER BY 1",
+    )
+    .fetch_all(&owner)
+    .await?;
+    for (name, bytes) in sizes {
+        println!("size {name}: {:.0} MB", bytes as f64 / 1e6);
+    }
+
+    println!("\n| query | matches | encrypted p50 | encrypted p95 | pg_trgm p50 | pg_trgm p95 | ratio (p50) |");
+    println!("|---|---|---|---|---|---|---|");
+    let (mut enc_total, mut plain_total) = (Duration::ZERO, Duration::ZERO);
+    for q in QUERIES {
+        let mut enc = Vec::new();
+        let mut total = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let mut scope = TenantTx::begin(&pool, tenant_id, signed_in.user_id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let page = contacts::list(
+                &mut scope,
+                &keys,
+                &ContactListQuery {
+                    q: q.to_string(),
+                    sort: ContactSort::NameAsc,
+                    after: None,
+                    before: None,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            enc.push(t.elapsed());
+            total = page.total;
+        }
+        let mut plain = Vec::new();
+        let pattern = format!("%{q}%");
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let mut tx = begin_for_tenant(&pool, tenant_id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let _rows: Vec<(Uuid, String, String, String, String, String, i64)> = sqlx::query_as(
+                "SELECT contact_id, first_name, last_name, email, phone, organisation, count(*) OVER ()
+                 FROM plain_contacts WHERE search_text ILIKE $1 ORDER BY last_name, first_name LIMIT 50",
+            )
+            .bind(&pattern)
+            .fetch_all(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            plain.push(t.elapsed());
+        }
+        enc.sort();
+        plain.sort();
+        let (e50, p50) = (percentile(&enc, 0.5), percentile(&plain, 0.5));
+        enc_total += e50;
+        plain_total += p50;
+        println!(
+            "| `{q}` | {total} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.2} |",
+            ms(e50),
+            ms(percentile(&enc, 0.95)),
+            ms(p50),
+            ms(percentile(&plain, 0.95)),
+            ms(e50) / ms(p50)
+        );
+    }
+    println!(
+        "\nsum of medians: encrypted {:.1} ms, pg_trgm {:.1} ms, ratio {:.2}",
+        ms(enc_total),
+        ms(plain_total),
+        ms(enc_total) / ms(plain_total)
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn random_key() -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(DataKey::generate().expose())
+}
+
+fn test_config(url: &str) -> Config {
+    Config {
+        mode: server::config::Mode::Development,
+        database_url: url.into(),
+        app_database_url: None,
+        db_pool_size: 4,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        public_url: "http://127.0.0.1".into(),
+        idle_timeout: Duration::from_secs(1800),
+        absolute_timeout: Duration::from_secs(3600),
+        master_key: None,
+        previous_master_keys: Vec::new(),
+    }
+}
+
+async fn write_batch(
+    pool: &PgPool,
+    index: &IndexKey,
+    wrapper: &BulkWrapper,
+    tenant_id: Uuid,
+    created_by: Uuid,
+    chunk: &[app::model::contact::ContactInput],
+) -> anyhow::Result<()> {
+    let mut ids = Vec::with_capacity(chunk.len());
+    let (mut wrapped, mut first, mut last, mut email, mut phone, mut org) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut email_bidx, mut phone_bidx) = (vec![], vec![]);
+    let (mut token_contacts, mut tokens, mut exact) = (vec![], vec![], vec![]);
+    for input in chunk {
+        let id = Uuid::now_v7();
+        let key = DataKey::generate();
+        wrapped.push(wrapper.wrap(id, &key));
+        let r = RecordCipher {
+            key: &key,
+            tenant_id,
+            table: "contacts",
+            row_id: id,
+        };
+        first.push(r.seal("first_name", &input.first_name));
+        last.push(r.seal("last_name", &input.last_name));
+        email.push(r.seal("email", &input.email));
+        phone.push(r.seal("phone", &input.phone));
+        org.push(r.seal("organisation", &input.organisation));
+        // Demo e-mails repeat across a million rows; keep fingerprints unique per row.
+        email_bidx.push(index.email(&format!("{}#{id}", input.email)));
+        phone_bidx.push(index.phone(&input.phone).unwrap_or_default());
+        for t in index.tokens_for(
+            &[&input.first_name, &input.last_name],
+            &[&input.organisation],
+        ) {
+            token_contacts.push(id);
+            tokens.push(t.token);
+            exact.push(t.exact);
+        }
+        ids.push(id);
+    }
+    let mut tx = begin_for_tenant(pool, tenant_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    sqlx::query("INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key) SELECT $1, id, $4, w FROM unnest($2::uuid[], $3::bytea[]) AS t(id, w)")
+        .bind(tenant_id).bind(&ids).bind(&wrapped).bind(wrapper.version).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct, email_bidx, phone_bidx, created_by)
+         SELECT $1, id, f, l, e, p, o, eb, pb, $9 FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $10::bytea[]) AS t(id, f, l, e, p, o, eb, pb)",
+    )
+    .bind(tenant_id).bind(&ids).bind(&first).bind(&last).bind(&email).bind(&phone).bind(&org).bind(&email_bidx).bind(created_by).bind(&phone_bidx)
+    .execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO contact_search_tokens (tenant_id, token, contact_id, exact) SELECT $1, t, c, x FROM unnest($2::bigint[], $3::uuid[], $4::boolean[]) AS u(t, c, x)")
+        .bind(tenant_id).bind(&tokens).bind(&token_contacts).bind(&exact).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
