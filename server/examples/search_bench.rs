@@ -10,7 +10,10 @@
 //! contacts written the way the service writes them (subject keys, sealed fields,
 //! search tokens), the same contacts in plaintext with a pg_trgm index, then times
 //! type-ahead queries both ways. The encrypted side runs the real `contacts::list`
-//! (token lookup, ranking, fetching and decrypting the page of 50).
+//! (token lookup, ranking, fetching and decrypting the page of 50, and writing the
+//! audit entry that every search writes); the plaintext side runs one trigram query
+//! for the same page under the same role and row-level security.
+#![recursion_limit = "256"]
 
 use app::backend::crypto::blind_index::IndexKey;
 use app::backend::crypto::keystore::BulkWrapper;
@@ -147,6 +150,15 @@ async fn main() -> anyhow::Result<()> {
     owner
         .execute("CREATE INDEX plain_trgm ON plain_contacts USING gin (search_text gin_trgm_ops)")
         .await?;
+    // The same role and row-level security as the encrypted side, for a fair comparison.
+    for sql in [
+        "ALTER TABLE plain_contacts ENABLE ROW LEVEL SECURITY",
+        "ALTER TABLE plain_contacts FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY tenant_isolation ON plain_contacts USING (tenant_id = app_current_tenant())",
+        "GRANT SELECT ON plain_contacts TO tessera_app",
+    ] {
+        owner.execute(sql).await?;
+    }
     owner.execute("VACUUM ANALYZE").await?;
     println!(
         "plaintext table and trigram index ready after {:?}",

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 use clap::Parser;
 use server::cli::{Cli, Command};
 use server::config::Config;
@@ -12,5 +13,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => server::db::migrate(&config).await,
         Command::Seed => server::cli::seed::run(&config).await,
         Command::Keys(command) => server::cli::keys::run(&config, command).await,
+        Command::Audit(command) => server::cli::audit::run(&config, command).await,
     }
 }

@@ -5,7 +5,13 @@ use crate::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::support::*, crate::backend::auth::session, crate::backend::services::identity};
+use {
+    super::support::*,
+    crate::backend::audit::{self, AuditEvent},
+    crate::backend::auth::session,
+    crate::backend::services::identity,
+    crate::model::audit::AuditAction,
+};
 
 #[server(prefix = "/rpc", endpoint = "signup")]
 pub async fn sign_up(input: SignupInput) -> Result<(), AppError> {
@@ -35,7 +41,21 @@ pub async fn log_in(input: LoginInput) -> Result<(), AppError> {
 
 #[server(prefix = "/rpc", endpoint = "logout")]
 pub async fn log_out() -> Result<(), AppError> {
-    respond(async { session::sign_out(&session().await?).await }.await)
+    respond(
+        async {
+            let state = state()?;
+            let session = session().await?;
+            // Log the sign-out while the session still says who it was.
+            if let Ok(mut scope) = tenant_scope(&state).await {
+                let (tenant_id, me) = (scope.principal.tenant_id, scope.principal.user_id);
+                let event = AuditEvent::new(Some(me), AuditAction::SignOut);
+                audit::record(scope.conn(), tenant_id, event).await?;
+                scope.commit().await?;
+            }
+            session::sign_out(&session).await
+        }
+        .await,
+    )
 }
 
 /// The signed-in user, or `None` when nobody is signed in.

@@ -4,6 +4,7 @@
 //! session, the tenant and the role itself (through the services), and sets the HTTP
 //! status of its error. Cross-origin calls are rejected by a layer in the server.
 
+pub mod audit;
 pub mod contacts;
 pub mod identity;
 pub mod keys;

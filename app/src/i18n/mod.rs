@@ -147,6 +147,46 @@ pub struct Texts {
     pub rotating: &'static str,
     pub rotate_key_done: &'static str,
 
+    pub nav_audit: &'static str,
+    pub audit_title: &'static str,
+    pub audit_scope_full: &'static str,
+    pub audit_scope_pseudonymised: &'static str,
+    pub audit_scope_administrative: &'static str,
+    pub audit_scope_own: &'static str,
+    pub audit_tab_log: &'static str,
+    pub audit_tab_mine: &'static str,
+    pub audit_when: &'static str,
+    pub audit_who: &'static str,
+    pub audit_what: &'static str,
+    pub audit_whose: &'static str,
+    pub audit_fields: &'static str,
+    pub audit_all: &'static str,
+    pub audit_from: &'static str,
+    pub audit_to: &'static str,
+    pub audit_filter_subject: &'static str,
+    pub audit_clear_subject: &'static str,
+    pub audit_empty: &'static str,
+    pub audit_older: &'static str,
+    pub audit_newest: &'static str,
+    pub audit_people: &'static str,
+    pub audit_unknown_actor: &'static str,
+    pub audit_verify: &'static str,
+    pub audit_intact: &'static str,
+    pub audit_broken: &'static str,
+    pub audit_export_title: &'static str,
+    pub audit_purpose: &'static str,
+    pub audit_purposes: [&'static str; 4],
+    pub audit_actions: [&'static str; 21],
+    pub access_history: &'static str,
+    pub reid_title: &'static str,
+    pub reid_intro: &'static str,
+    pub reid_pseudonym: &'static str,
+    pub reid_reason: &'static str,
+    pub reid_submit: &'static str,
+    pub reid_waiting: &'static str,
+    pub reid_approve: &'static str,
+    pub reid_revealed: &'static str,
+    pub reid_none: &'static str,
     pub team_title: &'static str,
     pub members: &'static str,
     pub role: &'static str,
@@ -232,6 +272,22 @@ impl Texts {
             Role::DataProtectionOfficer => self.role_dpo,
             Role::WorksCouncil => self.role_works_council,
         }
+    }
+
+    pub fn audit_action(&self, action: crate::model::audit::AuditAction) -> &'static str {
+        let index = crate::model::audit::AuditAction::ALL
+            .iter()
+            .position(|a| *a == action)
+            .unwrap_or(0);
+        self.audit_actions[index]
+    }
+
+    pub fn audit_purpose(&self, purpose: crate::model::audit::AuditPurpose) -> &'static str {
+        let index = crate::model::audit::AuditPurpose::ALL
+            .iter()
+            .position(|p| *p == purpose)
+            .unwrap_or(0);
+        self.audit_purposes[index]
     }
 
     pub fn total_contacts(&self, total: i64) -> String {

@@ -71,6 +71,7 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/contacts">{move || i18n.texts().nav_contacts}</A>
                 <A href="/team">{move || i18n.texts().nav_team}</A>
+                <A href="/audit">{move || i18n.texts().nav_audit}</A>
             </nav>
             <div class="user-menu">
                 <span class="user-name">{user.display_name.clone()}</span>

@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id/edit") view=EditContactPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,5 +1,6 @@
 //! Subcommands of the `server` binary.
 
+pub mod audit;
 pub mod keys;
 pub mod seed;
 
@@ -23,6 +24,20 @@ pub enum Command {
     /// Key management.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Audit trail maintenance.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Clone)]
+pub enum AuditCommand {
+    /// Recompute a tenant's hash chain: "N entries, intact" or the first broken entry.
+    Verify {
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Delete entries past each tenant's retention period, leaving signed checkpoints.
+    Purge,
 }
 
 #[derive(Subcommand, Clone)]

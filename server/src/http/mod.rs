@@ -1,5 +1,6 @@
 //! The HTTP stack: routes and the layers every request passes through.
 
+pub mod audit_export;
 pub mod health;
 pub mod origin_check;
 pub mod router;

@@ -257,3 +257,50 @@ impl TestApp {
 pub fn id_of(value: &serde_json::Value) -> String {
     value["id"].as_str().expect("an id").to_owned()
 }
+
+impl TestApp {
+    /// Invites `email` with `role` as `owner` and returns a client signed in as them.
+    pub async fn join(
+        &self,
+        owner: &reqwest::Client,
+        email: &str,
+        role: &str,
+        name: &str,
+    ) -> reqwest::Client {
+        let invitation = self
+            .rpc(
+                owner,
+                "team/invite",
+                &[("input[email]", email), ("input[role]", role)],
+            )
+            .await;
+        assert_eq!(invitation.status, StatusCode::OK, "{:?}", invitation.body);
+        let link = invitation.body["link"].as_str().unwrap().to_owned();
+        let mut parts = link.rsplit('/');
+        let token = parts.next().unwrap().to_owned();
+        let slug = parts.next().unwrap().to_owned();
+        let member = client();
+        let accepted = self
+            .rpc(
+                &member,
+                "invitation/accept",
+                &[
+                    ("input[slug]", &slug),
+                    ("input[token]", &token),
+                    ("input[display_name]", name),
+                    ("input[password]", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+        member
+    }
+
+    pub async fn audit_rows(&self, action: &str) -> Vec<(Option<Uuid>, Vec<Uuid>)> {
+        sqlx::query_as("SELECT actor_id, subject_ids FROM audit_log WHERE action = $1 ORDER BY seq")
+            .bind(action)
+            .fetch_all(&self.db.superuser)
+            .await
+            .unwrap()
+    }
+}

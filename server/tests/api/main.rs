@@ -1,6 +1,8 @@
 //! Integration tests against a real PostgreSQL: each test gets a fresh database.
 //! `./dev test` starts the cluster and sets TESSERA_TEST_DATABASE_URL.
+#![recursion_limit = "256"]
 
+mod audit;
 mod contacts;
 mod encryption;
 mod helpers;

@@ -141,6 +141,16 @@ impl KeyStore {
         )
     }
 
+    /// The tenant's first data key, from which stable per-tenant keys are derived
+    /// (blind indexes, audit pseudonyms, audit checkpoint signatures).
+    pub async fn tenant_root_key(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+    ) -> AppResult<DataKey> {
+        self.tenant_key(conn, tenant_id, 1).await
+    }
+
     /// The tenant's blind-index key (from its first data key, so rotating the data
     /// key never changes an index).
     pub async fn index_key(&self, conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<IndexKey> {

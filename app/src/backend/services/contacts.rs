@@ -5,9 +5,11 @@
 //! up to [`NAME_SORT_LIMIT`] contacts, sorted by name in memory. With a filter it is
 //! a ranked blind-index search: e-mail and phone exactly, names by word prefixes.
 
+use crate::backend::audit::{self, AuditEvent};
 use crate::backend::crypto::blind_index::{fold, IndexKey};
 use crate::backend::crypto::{DataKey, KeyStore, RecordCipher};
 use crate::backend::tenancy::{violates, TenantTx};
+use crate::model::audit::AuditAction;
 use crate::model::contact::{
     Contact, ContactInput, ContactListQuery, ContactPage, ContactSort, ContactSummary,
     NAME_SORT_LIMIT, PAGE_SIZE,
@@ -180,12 +182,41 @@ fn keyset_page<T>(
     Ok((items, next, prev))
 }
 
+/// A list page, logged as one audit entry naming every contact shown.
 pub async fn list(
     scope: &mut TenantTx,
     keys: &KeyStore,
     query: &ContactListQuery,
 ) -> AppResult<ContactPage> {
     scope.require(Role::can_read_contacts)?;
+    let page = list_unaudited(scope, keys, query).await?;
+    if !page.items.is_empty() {
+        let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
+        // A search logs which contacts it showed, never what was searched for.
+        let action = if page.ranked {
+            AuditAction::ContactSearch
+        } else {
+            AuditAction::ContactList
+        };
+        let (tenant_id, actor) = (scope.principal.tenant_id, scope.principal.user_id);
+        let fields = &ALL_FIELDS[..5];
+        audit::record(
+            scope.conn(),
+            tenant_id,
+            AuditEvent::new(Some(actor), action)
+                .subjects(&shown)
+                .fields(fields),
+        )
+        .await?;
+    }
+    Ok(page)
+}
+
+async fn list_unaudited(
+    scope: &mut TenantTx,
+    keys: &KeyStore,
+    query: &ContactListQuery,
+) -> AppResult<ContactPage> {
     if !query.q.trim().is_empty() {
         return search(scope, keys, query).await;
     }
@@ -449,7 +480,40 @@ pub async fn get(scope: &mut TenantTx, keys: &KeyStore, id: Uuid) -> AppResult<C
     .await?;
     let row = row.ok_or(AppError::NotFound)?;
     let key = keys.subject_key(scope.conn(), tenant_id, id).await?;
-    row.open(&key, tenant_id)
+    let contact = row.open(&key, tenant_id)?;
+    let actor = scope.principal.user_id;
+    let event = AuditEvent::new(Some(actor), AuditAction::ContactRead)
+        .subjects(std::slice::from_ref(&id))
+        .fields(&ALL_FIELDS);
+    audit::record(scope.conn(), tenant_id, event).await?;
+    Ok(contact)
+}
+
+const ALL_FIELDS: [&str; 6] = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "organisation",
+    "notes",
+];
+
+/// Names of the fields whose values differ (never the values themselves).
+fn changed_fields(before: &ContactInput, after: &ContactInput) -> Vec<&'static str> {
+    let pairs = [
+        (&before.first_name, &after.first_name),
+        (&before.last_name, &after.last_name),
+        (&before.email, &after.email),
+        (&before.phone, &after.phone),
+        (&before.organisation, &after.organisation),
+        (&before.notes, &after.notes),
+    ];
+    ALL_FIELDS
+        .iter()
+        .zip(pairs)
+        .filter(|(_, (b, a))| b != a)
+        .map(|(f, _)| *f)
+        .collect()
 }
 
 fn map_write_error(err: sqlx::Error) -> AppError {
@@ -562,6 +626,11 @@ pub async fn create(
     .map_err(map_write_error)?;
     write_tokens(scope.conn(), &index, tenant_id, id, &input).await?;
     KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    let fields = changed_fields(&ContactInput::default(), &input);
+    let event = AuditEvent::new(Some(created_by), AuditAction::ContactCreate)
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    audit::record(scope.conn(), tenant_id, event).await?;
     row.open(&key, tenant_id)
 }
 
@@ -577,16 +646,19 @@ pub async fn update(
     let input = input.normalized();
     input.validate().into_result()?;
     let tenant_id = scope.principal.tenant_id;
-    let current: Option<i32> =
-        sqlx::query_scalar("SELECT version FROM contacts WHERE contact_id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(scope.conn())
-            .await?;
-    match current {
+    let current: Option<SealedContact> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE contact_id = $1 FOR UPDATE"
+    ))
+    .bind(id)
+    .fetch_optional(scope.conn())
+    .await?;
+    let current = match current {
         None => return Err(AppError::NotFound),
-        Some(v) if v != version => return Err(AppError::Conflict),
-        Some(_) => {}
-    }
+        Some(row) if row.version != version => return Err(AppError::Conflict),
+        Some(row) => row,
+    };
+    let old_key = keys.subject_key(scope.conn(), tenant_id, id).await?;
+    let before = current.open(&old_key, tenant_id)?.as_input();
     // Every field is rewritten, so a worn key is simply replaced here.
     let key = if KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?
         > REKEY_AFTER_ENCRYPTIONS
@@ -616,6 +688,12 @@ pub async fn update(
     .await
     .map_err(map_write_error)?;
     write_tokens(scope.conn(), &index, tenant_id, id, &input).await?;
+    let fields = changed_fields(&before, &input);
+    let actor = scope.principal.user_id;
+    let event = AuditEvent::new(Some(actor), AuditAction::ContactUpdate)
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    audit::record(scope.conn(), tenant_id, event).await?;
     row.open(&key, tenant_id)
 }
 
@@ -632,7 +710,10 @@ pub async fn delete(scope: &mut TenantTx, id: Uuid) -> AppResult<()> {
         return Err(AppError::NotFound);
     }
     KeyStore::destroy_subject_key(scope.conn(), id).await?;
-    Ok(())
+    let (tenant_id, actor) = (scope.principal.tenant_id, scope.principal.user_id);
+    let event = AuditEvent::new(Some(actor), AuditAction::ContactDelete)
+        .subjects(std::slice::from_ref(&id));
+    audit::record(scope.conn(), tenant_id, event).await
 }
 
 #[cfg(test)]

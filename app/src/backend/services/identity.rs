@@ -1,9 +1,11 @@
 //! Sign-up and sign-in. Employees are data subjects too: their names and e-mail
 //! addresses are encrypted, and sign-in finds the account by the e-mail's blind index.
 
+use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::{password, throttle::LoginThrottle};
 use crate::backend::crypto::{KeyStore, RecordCipher};
 use crate::backend::tenancy::{begin_for_tenant, violates, Principal, TenantTx};
+use crate::model::audit::AuditAction;
 use crate::model::identity::{CurrentUser, LoginInput, Role, SignupInput};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -89,6 +91,7 @@ pub async fn sign_up(pool: &PgPool, keys: &KeyStore, input: &SignupInput) -> App
             }
         })?;
     keys.create_tenant_key(&mut tx, tenant_id).await?;
+    audit::start_chain(&mut tx, tenant_id).await?;
     let owner = NewUser {
         user_id,
         email: &input.email,
@@ -142,6 +145,18 @@ pub async fn sign_in(
     let stored_hash = candidate.as_ref().map(|(_, hash)| hash.clone());
     let verified = password::verify_async(input.password.clone(), stored_hash).await;
 
+    // Sign-ins and failed attempts land in the tenant's log (unknown workspaces have none).
+    if let Some(tenant_id) = tenant_id {
+        let user_id = candidate.as_ref().map(|(id, _)| *id);
+        let action = if verified {
+            AuditAction::SignIn
+        } else {
+            AuditAction::SignInFailed
+        };
+        let mut tx = begin_for_tenant(pool, tenant_id).await?;
+        audit::record(&mut tx, tenant_id, AuditEvent::new(user_id, action)).await?;
+        tx.commit().await?;
+    }
     match (tenant_id, candidate, verified) {
         (Some(tenant_id), Some((user_id, _)), true) => {
             throttle.record_success(&account_key);

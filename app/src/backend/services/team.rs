@@ -1,9 +1,11 @@
 //! Team members, roles and invitations.
 
+use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{KeyStore, RecordCipher};
 use crate::backend::services::identity::{insert_user, NewUser, SignedIn};
 use crate::backend::tenancy::{begin_for_tenant, TenantTx};
+use crate::model::audit::AuditAction;
 use crate::model::identity::{
     AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamMember,
 };
@@ -49,6 +51,11 @@ pub async fn members(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<Tea
         });
     }
     members.sort_by_key(|m| (m.display_name.to_lowercase(), m.user_id));
+    let actor = scope.principal.user_id;
+    let event = AuditEvent::new(Some(actor), AuditAction::TeamRead)
+        .subjects(&ids)
+        .fields(&["display_name", "email"]);
+    audit::record(scope.conn(), tenant_id, event).await?;
     Ok(members)
 }
 
@@ -150,6 +157,10 @@ pub async fn invite(
     .bind(expires_at)
     .execute(scope.conn())
     .await?;
+    let event = AuditEvent::new(Some(invited_by), AuditAction::InvitationCreated)
+        .subjects(std::slice::from_ref(&id))
+        .fields(&["email", "role"]);
+    audit::record(scope.conn(), tenant_id, event).await?;
     tracing::info!(%tenant_id, invitation_id = %id, "invitation created");
     Ok(Invitation {
         id,
@@ -189,6 +200,11 @@ pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) ->
         .bind(new_role.as_str())
         .execute(scope.conn())
         .await?;
+    let (tenant_id, me) = (scope.principal.tenant_id, scope.principal.user_id);
+    let event = AuditEvent::new(Some(me), AuditAction::RoleChanged)
+        .subjects(std::slice::from_ref(&user_id))
+        .fields(&["role"]);
+    audit::record(scope.conn(), tenant_id, event).await?;
     tracing::info!(tenant_id = %scope.principal.tenant_id, %user_id, role = new_role.as_str(), "role changed");
     Ok(())
 }
@@ -280,6 +296,9 @@ pub async fn accept_invitation(
         .await?;
     // The invitee is now a user with a key of their own; the invitation's copy is shredded.
     KeyStore::destroy_subject_key(&mut tx, invitation_id).await?;
+    let event = AuditEvent::new(Some(user_id), AuditAction::InvitationAccepted)
+        .subjects(std::slice::from_ref(&invitation_id));
+    audit::record(&mut tx, tenant_id, event).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, %user_id, "invitation accepted");
     Ok(SignedIn { tenant_id, user_id })

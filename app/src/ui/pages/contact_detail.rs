@@ -59,6 +59,10 @@ fn ContactCard(contact: Contact) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let can_write = move || user.get().is_some_and(|u| u.role.can_write_contacts());
+    let is_dpo = move || {
+        user.get()
+            .is_some_and(|u| u.role == crate::model::identity::Role::DataProtectionOfficer)
+    };
     let delete = ServerAction::<DeleteContact>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -89,6 +93,9 @@ fn ContactCard(contact: Contact) -> impl IntoView {
                 </button>
             </Show>
         </div>
+        <Show when=is_dpo>
+            <p><A href=format!("/audit?subject={id}") attr:class="button">{move || i18n.texts().access_history}</A></p>
+        </Show>
         <ErrorBanner error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
         <dl class="details">
             {row(|t| t.organisation, contact.organisation)}

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod audit;
 mod auth;
 mod contact_detail;
 mod contact_form;
@@ -8,6 +9,7 @@ mod invite;
 mod misc;
 mod team;
 
+pub use audit::AuditPage;
 pub use auth::{LoginPage, SignupPage};
 pub use contact_detail::ContactDetailPage;
 pub use contact_form::{EditContactPage, NewContactPage};

@@ -1,0 +1,112 @@
+//! The audit trail: every read and change of personal data and every security event,
+//! appended in the same transaction as the access (if it cannot be written, the
+//! access fails), chained by SHA-256 per tenant.
+
+pub mod chain;
+pub mod review;
+
+use crate::model::audit::{AuditAction, AuditPurpose};
+use crate::AppResult;
+use chain::{entry_hash, EntryContent};
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One thing that happened.
+pub struct AuditEvent<'a> {
+    pub actor: Option<Uuid>,
+    pub action: AuditAction,
+    pub subjects: &'a [Uuid],
+    pub fields: &'a [&'a str],
+    pub purpose: Option<AuditPurpose>,
+}
+
+impl<'a> AuditEvent<'a> {
+    pub fn new(actor: Option<Uuid>, action: AuditAction) -> Self {
+        Self {
+            actor,
+            action,
+            subjects: &[],
+            fields: &[],
+            purpose: None,
+        }
+    }
+
+    pub fn subjects(mut self, subjects: &'a [Uuid]) -> Self {
+        self.subjects = subjects;
+        self
+    }
+
+    pub fn fields(mut self, fields: &'a [&'a str]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    pub fn purpose(mut self, purpose: Option<AuditPurpose>) -> Self {
+        self.purpose = purpose;
+        self
+    }
+}
+
+/// Creates a tenant's chain head (at sign-up).
+pub async fn start_chain(conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<()> {
+    sqlx::query("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)")
+        .bind(tenant_id)
+        .bind(chain::GENESIS.as_slice())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Appends `event` to the tenant's log inside the caller's transaction. Locks the
+/// chain head until the transaction ends: entries of one tenant are strictly ordered.
+pub async fn record(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    event: AuditEvent<'_>,
+) -> AppResult<()> {
+    let (seq, prev_hash): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT seq, hash FROM audit_heads FOR UPDATE")
+            .fetch_one(&mut *conn)
+            .await?;
+    let seq = seq + 1;
+    let at = chain::truncate_to_micros(OffsetDateTime::now_utc());
+    let mut subjects = event.subjects.to_vec();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let fields: Vec<String> = event.fields.iter().map(|f| f.to_string()).collect();
+    let purpose = event.purpose.map(|p| p.code().to_owned());
+    let content = EntryContent {
+        tenant_id,
+        seq,
+        at,
+        actor_id: event.actor,
+        action: event.action.code(),
+        subject_ids: &subjects,
+        fields: &fields,
+        purpose: purpose.as_deref(),
+    };
+    let hash = entry_hash(&prev_hash, &content);
+    sqlx::query(
+        "INSERT INTO audit_log (tenant_id, seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(tenant_id)
+    .bind(seq)
+    .bind(at)
+    .bind(event.actor)
+    .bind(event.action.code())
+    .bind(&subjects)
+    .bind(&fields)
+    .bind(&purpose)
+    .bind(&prev_hash)
+    .bind(hash.as_slice())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2")
+        .bind(seq)
+        .bind(hash.as_slice())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

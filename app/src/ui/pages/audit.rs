@@ -1,0 +1,352 @@
+//! The audit log: the data protection officer's full view, the works council's
+//! pseudonymised view, administrators' security events, everyone's own activity.
+
+use super::contact_detail::format_timestamp;
+use crate::api::audit::{
+    list_reidentifications, load_audit_page, ApproveReidentification, RequestReidentification,
+    VerifyAuditLog,
+};
+use crate::i18n::use_i18n;
+use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
+use crate::ui::components::form::ErrorBanner;
+use leptos::prelude::*;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+
+fn href(filter: &AuditFilter) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if filter.own {
+        pairs.push(("own", "true".into()));
+    }
+    if let Some(subject) = filter.subject {
+        pairs.push(("subject", subject.to_string()));
+    }
+    for (key, value) in [
+        ("actor", &filter.actor),
+        ("action", &filter.action),
+        ("from", &filter.from),
+        ("to", &filter.to),
+    ] {
+        if let Some(value) = value.as_ref().filter(|v| !v.is_empty()) {
+            pairs.push((key, value.clone()));
+        }
+    }
+    if let Some(before) = filter.before {
+        pairs.push(("before", before.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        "/audit".into()
+    } else {
+        format!("/audit?{query}")
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        AuditFilter {
+            subject: text("subject").and_then(|s| Uuid::parse_str(&s).ok()),
+            actor: text("actor"),
+            action: text("action"),
+            from: text("from"),
+            to: text("to"),
+            before: text("before").and_then(|b| b.parse().ok()),
+            own: text("own").as_deref() == Some("true"),
+        }
+    });
+    let page = Resource::new(move || filter.get(), load_audit_page);
+    view! {
+        <div class="page-header">
+            <h1>{move || i18n.texts().audit_title}</h1>
+            <nav class="tabs" aria-label="Audit">
+                <A href="/audit" attr:class=move || if filter.get().own { "button link" } else { "button" }>{move || i18n.texts().audit_tab_log}</A>
+                <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit_tab_mine}</A>
+            </nav>
+        </div>
+        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <AuditView page filter=filter.get_untracked() /> }.into_any(),
+                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let scope = page.scope;
+    let description = move || match scope {
+        AuditScope::Full => i18n.texts().audit_scope_full,
+        AuditScope::Pseudonymised => i18n.texts().audit_scope_pseudonymised,
+        AuditScope::Administrative => i18n.texts().audit_scope_administrative,
+        AuditScope::Own => i18n.texts().audit_scope_own,
+    };
+    let reviewer = matches!(scope, AuditScope::Full | AuditScope::Pseudonymised);
+    let older = page.next_before.map(|before| {
+        href(&AuditFilter {
+            before: Some(before),
+            ..filter.clone()
+        })
+    });
+    let newest = filter.before.map(|_| {
+        href(&AuditFilter {
+            before: None,
+            ..filter.clone()
+        })
+    });
+    let clear_subject = filter.subject.map(|_| {
+        href(&AuditFilter {
+            subject: None,
+            before: None,
+            ..filter.clone()
+        })
+    });
+    let actors = page.actors.clone();
+    let (own, subject) = (filter.own, filter.subject);
+    let selected_actor = filter.actor.clone().unwrap_or_default();
+    let selected_action = filter.action.clone();
+    let (from, to) = (
+        filter.from.clone().unwrap_or_default(),
+        filter.to.clone().unwrap_or_default(),
+    );
+    let tools_filter = filter.clone();
+    let pseudonyms: Vec<String> = if scope == AuditScope::Pseudonymised {
+        actors.iter().map(|a| a.value.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    view! {
+        <p class="muted">{description}</p>
+        {clear_subject.map(|href| view! {
+            <p class="banner info">{move || i18n.texts().audit_filter_subject} " · " <A href=href>{move || i18n.texts().audit_clear_subject}</A></p>
+        })}
+        {view! { <Form method="GET" action="/audit" attr:class="toolbar">
+            {own.then(|| view! { <input type="hidden" name="own" value="true" /> })}
+            {subject.map(|s| view! { <input type="hidden" name="subject" value=s.to_string() /> })}
+            {reviewer.then(|| {
+                let selected = selected_actor.clone();
+                view! {
+                    <label for="audit-actor">{move || i18n.texts().audit_who}</label>
+                    <select id="audit-actor" name="actor">
+                        <option value="">{move || i18n.texts().audit_all}</option>
+                        {actors.into_iter().map(|a| {
+                            let is_selected = a.value == selected;
+                            view! { <option value=a.value selected=is_selected>{a.label}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+            })}
+            <label for="audit-action">{move || i18n.texts().audit_what}</label>
+            <select id="audit-action" name="action">
+                <option value="">{move || i18n.texts().audit_all}</option>
+                {AuditAction::ALL.into_iter().map(|a| {
+                    let selected = selected_action.as_deref() == Some(a.code());
+                    view! { <option value=a.code() selected=selected>{move || i18n.texts().audit_action(a)}</option> }
+                }).collect_view()}
+            </select>
+            <label for="audit-from">{move || i18n.texts().audit_from}</label>
+            <input id="audit-from" type="date" name="from" value=from />
+            <label for="audit-to">{move || i18n.texts().audit_to}</label>
+            <input id="audit-to" type="date" name="to" value=to />
+            <button type="submit" class="button">{move || i18n.texts().search_submit}</button>
+        </Form> }.into_any()}
+        {if page.entries.is_empty() {
+            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().audit_empty}</p></div> }.into_any()
+        } else {
+            view! {
+                <table class="data-table audit-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"#"</th>
+                            <th scope="col">{move || i18n.texts().audit_when}</th>
+                            <th scope="col">{move || i18n.texts().audit_who}</th>
+                            <th scope="col">{move || i18n.texts().audit_what}</th>
+                            <th scope="col">{move || i18n.texts().audit_whose}</th>
+                            <th scope="col">{move || i18n.texts().audit_fields}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.entries.into_iter().map(|e| {
+                            let action = e.action;
+                            let count = e.subject_count;
+                            let subjects = if e.subjects.is_empty() {
+                                if count == 0 { String::new() } else { i18n.texts().audit_people.replace("{n}", &count.to_string()) }
+                            } else {
+                                let mut labels: Vec<String> = e.subjects.iter().map(|s| s.label.clone().unwrap_or_else(|| s.id.to_string())).collect();
+                                if count > labels.len() { labels.push(format!("+{}", count - labels.len())); }
+                                labels.join("; ")
+                            };
+                            view! {
+                                <tr>
+                                    <td>{e.seq}</td>
+                                    <td>{format_timestamp(e.at)}</td>
+                                    <td class="actor">{e.actor.unwrap_or_else(|| i18n.texts().audit_unknown_actor.to_owned())}</td>
+                                    <td>{move || i18n.texts().audit_action(action)}</td>
+                                    <td>{subjects}</td>
+                                    <td class="muted">{e.fields.join(", ")}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {view! { <nav class="pager" aria-label="Pagination">
+            {newest.map(|h| view! { <A href=h attr:class="button">{move || i18n.texts().audit_newest}</A> })}
+            {older.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{move || i18n.texts().audit_older}</A> })}
+        </nav> }.into_any()}
+        {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
+        {reviewer.then(|| view! { <Reidentification pseudonyms /> }.into_any())}
+    }
+}
+
+/// Verify and export: the data protection officer's tools.
+#[component]
+fn DpoTools(filter: AuditFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let verify = ServerAction::<VerifyAuditLog>::new();
+    let purpose = RwSignal::new(AuditPurpose::DataSubjectRequest);
+    let export_href = move |format: &str| {
+        let mut pairs = vec![
+            ("format", format.to_owned()),
+            ("purpose", purpose.get().code().to_owned()),
+        ];
+        if let Some(s) = filter.subject {
+            pairs.push(("subject", s.to_string()));
+        }
+        for (key, value) in [
+            ("actor", &filter.actor),
+            ("action", &filter.action),
+            ("from", &filter.from),
+            ("to", &filter.to),
+        ] {
+            if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+                pairs.push((key, v.clone()));
+            }
+        }
+        format!(
+            "/audit/export?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    let export_csv = {
+        let export_href = export_href.clone();
+        move || export_href("csv")
+    };
+    let export_json = move || export_href("json");
+    let result = move || {
+        verify
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|r| match r.first_broken {
+                None => (
+                    true,
+                    i18n.texts()
+                        .audit_intact
+                        .replace("{n}", &r.entries.to_string()),
+                ),
+                Some(seq) => (
+                    false,
+                    i18n.texts().audit_broken.replace("{n}", &seq.to_string()),
+                ),
+            })
+    };
+    view! {
+        <section class="card">
+            <h2>{move || i18n.texts().audit_export_title}</h2>
+            <div class="inline-form">
+                <div class="field">
+                    <label for="audit-purpose">{move || i18n.texts().audit_purpose}</label>
+                    <select id="audit-purpose" on:change=move |ev| {
+                        if let Some(p) = AuditPurpose::parse(&event_target_value(&ev)) { purpose.set(p); }
+                    }>
+                        {AuditPurpose::ALL.into_iter().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose(p)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <a class="button" href=export_csv download="audit-log.csv">"CSV"</a>
+                <a class="button" href=export_json download="audit-log.json">"JSON"</a>
+                <button type="button" class="button" disabled=move || verify.pending().get() on:click=move |_| { verify.dispatch(VerifyAuditLog {}); }>
+                    {move || i18n.texts().audit_verify}
+                </button>
+            </div>
+            <ErrorBanner error=Signal::derive(move || verify.value().get().and_then(Result::err)) />
+            {move || result().map(|(ok, text)| view! { <div class=if ok { "banner success" } else { "banner error" } role="status">{text}</div> })}
+        </section>
+    }
+}
+
+/// Four-eyes re-identification of a pseudonym.
+#[component]
+fn Reidentification(pseudonyms: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let request = ServerAction::<RequestReidentification>::new();
+    let approve = ServerAction::<ApproveReidentification>::new();
+    let requests = Resource::new(
+        move || (request.version().get(), approve.version().get()),
+        |_| list_reidentifications(),
+    );
+    let pseudonym = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <h2>{move || i18n.texts().reid_title}</h2>
+            <p class="muted">{move || i18n.texts().reid_intro}</p>
+            <ErrorBanner error=Signal::derive(move || request.value().get().and_then(Result::err).or_else(|| approve.value().get().and_then(Result::err))) />
+            {(!pseudonyms.is_empty()).then(|| view! {
+                <form class="inline-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    request.dispatch(RequestReidentification { pseudonym: pseudonym.get_untracked(), reason: reason.get_untracked() });
+                }>
+                    <div class="field">
+                        <label for="reid-pseudonym">{move || i18n.texts().reid_pseudonym}</label>
+                        <select id="reid-pseudonym" on:change=move |ev| pseudonym.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {pseudonyms.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="reid-reason">{move || i18n.texts().reid_reason}</label>
+                        <input id="reid-reason" type="text" maxlength="500" on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    </div>
+                    <button type="submit" class="button">{move || i18n.texts().reid_submit}</button>
+                </form>
+            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = requests.await.unwrap_or_default();
+                    if list.is_empty() {
+                        return view! { <p class="muted">{move || i18n.texts().reid_none}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain-list">
+                            {list.into_iter().map(|r| {
+                                let id = r.id;
+                                let status = match (&r.revealed_name, r.approved, r.can_approve) {
+                                    (Some(name), _, _) => view! { <strong>{i18n.texts().reid_revealed.replace("{name}", name)}</strong> }.into_any(),
+                                    (None, false, true) => view! {
+                                        <button type="button" class="button" on:click=move |_| { approve.dispatch(ApproveReidentification { id }); }>
+                                            {move || i18n.texts().reid_approve}
+                                        </button>
+                                    }.into_any(),
+                                    (None, false, false) => view! { <span class="muted">{move || i18n.texts().reid_waiting}</span> }.into_any(),
+                                    (None, true, _) => view! { <span class="muted">"✓"</span> }.into_any(),
+                                };
+                                view! { <li><code>{r.pseudonym}</code> " · " {r.reason} " · " {status}</li> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}

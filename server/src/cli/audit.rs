@@ -1,0 +1,61 @@
+//! `server audit …`: integrity check and retention purge.
+
+use super::AuditCommand;
+use crate::config::Config;
+use crate::db;
+use anyhow::Context;
+use app::backend::audit::review;
+use app::backend::crypto::KeyStore;
+use app::backend::tenancy::begin_for_tenant;
+use uuid::Uuid;
+
+fn fail(err: app::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
+}
+
+pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
+    db::migrate(config).await?;
+    let store = KeyStore::new(config.key_ring()?);
+    let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
+    match command {
+        AuditCommand::Verify { tenant } => {
+            let tenant_id: Option<Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
+                .bind(&tenant)
+                .fetch_one(&pool)
+                .await?;
+            let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
+            let mut tx = begin_for_tenant(&pool, tenant_id).await.map_err(fail)?;
+            let report = review::verify(&mut tx, &store, tenant_id)
+                .await
+                .map_err(fail)?;
+            tx.commit().await?;
+            match report.first_broken {
+                None => println!("{} entries, intact", report.entries),
+                Some(seq) => {
+                    println!(
+                        "broken at entry {seq} (after {} intact entries)",
+                        report.entries
+                    );
+                    std::process::exit(1);
+                }
+            }
+        }
+        AuditCommand::Purge => {
+            // Deleting needs the owner: the application role may only append.
+            let owner = db::owner_pool(&config.database_url).await?;
+            let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT maintenance_tenant_ids()")
+                .fetch_all(&owner)
+                .await?;
+            let mut total = 0;
+            for tenant_id in tenants {
+                let mut tx = begin_for_tenant(&owner, tenant_id).await.map_err(fail)?;
+                total += review::purge_expired(&mut tx, &store, tenant_id)
+                    .await
+                    .map_err(fail)?;
+                tx.commit().await?;
+            }
+            println!("{total} audit entries past retention deleted");
+        }
+    }
+    Ok(())
+}
