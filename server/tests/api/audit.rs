@@ -534,3 +534,36 @@ async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies(
         .unwrap();
     assert_eq!(verify(&app).await.first_broken, Some(3));
 }
+
+#[tokio::test]
+async fn only_the_owner_changes_log_settings_and_the_change_is_logged() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let seller = app
+        .join(&owner, "vera@acme.example", "member", "Vera Vertrieb")
+        .await;
+    let settings = |days: &'static str| [("retention_days", days), ("admins_see_all", "true")];
+    assert_eq!(
+        app.rpc(&seller, "audit/settings", &settings("90"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.rpc(&owner, "audit/settings", &settings("10"))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.rpc(&owner, "audit/settings", &settings("90"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(app.audit_rows("audit.settings_changed").await.len(), 1);
+    let view = app
+        .rpc(&owner, "audit/page", &[("filter[own]", "false")])
+        .await;
+    assert_eq!(view.body["scope"], "Full", "owners now see the whole log");
+}

@@ -4,11 +4,13 @@
 use super::contact_detail::format_timestamp;
 use crate::api::audit::{
     list_reidentifications, load_audit_page, ApproveReidentification, RequestReidentification,
-    VerifyAuditLog,
+    UpdateAuditSettings, VerifyAuditLog,
 };
 use crate::i18n::use_i18n;
 use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
+use crate::model::identity::Role;
 use crate::ui::components::form::ErrorBanner;
+use crate::ui::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
@@ -179,7 +181,11 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                             let action = e.action;
                             let count = e.subject_count;
                             let subjects = if e.subjects.is_empty() {
-                                if count == 0 { String::new() } else { i18n.texts().audit_people.replace("{n}", &count.to_string()) }
+                                match count {
+                                    0 => String::new(),
+                                    1 => i18n.texts().audit_person_one.to_owned(),
+                                    n => i18n.texts().audit_people.replace("{n}", &n.to_string()),
+                                }
                             } else {
                                 let mut labels: Vec<String> = e.subjects.iter().map(|s| s.label.clone().unwrap_or_else(|| s.id.to_string())).collect();
                                 if count > labels.len() { labels.push(format!("+{}", count - labels.len())); }
@@ -206,6 +212,9 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
         </nav> }.into_any()}
         {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
         {reviewer.then(|| view! { <Reidentification pseudonyms /> }.into_any())}
+        <Show when=move || use_current_user().get().is_some_and(|u| u.role == Role::Owner) && !own>
+            <AuditSettings />
+        </Show>
     }
 }
 
@@ -347,6 +356,43 @@ fn Reidentification(pseudonyms: Vec<String>) -> impl IntoView {
                     }.into_any()
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// The owner's settings for the log; every change is itself logged.
+#[component]
+fn AuditSettings() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<UpdateAuditSettings>::new();
+    let days = RwSignal::new(365_i32);
+    let see_all = RwSignal::new(false);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2>{move || i18n.texts().audit_settings_title}</h2>
+            <ErrorBanner error=Signal::derive(move || save.value().get().and_then(Result::err)) />
+            <Show when=saved>
+                <div class="banner success" role="status">{move || i18n.texts().audit_settings_saved}</div>
+            </Show>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(UpdateAuditSettings { retention_days: days.get_untracked(), admins_see_all: see_all.get_untracked() });
+            }>
+                <div class="field">
+                    <label for="audit-retention">{move || i18n.texts().audit_retention}</label>
+                    <input id="audit-retention" type="number" min="30" max="3650" prop:value=move || days.get().to_string()
+                        on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { days.set(v); } } />
+                    <p class="hint">{move || i18n.texts().audit_retention_hint}</p>
+                </div>
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=move || see_all.get() on:change=move |ev| see_all.set(event_target_checked(&ev)) />
+                    " " {move || i18n.texts().audit_admins_see_all}
+                </label>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{move || i18n.texts().save}</button>
+                </div>
+            </form>
         </section>
     }
 }
