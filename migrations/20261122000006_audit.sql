@@ -66,16 +66,35 @@ CREATE TABLE reidentification_requests (
     CONSTRAINT four_eyes CHECK (approved_by IS NULL OR approved_by <> requested_by)
 );
 
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['audit_heads', 'audit_log', 'audit_checkpoints', 'audit_settings', 'reidentification_requests'] LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())', t);
-    END LOOP;
-END
-$$;
+ALTER TABLE audit_heads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_heads FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON audit_heads
+    USING (tenant_id = app_current_tenant())
+    WITH CHECK (tenant_id = app_current_tenant());
+
+ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON audit_log
+    USING (tenant_id = app_current_tenant())
+    WITH CHECK (tenant_id = app_current_tenant());
+
+ALTER TABLE audit_checkpoints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_checkpoints FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON audit_checkpoints
+    USING (tenant_id = app_current_tenant())
+    WITH CHECK (tenant_id = app_current_tenant());
+
+ALTER TABLE audit_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit_settings FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON audit_settings
+    USING (tenant_id = app_current_tenant())
+    WITH CHECK (tenant_id = app_current_tenant());
+
+ALTER TABLE reidentification_requests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE reidentification_requests FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON reidentification_requests
+    USING (tenant_id = app_current_tenant())
+    WITH CHECK (tenant_id = app_current_tenant());
 
 -- The application may append and read, nothing else.
 GRANT SELECT, INSERT ON audit_log TO tessera_app;

@@ -21,6 +21,14 @@ pub async fn begin_for_tenant(
     Ok(tx)
 }
 
+/// The tenant behind a workspace slug, through the one pre-tenant lookup function.
+pub async fn tenant_id_for_slug(pool: &PgPool, slug: &str) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
+        .bind(slug)
+        .fetch_one(pool)
+        .await?)
+}
+
 /// Who is acting, as loaded from the database at the start of the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Principal {

@@ -19,10 +19,9 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     match command {
         AuditCommand::Verify { tenant } => {
-            let tenant_id: Option<Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-                .bind(&tenant)
-                .fetch_one(&pool)
-                .await?;
+            let tenant_id: Option<Uuid> = app::backend::tenancy::tenant_id_for_slug(&pool, &tenant)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
             let mut tx = begin_for_tenant(&pool, tenant_id).await.map_err(fail)?;
             let report = review::verify(&mut tx, &store, tenant_id)

@@ -14,10 +14,9 @@ pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
     match command {
         KeysCommand::RotateTenant { tenant } => {
             let tenant_id: Option<uuid::Uuid> =
-                sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-                    .bind(&tenant)
-                    .fetch_one(&pool)
-                    .await?;
+                app::backend::tenancy::tenant_id_for_slug(&pool, &tenant)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
             let report = keys::rotate_tenant_key(&pool, &store, tenant_id)
                 .await

@@ -224,10 +224,9 @@ pub async fn seed_demo(
     public_url: &str,
     contact_count: usize,
 ) -> anyhow::Result<Option<SeededTenant>> {
-    let exists: Option<uuid::Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-        .bind(DEMO_SLUG)
-        .fetch_one(pool)
-        .await?;
+    let exists: Option<uuid::Uuid> = app::backend::tenancy::tenant_id_for_slug(pool, DEMO_SLUG)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if exists.is_some() {
         return Ok(None);
     }

@@ -629,6 +629,9 @@ pub async fn reidentifications(
     )
     .fetch_all(tx.conn())
     .await?;
+    // One batch for every requester's key (the reasons are sealed under them).
+    let requesters: Vec<Uuid> = rows.iter().map(|r| r.requested_by).collect();
+    let requester_keys = keys.subject_keys(tx.conn(), tenant_id, &requesters).await?;
     let mut names: Option<HashMap<Uuid, String>> = None;
     let mut views = Vec::new();
     let mut revealed_any = false;
@@ -642,9 +645,11 @@ pub async fn reidentifications(
         approved_by,
     } in rows
     {
-        let requester_key = keys.subject_key(tx.conn(), tenant_id, requested_by).await?;
+        let Some(requester_key) = requester_keys.get(&requested_by) else {
+            continue;
+        };
         let reason = RecordCipher {
-            key: &requester_key,
+            key: requester_key,
             tenant_id,
             table: "reidentification_requests",
             row_id: id,

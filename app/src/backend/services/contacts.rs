@@ -665,7 +665,7 @@ pub async fn update(
     {
         keys.create_subject_key(scope.conn(), tenant_id, id).await?
     } else {
-        keys.subject_key(scope.conn(), tenant_id, id).await?
+        old_key
     };
     let index = keys.index_key(scope.conn(), tenant_id).await?;
     let s = seal_input(&key, &index, tenant_id, id, &input);

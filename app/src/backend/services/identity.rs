@@ -124,10 +124,7 @@ pub async fn sign_in(
             retry_after_secs: wait.as_secs().max(1),
         })?;
 
-    let tenant_id: Option<Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-        .bind(&slug)
-        .fetch_one(pool)
-        .await?;
+    let tenant_id: Option<Uuid> = crate::backend::tenancy::tenant_id_for_slug(pool, &slug).await?;
     let candidate: Option<(Uuid, String)> = match tenant_id {
         Some(tenant_id) => {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;

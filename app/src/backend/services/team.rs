@@ -210,10 +210,7 @@ pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) ->
 }
 
 async fn tenant_for_slug(pool: &PgPool, slug: &str) -> AppResult<Uuid> {
-    let tenant: Option<Uuid> = sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-        .bind(slug)
-        .fetch_one(pool)
-        .await?;
+    let tenant: Option<Uuid> = crate::backend::tenancy::tenant_id_for_slug(pool, slug).await?;
     tenant.ok_or(AppError::NotFound)
 }
 

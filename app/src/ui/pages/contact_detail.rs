@@ -21,6 +21,20 @@ pub fn contact_id_param() -> Memo<Option<Uuid>> {
     })
 }
 
+/// The contact named by the route's `:id` (not found for a malformed id).
+pub fn contact_from_route() -> Resource<Result<Contact, crate::AppError>> {
+    let id = contact_id_param();
+    Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_contact(id).await,
+                None => Err(crate::AppError::NotFound),
+            }
+        },
+    )
+}
+
 pub fn format_timestamp(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[day].[month].[year] [hour]:[minute] UTC");
     at.format(&format).unwrap_or_default()
@@ -29,16 +43,7 @@ pub fn format_timestamp(at: time::OffsetDateTime) -> String {
 #[component]
 pub fn ContactDetailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = contact_id_param();
-    let contact = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_contact(id).await,
-                None => Err(crate::AppError::NotFound),
-            }
-        },
-    );
+    let contact = contact_from_route();
     view! {
         <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
             {move || Suspend::new(async move {

@@ -1,7 +1,7 @@
 //! Creating and editing a contact: one form, two actions.
 
-use super::contact_detail::contact_id_param;
-use crate::api::contacts::{get_contact, CreateContact, UpdateContact};
+use super::contact_detail::contact_from_route;
+use crate::api::contacts::{CreateContact, UpdateContact};
 use crate::i18n::use_i18n;
 use crate::model::contact::{Contact, ContactInput};
 use crate::model::validation::FieldErrors;
@@ -68,16 +68,7 @@ pub fn NewContactPage() -> impl IntoView {
 #[component]
 pub fn EditContactPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = contact_id_param();
-    let contact = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => get_contact(id).await,
-                None => Err(crate::AppError::NotFound),
-            }
-        },
-    );
+    let contact = contact_from_route();
     let action = ServerAction::<UpdateContact>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
