@@ -1,9 +1,10 @@
 //! The one error type that crosses the client/server boundary.
 //!
 //! It carries no free text: every variant is a code the UI translates, so
-//! internal details (SQL, paths, personal data) cannot reach a client.
+//! internal details (SQL, paths, personal data) cannot reach a client. On the wire it
+//! is always an [`ErrorBody`], the published error contract of every adapter.
 
-use crate::model::validation::FieldErrors;
+use crate::model::validation::{FieldError, FieldErrors};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub type AppResult<T> = Result<T, AppError>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "ErrorBody", try_from = "ErrorBody")]
 pub enum AppError {
     #[error("the input is invalid")]
     Validation(FieldErrors),
@@ -51,12 +53,91 @@ impl AppError {
         }
     }
 
+    /// The stable, machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict => "conflict",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::BadRequest => "bad_request",
+            AppError::Network => "network",
+            AppError::Internal => "internal",
+        }
+    }
+
     /// The field errors, if this is a validation error.
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {
             AppError::Validation(errors) => Some(errors),
             _ => None,
         }
+    }
+}
+
+/// The published error contract: what every client (UI, REST, OpenAPI) receives.
+///
+/// ```json
+/// {"code": "validation", "message": "error.validation",
+///  "fields": [{"field": "email", "problem": "invalid_email"},
+///             {"field": "last_name", "problem": "too_long", "max": 100}]}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable code, e.g. `validation`, `not_found`, `rate_limited`.
+    pub code: String,
+    /// The text key a client translates (`error.<code>`); never free text.
+    pub message: String,
+    /// Per-field problems of a `validation` error, in form order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// Seconds to wait, for `rate_limited`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl From<AppError> for ErrorBody {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
+        let retry_after_secs = match &error {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let fields = match error {
+            AppError::Validation(errors) => errors.0,
+            _ => Vec::new(),
+        };
+        ErrorBody {
+            code: code.to_owned(),
+            message: format!("error.{code}"),
+            fields,
+            retry_after_secs,
+        }
+    }
+}
+
+impl TryFrom<ErrorBody> for AppError {
+    type Error = String;
+
+    fn try_from(body: ErrorBody) -> Result<Self, String> {
+        Ok(match body.code.as_str() {
+            "validation" => AppError::Validation(FieldErrors(body.fields)),
+            "unauthenticated" => AppError::Unauthenticated,
+            "invalid_credentials" => AppError::InvalidCredentials,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound,
+            "conflict" => AppError::Conflict,
+            "rate_limited" => AppError::RateLimited {
+                retry_after_secs: body.retry_after_secs.unwrap_or(60),
+            },
+            "bad_request" => AppError::BadRequest,
+            "network" => AppError::Network,
+            "internal" => AppError::Internal,
+            other => return Err(format!("unknown error code {other}")),
+        })
     }
 }
 
@@ -92,6 +173,16 @@ impl AppError {
     }
 }
 
+/// Plain routes answer errors with the same body and status as server functions.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
@@ -103,5 +194,52 @@ impl From<sqlx::Error> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::validation::Problem;
+
+    fn every_error() -> Vec<AppError> {
+        vec![
+            AppError::Validation(FieldErrors::single("name", Problem::TooLong { max: 3 })),
+            AppError::Unauthenticated,
+            AppError::InvalidCredentials,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict,
+            AppError::RateLimited {
+                retry_after_secs: 61,
+            },
+            AppError::BadRequest,
+            AppError::Network,
+            AppError::Internal,
+        ]
+    }
+
+    #[test]
+    fn every_error_round_trips_through_the_published_shape() {
+        for error in every_error() {
+            let json = serde_json::to_value(&error).unwrap();
+            assert_eq!(json["code"], error.code());
+            assert_eq!(json["message"], format!("error.{}", error.code()));
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), error);
+        }
+    }
+
+    #[test]
+    fn validation_errors_name_field_problem_and_parameters() {
+        let error = AppError::Validation(FieldErrors::single("name", Problem::TooLong { max: 3 }));
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({
+                "code": "validation",
+                "message": "error.validation",
+                "fields": [{"field": "name", "problem": "too_long", "max": 3}]
+            })
+        );
+        assert!(serde_json::from_str::<AppError>(r#"{"code":"bogus","message":""}"#).is_err());
     }
 }

@@ -14,9 +14,10 @@
 use app::backend::audit::{self, AuditEvent};
 use app::backend::crypto::{DataKey, KeyStore, LocalMasterKey, MasterKeyRing};
 use app::backend::services::contacts;
-use app::backend::tenancy::TenantTx;
+use app::backend::{Backend, Scope};
 use app::model::audit::AuditAction;
-use app::model::contact::{ContactListQuery, ContactSort};
+use app::model::contacts::ContactAudit;
+use app::model::contacts::{ContactListQuery, ContactSort};
 use server::cli::seed;
 use server::db;
 use sqlx::{Connection, Executor, PgConnection};
@@ -45,7 +46,8 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(LocalMasterKey::new(DataKey::generate())),
         Vec::new(),
     ));
-    seed::seed_demo(&pool, &keys, "http://localhost", 240).await?;
+    let backend = Backend::new(pool.clone(), keys, "http://localhost");
+    seed::seed_demo(&backend, 240).await?;
     let (tenant_id, user_id): (Uuid, Uuid) = {
         let tenant: Uuid = sqlx::query_scalar("SELECT auth_tenant_id_for_slug('demo')")
             .fetch_one(&pool)
@@ -70,10 +72,10 @@ async fn main() -> anyhow::Result<()> {
     let ids: Vec<Uuid> = (0..50).map(|_| Uuid::now_v7()).collect();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let mut scope = TenantTx::begin(&pool, tenant_id, user_id)
+        let mut scope = Scope::begin(backend.clone(), tenant_id, user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let page = contacts::list(&mut scope, &keys, &query)
+        let page = contacts::list(&mut scope, &query)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -81,10 +83,10 @@ async fn main() -> anyhow::Result<()> {
         assert_eq!(page.items.len(), 50);
 
         let t = Instant::now();
-        let mut scope = TenantTx::begin(&pool, tenant_id, user_id)
+        let mut scope = Scope::begin(backend.clone(), tenant_id, user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let event = AuditEvent::new(Some(user_id), AuditAction::ContactList)
+        let event = AuditEvent::new(Some(user_id), AuditAction::Contact(ContactAudit::List))
             .subjects(&ids)
             .fields(&["first_name", "last_name"]);
         audit::record(scope.conn(), tenant_id, event)
@@ -94,7 +96,7 @@ async fn main() -> anyhow::Result<()> {
         let with_empty_tx = t.elapsed();
         // The bare transaction (begin, tenant, role lookup, commit) is part of both.
         let t = Instant::now();
-        let scope = TenantTx::begin(&pool, tenant_id, user_id)
+        let scope = Scope::begin(backend.clone(), tenant_id, user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -19,8 +19,9 @@ use app::backend::crypto::blind_index::IndexKey;
 use app::backend::crypto::keystore::BulkWrapper;
 use app::backend::crypto::{DataKey, KeyStore, RecordCipher};
 use app::backend::services::{contacts, identity};
-use app::backend::tenancy::{begin_for_tenant, TenantTx};
-use app::model::contact::{ContactListQuery, ContactSort};
+use app::backend::tenancy::begin_for_tenant;
+use app::backend::{Backend, Scope};
+use app::model::contacts::{ContactListQuery, ContactSort};
 use app::model::identity::SignupInput;
 use server::cli::seed::demo_contacts;
 use server::config::Config;
@@ -69,11 +70,15 @@ async fn main() -> anyhow::Result<()> {
         master_key: Some(random_key()),
         ..test_config(&url)
     };
-    let keys = KeyStore::new(config.key_ring()?);
+    let backend = Backend::new(
+        pool.clone(),
+        KeyStore::new(config.key_ring()?),
+        "http://localhost",
+    );
+    let keys = &backend.keys;
 
     let signed_in = identity::sign_up(
-        &pool,
-        &keys,
+        &backend,
         &SignupInput {
             company_name: "Bench GmbH".into(),
             slug: "bench".into(),
@@ -131,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     for chunk in inputs.chunks(BATCH) {
         let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
-        let col = |f: fn(&app::model::contact::ContactInput) -> &String| {
+        let col = |f: fn(&app::model::contacts::ContactInput) -> &String| {
             chunk.iter().map(f).cloned().collect::<Vec<_>>()
         };
         sqlx::query(
@@ -182,12 +187,11 @@ async fn main() -> anyhow::Result<()> {
         let mut total = 0;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let mut scope = TenantTx::begin(&pool, tenant_id, signed_in.user_id)
+            let mut scope = Scope::begin(backend.clone(), tenant_id, signed_in.user_id)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let page = contacts::list(
                 &mut scope,
-                &keys,
                 &ContactListQuery {
                     q: q.to_string(),
                     sort: ContactSort::NameAsc,
@@ -271,7 +275,7 @@ async fn write_batch(
     wrapper: &BulkWrapper,
     tenant_id: Uuid,
     created_by: Uuid,
-    chunk: &[app::model::contact::ContactInput],
+    chunk: &[app::model::contacts::ContactInput],
 ) -> anyhow::Result<()> {
     let mut ids = Vec::with_capacity(chunk.len());
     let (mut wrapped, mut first, mut last, mut email, mut phone, mut org) =

@@ -6,7 +6,7 @@ use crate::http::router::{self, SessionSettings};
 use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
 use app::backend::crypto::KeyStore;
 use app::backend::state::SessionPolicy;
-use app::backend::AppState;
+use app::backend::{AppState, Backend};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ impl Application {
         config: Config,
         limits: ThrottleLimits,
     ) -> anyhow::Result<Self> {
-        let keys = Arc::new(KeyStore::new(config.key_ring()?));
+        let keys = KeyStore::new(config.key_ring()?);
         let owner = db::owner_pool(&config.database_url).await?;
         db::run_migrations(&owner).await?;
         owner.close().await;
@@ -45,13 +45,15 @@ impl Application {
 
         let state = AppState {
             leptos_options,
-            db: pool,
-            throttle: Arc::new(LoginThrottle::new(limits)),
-            keys,
-            session_policy: SessionPolicy {
-                absolute_timeout: config.absolute_timeout,
-            },
-            public_url: config.public_url.clone(),
+            backend: Arc::new(Backend {
+                db: pool,
+                throttle: LoginThrottle::new(limits),
+                keys,
+                session_policy: SessionPolicy {
+                    absolute_timeout: config.absolute_timeout,
+                },
+                public_url: config.public_url.clone(),
+            }),
         };
         let router = router::build(
             state.clone(),

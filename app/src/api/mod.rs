@@ -1,8 +1,9 @@
 //! The server-function API: the UI's adapter onto the backend services.
 //!
-//! Every function here is a public HTTP endpoint under `/rpc/`. Each one checks the
-//! session, the tenant and the role itself (through the services), and sets the HTTP
-//! status of its error. Cross-origin calls are rejected by a layer in the server.
+//! Every function here is a public HTTP endpoint under `/rpc/` and a one-liner onto a
+//! service: [`support::in_scope`] opens the signed-in principal's scope, the service
+//! checks permissions, validates, works and audits, and the helper commits and sets
+//! the HTTP status of an error. Cross-origin calls are rejected by a layer in the server.
 
 pub mod audit;
 pub mod contacts;
@@ -12,9 +13,7 @@ pub mod team;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
-    use crate::backend::auth::session;
-    use crate::backend::tenancy::TenantTx;
-    use crate::backend::AppState;
+    use crate::backend::{AppState, Scope};
     use crate::{AppError, AppResult};
     use leptos::prelude::*;
     use std::net::{IpAddr, SocketAddr};
@@ -42,11 +41,38 @@ pub(crate) mod support {
             .map_err(|_| AppError::Internal)
     }
 
-    /// The signed-in principal's tenant transaction.
-    pub async fn tenant_scope(state: &AppState) -> AppResult<TenantTx> {
-        let session = session().await?;
-        let auth = session::current(&session, state.session_policy).await?;
-        TenantTx::begin(&state.db, auth.tenant_id, auth.user_id).await
+    /// The signed-in principal's scope.
+    pub async fn open_scope() -> AppResult<Scope> {
+        Scope::for_session(&state()?, &session().await?).await
+    }
+
+    async fn run_in_scope<T>(work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> AppResult<T> {
+        let mut scope = open_scope().await?;
+        let output = work(&mut scope).await?;
+        scope.commit().await?;
+        Ok(output)
+    }
+
+    /// Session → tenant scope → `work` → commit, with the error's HTTP status set.
+    /// A failed `work` rolls the whole transaction back.
+    pub async fn in_scope<T>(work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> AppResult<T> {
+        respond(run_in_scope(work).await)
+    }
+
+    /// Like [`in_scope`], but `None` instead of an error when nobody is signed in.
+    pub async fn if_signed_in<T>(
+        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
+    ) -> AppResult<Option<T>> {
+        respond(match run_in_scope(work).await {
+            Ok(output) => Ok(Some(output)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(err) => Err(err),
+        })
+    }
+
+    /// For endpoints before sign-in: `work` gets the application state.
+    pub async fn public<T>(work: impl AsyncFnOnce(&AppState) -> AppResult<T>) -> AppResult<T> {
+        respond(async { work(&state()?).await }.await)
     }
 
     /// Sets the response status from the error, so clients see 4xx/5xx, not 500 for all.

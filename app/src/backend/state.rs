@@ -1,25 +1,56 @@
 //! Shared state handed to every request: the server functions read it from context,
-//! plain axum routes through `State`.
+//! plain axum routes through `State`. What the services need lives in [`Backend`];
+//! `AppState` adds what only the web layer needs.
 
 use super::auth::throttle::LoginThrottle;
 use super::crypto::KeyStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Everything the services use besides the request's own transaction.
+pub struct Backend {
+    /// Connections as the application role: no superuser, no BYPASSRLS, owns nothing.
+    pub db: PgPool,
+    pub throttle: LoginThrottle,
+    /// Wrapped keys in the database, unwrapped through the master key.
+    pub keys: KeyStore,
+    pub session_policy: SessionPolicy,
+    /// Where users reach this server, e.g. `https://crm.example.com`; used in links.
+    pub public_url: String,
+}
+
+impl Backend {
+    /// A backend with default sign-in limits and session policy, for the command line,
+    /// tests and benchmarks.
+    pub fn new(db: PgPool, keys: KeyStore, public_url: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            throttle: LoginThrottle::new(Default::default()),
+            keys,
+            session_policy: SessionPolicy {
+                absolute_timeout: Duration::from_secs(12 * 3600),
+            },
+            public_url: public_url.into(),
+        })
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    /// Connections as the application role: no superuser, no BYPASSRLS, owns nothing.
-    pub db: PgPool,
-    pub throttle: Arc<LoginThrottle>,
-    /// Wrapped keys in the database, unwrapped through the master key.
-    pub keys: Arc<KeyStore>,
-    pub session_policy: SessionPolicy,
-    /// Where users reach this server, e.g. `https://crm.example.com`; used in links.
-    pub public_url: String,
+    pub backend: Arc<Backend>,
+}
+
+impl Deref for AppState {
+    type Target = Backend;
+
+    fn deref(&self) -> &Backend {
+        &self.backend
+    }
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -3,8 +3,8 @@
 //! and writes fail.
 
 use crate::model::identity::Role;
-use crate::{AppError, AppResult};
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use crate::AppResult;
+use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 /// Begins a transaction scoped to `tenant_id` (transaction-local, so a pooled
@@ -35,54 +35,6 @@ pub struct Principal {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub role: Role,
-}
-
-/// A tenant transaction together with the principal it acts for.
-pub struct TenantTx {
-    pub tx: Transaction<'static, Postgres>,
-    pub principal: Principal,
-}
-
-impl TenantTx {
-    /// Opens the tenant transaction and reloads the user's role, so a role change or
-    /// a removed account takes effect on the very next request.
-    pub async fn begin(pool: &PgPool, tenant_id: Uuid, user_id: Uuid) -> AppResult<Self> {
-        let mut tx = begin_for_tenant(pool, tenant_id).await?;
-        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let role = role
-            .as_deref()
-            .and_then(Role::parse)
-            .ok_or(AppError::Unauthenticated)?;
-        Ok(Self {
-            tx,
-            principal: Principal {
-                tenant_id,
-                user_id,
-                role,
-            },
-        })
-    }
-
-    /// Fails with `Forbidden` unless the principal's role passes `permission`.
-    pub fn require(&self, permission: fn(Role) -> bool) -> AppResult<()> {
-        if permission(self.principal.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    pub fn conn(&mut self) -> &mut PgConnection {
-        &mut self.tx
-    }
-
-    pub async fn commit(self) -> AppResult<()> {
-        self.tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Whether `err` is a unique or foreign-key violation of the named constraint.

@@ -1,4 +1,7 @@
 use super::Texts;
+use crate::model::audit::{AuditAction, AuditPurpose, ReviewAudit};
+use crate::model::contacts::ContactAudit;
+use crate::model::identity::{AuthAudit, KeysAudit, TeamAudit};
 
 pub static TEXTS: Texts = Texts {
     language_name: "Deutsch",
@@ -104,13 +107,8 @@ pub static TEXTS: Texts = Texts {
     audit_broken: "Die Kette ist bei Eintrag {n} unterbrochen.",
     audit_export_title: "Export",
     audit_purpose: "Zweck",
-    audit_purposes: ["Auskunftsersuchen (Art. 15)", "Datenschutzprüfung", "Prüfung durch den Betriebsrat", "Rechtliche Verpflichtung"],
-    audit_actions: [
-        "Kontakt angesehen", "Kontakte aufgelistet", "Kontakte gesucht", "Kontakt angelegt", "Kontakt geändert", "Kontakt gelöscht",
-        "Team angesehen", "Angemeldet", "Anmeldung fehlgeschlagen", "Abgemeldet", "Rolle geändert", "Eingeladen", "Einladung angenommen",
-        "Schlüssel erneuert", "Protokoll angesehen", "Protokoll exportiert", "Protokoll geprüft", "Protokoll-Einstellungen geändert",
-        "Re-Identifizierung beantragt", "Re-Identifizierung genehmigt", "Pseudonym aufgedeckt",
-    ],
+    audit_purpose_names,
+    audit_action_names,
     access_history: "Zugriffsverlauf",
     reid_title: "Re-Identifizierung (Vier-Augen-Prinzip)",
     reid_intro: "Ein Pseudonym wird nur aufgedeckt, wenn Datenschutzbeauftragte und Betriebsrat zustimmen: eine Seite beantragt, eine Person der anderen Rolle genehmigt. Die Genehmigung gilt 24 Stunden; jeder Schritt wird protokolliert.",
@@ -163,3 +161,41 @@ pub static TEXTS: Texts = Texts {
     error_network: "Der Server ist nicht erreichbar. Bitte prüfen Sie die Verbindung und versuchen Sie es erneut.",
     error_internal: "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.",
 };
+
+/// Every audit action's label: a new action without one fails to compile.
+fn audit_action_names(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::Contact(ContactAudit::Read) => "Kontakt angesehen",
+        AuditAction::Contact(ContactAudit::List) => "Kontakte aufgelistet",
+        AuditAction::Contact(ContactAudit::Search) => "Kontakte gesucht",
+        AuditAction::Contact(ContactAudit::Create) => "Kontakt angelegt",
+        AuditAction::Contact(ContactAudit::Update) => "Kontakt geändert",
+        AuditAction::Contact(ContactAudit::Delete) => "Kontakt gelöscht",
+        AuditAction::Team(TeamAudit::Read) => "Team angesehen",
+        AuditAction::Team(TeamAudit::RoleChanged) => "Rolle geändert",
+        AuditAction::Team(TeamAudit::InvitationCreated) => "Eingeladen",
+        AuditAction::Team(TeamAudit::InvitationAccepted) => "Einladung angenommen",
+        AuditAction::Auth(AuthAudit::SignIn) => "Angemeldet",
+        AuditAction::Auth(AuthAudit::SignInFailed) => "Anmeldung fehlgeschlagen",
+        AuditAction::Auth(AuthAudit::SignOut) => "Abgemeldet",
+        AuditAction::Keys(KeysAudit::Rotated) => "Schlüssel erneuert",
+        AuditAction::Audit(ReviewAudit::Viewed) => "Protokoll angesehen",
+        AuditAction::Audit(ReviewAudit::Exported) => "Protokoll exportiert",
+        AuditAction::Audit(ReviewAudit::Verified) => "Protokoll geprüft",
+        AuditAction::Audit(ReviewAudit::SettingsChanged) => "Protokoll-Einstellungen geändert",
+        AuditAction::Audit(ReviewAudit::ReidentificationRequested) => {
+            "Re-Identifizierung beantragt"
+        }
+        AuditAction::Audit(ReviewAudit::ReidentificationApproved) => "Re-Identifizierung genehmigt",
+        AuditAction::Audit(ReviewAudit::ReidentificationRevealed) => "Pseudonym aufgedeckt",
+    }
+}
+
+fn audit_purpose_names(purpose: AuditPurpose) -> &'static str {
+    match purpose {
+        AuditPurpose::DataSubjectRequest => "Auskunftsersuchen (Art. 15)",
+        AuditPurpose::DataProtectionReview => "Datenschutzprüfung",
+        AuditPurpose::WorksCouncilReview => "Prüfung durch den Betriebsrat",
+        AuditPurpose::LegalObligation => "Rechtliche Verpflichtung",
+    }
+}

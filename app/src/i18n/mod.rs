@@ -181,8 +181,8 @@ pub struct Texts {
     pub audit_broken: &'static str,
     pub audit_export_title: &'static str,
     pub audit_purpose: &'static str,
-    pub audit_purposes: [&'static str; 4],
-    pub audit_actions: [&'static str; 21],
+    pub audit_purpose_names: fn(crate::model::audit::AuditPurpose) -> &'static str,
+    pub audit_action_names: fn(crate::model::audit::AuditAction) -> &'static str,
     pub access_history: &'static str,
     pub reid_title: &'static str,
     pub reid_intro: &'static str,
@@ -281,19 +281,11 @@ impl Texts {
     }
 
     pub fn audit_action(&self, action: crate::model::audit::AuditAction) -> &'static str {
-        let index = crate::model::audit::AuditAction::ALL
-            .iter()
-            .position(|a| *a == action)
-            .unwrap_or(0);
-        self.audit_actions[index]
+        (self.audit_action_names)(action)
     }
 
-    pub fn audit_purpose(&self, purpose: crate::model::audit::AuditPurpose) -> &'static str {
-        let index = crate::model::audit::AuditPurpose::ALL
-            .iter()
-            .position(|p| *p == purpose)
-            .unwrap_or(0);
-        self.audit_purposes[index]
+    pub fn audit_purpose_name(&self, purpose: crate::model::audit::AuditPurpose) -> &'static str {
+        (self.audit_purpose_names)(purpose)
     }
 
     pub fn total_contacts(&self, total: i64) -> String {

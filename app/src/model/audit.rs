@@ -1,87 +1,89 @@
 //! The audit trail as the UI and the API see it.
 
+use super::contacts::ContactAudit;
+use super::identity::{AuthAudit, KeysAudit, TeamAudit};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// Everything the audit log records, typed per area: each area's model defines its own
+/// enum of events, and the stored code is `<area>.<event>` (e.g. `contact.read`).
+/// On the wire an action is its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub enum AuditAction {
-    ContactRead,
-    ContactList,
-    ContactSearch,
-    ContactCreate,
-    ContactUpdate,
-    ContactDelete,
-    TeamRead,
-    SignIn,
-    SignInFailed,
-    SignOut,
-    RoleChanged,
-    InvitationCreated,
-    InvitationAccepted,
-    KeyRotated,
-    AuditViewed,
-    AuditExported,
-    AuditVerified,
+    Contact(ContactAudit),
+    Team(TeamAudit),
+    Auth(AuthAudit),
+    Keys(KeysAudit),
+    Audit(ReviewAudit),
+}
+
+/// Events of the audit log itself: reviews, exports and re-identification.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReviewAudit {
+    Viewed,
+    Exported,
+    Verified,
     SettingsChanged,
     ReidentificationRequested,
     ReidentificationApproved,
     ReidentificationRevealed,
 }
 
+/// The area prefix of a code and the events of that area.
+fn split(action: AuditAction) -> (&'static str, &'static str) {
+    match action {
+        AuditAction::Contact(a) => ("contact", a.into()),
+        AuditAction::Team(a) => ("team", a.into()),
+        AuditAction::Auth(a) => ("auth", a.into()),
+        AuditAction::Keys(a) => ("keys", a.into()),
+        AuditAction::Audit(a) => ("audit", a.into()),
+    }
+}
+
+fn variants<T: strum::VariantArray + Copy>(
+    wrap: fn(T) -> AuditAction,
+) -> impl Iterator<Item = AuditAction> {
+    T::VARIANTS.iter().copied().map(wrap)
+}
+
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
-        AuditAction::ContactRead,
-        AuditAction::ContactList,
-        AuditAction::ContactSearch,
-        AuditAction::ContactCreate,
-        AuditAction::ContactUpdate,
-        AuditAction::ContactDelete,
-        AuditAction::TeamRead,
-        AuditAction::SignIn,
-        AuditAction::SignInFailed,
-        AuditAction::SignOut,
-        AuditAction::RoleChanged,
-        AuditAction::InvitationCreated,
-        AuditAction::InvitationAccepted,
-        AuditAction::KeyRotated,
-        AuditAction::AuditViewed,
-        AuditAction::AuditExported,
-        AuditAction::AuditVerified,
-        AuditAction::SettingsChanged,
-        AuditAction::ReidentificationRequested,
-        AuditAction::ReidentificationApproved,
-        AuditAction::ReidentificationRevealed,
-    ];
+    /// Every action of every area (for filters and tests).
+    pub fn all() -> impl Iterator<Item = AuditAction> {
+        variants(AuditAction::Contact)
+            .chain(variants(AuditAction::Team))
+            .chain(variants(AuditAction::Auth))
+            .chain(variants(AuditAction::Keys))
+            .chain(variants(AuditAction::Audit))
+    }
 
     /// The code stored in the database and hashed into the chain.
-    pub fn code(self) -> &'static str {
-        match self {
-            AuditAction::ContactRead => "contact.read",
-            AuditAction::ContactList => "contact.list",
-            AuditAction::ContactSearch => "contact.search",
-            AuditAction::ContactCreate => "contact.create",
-            AuditAction::ContactUpdate => "contact.update",
-            AuditAction::ContactDelete => "contact.delete",
-            AuditAction::TeamRead => "team.read",
-            AuditAction::SignIn => "auth.sign_in",
-            AuditAction::SignInFailed => "auth.sign_in_failed",
-            AuditAction::SignOut => "auth.sign_out",
-            AuditAction::RoleChanged => "team.role_changed",
-            AuditAction::InvitationCreated => "team.invitation_created",
-            AuditAction::InvitationAccepted => "team.invitation_accepted",
-            AuditAction::KeyRotated => "keys.rotated",
-            AuditAction::AuditViewed => "audit.viewed",
-            AuditAction::AuditExported => "audit.exported",
-            AuditAction::AuditVerified => "audit.verified",
-            AuditAction::SettingsChanged => "audit.settings_changed",
-            AuditAction::ReidentificationRequested => "audit.reidentification_requested",
-            AuditAction::ReidentificationApproved => "audit.reidentification_approved",
-            AuditAction::ReidentificationRevealed => "audit.reidentification_revealed",
-        }
+    pub fn code(self) -> String {
+        let (area, event) = split(self);
+        format!("{area}.{event}")
     }
 
     pub fn parse(code: &str) -> Option<AuditAction> {
-        Self::ALL.into_iter().find(|a| a.code() == code)
+        let (area, event) = code.split_once('.')?;
+        Some(match area {
+            "contact" => AuditAction::Contact(event.parse().ok()?),
+            "team" => AuditAction::Team(event.parse().ok()?),
+            "auth" => AuditAction::Auth(event.parse().ok()?),
+            "keys" => AuditAction::Keys(event.parse().ok()?),
+            "audit" => AuditAction::Audit(event.parse().ok()?),
+            _ => return None,
+        })
     }
 
     /// Events about administration and security, which owners and administrators
@@ -89,15 +91,29 @@ impl AuditAction {
     pub fn is_administrative(self) -> bool {
         matches!(
             self,
-            AuditAction::SignIn
-                | AuditAction::SignInFailed
-                | AuditAction::SignOut
-                | AuditAction::RoleChanged
-                | AuditAction::InvitationCreated
-                | AuditAction::InvitationAccepted
-                | AuditAction::KeyRotated
-                | AuditAction::SettingsChanged
+            AuditAction::Auth(_)
+                | AuditAction::Keys(_)
+                | AuditAction::Team(
+                    TeamAudit::RoleChanged
+                        | TeamAudit::InvitationCreated
+                        | TeamAudit::InvitationAccepted
+                )
+                | AuditAction::Audit(ReviewAudit::SettingsChanged)
         )
+    }
+}
+
+impl From<AuditAction> for String {
+    fn from(action: AuditAction) -> String {
+        action.code()
+    }
+}
+
+impl TryFrom<String> for AuditAction {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, String> {
+        AuditAction::parse(&code).ok_or_else(|| format!("unknown audit action {code}"))
     }
 }
 
@@ -223,13 +239,27 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for action in AuditAction::ALL {
-            assert_eq!(AuditAction::parse(action.code()), Some(action));
+        let codes: Vec<String> = AuditAction::all().map(AuditAction::code).collect();
+        assert_eq!(codes.len(), 21);
+        for action in AuditAction::all() {
+            assert_eq!(AuditAction::parse(&action.code()), Some(action));
         }
+        // Stored codes are part of the hash chain: they never change.
+        for code in [
+            "contact.read",
+            "team.read",
+            "auth.sign_in_failed",
+            "keys.rotated",
+            "audit.settings_changed",
+        ] {
+            assert!(codes.iter().any(|c| c == code), "{code}");
+        }
+        assert_eq!(AuditAction::parse("contact.bogus"), None);
         for purpose in AuditPurpose::ALL {
             assert_eq!(AuditPurpose::parse(purpose.code()), Some(purpose));
         }
-        assert!(AuditAction::SignIn.is_administrative());
-        assert!(!AuditAction::ContactRead.is_administrative());
+        assert!(AuditAction::Auth(AuthAudit::SignIn).is_administrative());
+        assert!(!AuditAction::Contact(ContactAudit::Read).is_administrative());
+        assert!(!AuditAction::Team(TeamAudit::Read).is_administrative());
     }
 }

@@ -38,21 +38,6 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == value)
     }
 
-    pub fn can_read_contacts(self) -> bool {
-        matches!(
-            self,
-            Role::Owner | Role::Admin | Role::Member | Role::DataProtectionOfficer
-        )
-    }
-
-    pub fn can_write_contacts(self) -> bool {
-        matches!(self, Role::Owner | Role::Admin | Role::Member)
-    }
-
-    pub fn can_manage_team(self) -> bool {
-        matches!(self, Role::Owner | Role::Admin)
-    }
-
     /// Whether this role may hand out `role` (only owners make owners).
     pub fn can_grant(self, role: Role) -> bool {
         match self {
@@ -61,6 +46,62 @@ impl Role {
             _ => false,
         }
     }
+}
+
+/// Sign-in events in the audit log (`auth.<event>`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum AuthAudit {
+    SignIn,
+    SignInFailed,
+    SignOut,
+}
+
+/// Team events in the audit log (`team.<event>`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum TeamAudit {
+    Read,
+    RoleChanged,
+    InvitationCreated,
+    InvitationAccepted,
+}
+
+/// Key administration in the audit log (`keys.<event>`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum KeysAudit {
+    Rotated,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +176,16 @@ pub struct TeamMember {
     pub role: Role,
 }
 
+/// The team page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    pub members: Vec<TeamMember>,
+    /// Empty for roles that cannot manage the team.
+    pub invitations: Vec<Invitation>,
+    pub can_manage: bool,
+    pub grantable_roles: Vec<Role>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteInput {
     pub email: String,
@@ -201,13 +252,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_round_trip_and_permissions() {
+    fn roles_round_trip_and_grants() {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
-        assert!(!Role::WorksCouncil.can_read_contacts());
-        assert!(Role::DataProtectionOfficer.can_read_contacts());
-        assert!(!Role::DataProtectionOfficer.can_write_contacts());
         assert!(Role::Admin.can_grant(Role::Admin));
         assert!(!Role::Admin.can_grant(Role::Owner));
         assert!(!Role::Member.can_grant(Role::Member));

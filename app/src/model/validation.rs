@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// What is wrong with a field. The UI turns it into a sentence in the user's language.
+/// On the wire: `{"problem": "too_long", "max": 100}` beside the field's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
     Required,
     TooLong { max: usize },
@@ -20,6 +22,7 @@ pub enum Problem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    #[serde(flatten)]
     pub problem: Problem,
 }
 

@@ -4,7 +4,7 @@ use super::AuditCommand;
 use crate::config::Config;
 use crate::db;
 use anyhow::Context;
-use app::backend::audit::review;
+use app::backend::audit::integrity;
 use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
             let mut tx = begin_for_tenant(&pool, tenant_id).await.map_err(fail)?;
-            let report = review::verify(&mut tx, &store, tenant_id)
+            let report = integrity::verify(&mut tx, &store, tenant_id)
                 .await
                 .map_err(fail)?;
             tx.commit().await?;
@@ -48,7 +48,7 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
             let mut total = 0;
             for tenant_id in tenants {
                 let mut tx = begin_for_tenant(&owner, tenant_id).await.map_err(fail)?;
-                total += review::purge_expired(&mut tx, &store, tenant_id)
+                total += integrity::purge_expired(&mut tx, &store, tenant_id)
                     .await
                     .map_err(fail)?;
                 tx.commit().await?;

@@ -5,13 +5,13 @@ use crate::config::Config;
 use crate::db;
 use app::backend::crypto::KeyStore;
 use app::backend::services::{contacts, identity, team};
-use app::backend::tenancy::TenantTx;
-use app::model::contact::ContactInput;
+use app::backend::{Backend, Scope};
+use app::model::contacts::ContactInput;
 use app::model::identity::{AcceptInviteInput, InviteInput, Role, SignupInput};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sqlx::PgPool;
+use std::sync::Arc;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_PASSWORD: &str = "Tessera-Demo-2026";
@@ -219,11 +219,10 @@ pub struct SeededTenant {
 
 /// Creates the demo tenant unless it exists. Returns `None` when it already existed.
 pub async fn seed_demo(
-    pool: &PgPool,
-    keys: &KeyStore,
-    public_url: &str,
+    backend: &Arc<Backend>,
     contact_count: usize,
 ) -> anyhow::Result<Option<SeededTenant>> {
+    let pool = &backend.db;
     let exists: Option<uuid::Uuid> = app::backend::tenancy::tenant_id_for_slug(pool, DEMO_SLUG)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -231,8 +230,7 @@ pub async fn seed_demo(
         return Ok(None);
     }
     let owner = identity::sign_up(
-        pool,
-        keys,
+        backend,
         &SignupInput {
             company_name: "Demo Handelsgesellschaft mbH".into(),
             slug: DEMO_SLUG.into(),
@@ -259,13 +257,11 @@ pub async fn seed_demo(
         ),
     ];
     for (name, email, role) in colleagues {
-        let mut scope = TenantTx::begin(pool, owner.tenant_id, owner.user_id)
+        let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let invitation = team::invite(
             &mut scope,
-            keys,
-            public_url,
             &InviteInput {
                 email: email.into(),
                 role: role.as_str().into(),
@@ -277,8 +273,7 @@ pub async fn seed_demo(
         let link = invitation.link.expect("new invitations carry their link");
         let token = link.rsplit('/').next().expect("link ends in the token");
         team::accept_invitation(
-            pool,
-            keys,
+            backend,
             &AcceptInviteInput {
                 slug: DEMO_SLUG.into(),
                 token: token.into(),
@@ -292,11 +287,11 @@ pub async fn seed_demo(
 
     let inputs = demo_contacts(contact_count, 2026);
     for chunk in inputs.chunks(100) {
-        let mut scope = TenantTx::begin(pool, owner.tenant_id, owner.user_id)
+        let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         for input in chunk {
-            contacts::create(&mut scope, keys, input)
+            contacts::create(&mut scope, input)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo contact failed: {e}"))?;
         }
@@ -311,7 +306,8 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     db::migrate(config).await?;
     let keys = KeyStore::new(config.key_ring()?);
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
-    match seed_demo(&pool, &keys, &config.public_url, 240).await? {
+    let backend = Backend::new(pool, keys, config.public_url.clone());
+    match seed_demo(&backend, 240).await? {
         Some(seeded) => tracing::info!(contacts = seeded.contacts, "demo tenant created"),
         None => tracing::info!("demo tenant exists; nothing to do"),
     }

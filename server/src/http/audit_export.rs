@@ -2,17 +2,14 @@
 //! same review service as the UI. Each export is itself logged, with its purpose.
 
 use app::backend::audit::review;
-use app::backend::auth::session;
-use app::backend::tenancy::TenantTx;
-use app::backend::AppState;
+use app::backend::Scope;
 use app::model::audit::{AuditEntryView, AuditFilter, AuditPurpose};
-use app::{AppError, AppResult};
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use app::AppError;
+use axum::extract::Query;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
-use tower_sessions::Session;
 use uuid::Uuid;
 
 #[derive(Deserialize)]
@@ -24,12 +21,6 @@ pub struct ExportParams {
     actor: Option<String>,
     from: Option<String>,
     to: Option<String>,
-}
-
-fn error_response(err: AppError) -> Response {
-    let status =
-        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(err)).into_response()
 }
 
 fn csv(entries: &[AuditEntryView]) -> String {
@@ -60,14 +51,13 @@ fn csv(entries: &[AuditEntryView]) -> String {
     out
 }
 
-async fn export_entries(
-    state: &AppState,
-    session: &Session,
-    params: &ExportParams,
-) -> AppResult<Vec<AuditEntryView>> {
+/// The scope comes from the session like a server function's; a failed export
+/// rolls back, so neither entries nor the export's own log entry are half written.
+pub async fn export(
+    mut scope: Scope,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, AppError> {
     let purpose = AuditPurpose::parse(&params.purpose).ok_or(AppError::BadRequest)?;
-    let auth = session::current(session, state.session_policy).await?;
-    let mut scope = TenantTx::begin(&state.db, auth.tenant_id, auth.user_id).await?;
     let filter = AuditFilter {
         subject: params.subject,
         actor: params.actor.clone(),
@@ -77,21 +67,9 @@ async fn export_entries(
         before: None,
         own: false,
     };
-    let entries = review::export(&mut scope, &state.keys, &filter, purpose).await?;
+    let entries = review::export(&mut scope, &filter, purpose).await?;
     scope.commit().await?;
-    Ok(entries)
-}
-
-pub async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Query(params): Query<ExportParams>,
-) -> Response {
-    let entries = match export_entries(&state, &session, &params).await {
-        Ok(entries) => entries,
-        Err(err) => return error_response(err),
-    };
-    match params.format.as_str() {
+    Ok(match params.format.as_str() {
         "json" => (
             [(
                 header::CONTENT_DISPOSITION,
@@ -111,5 +89,5 @@ pub async fn export(
             csv(&entries),
         )
             .into_response(),
-    }
+    })
 }

@@ -2,7 +2,7 @@
 //! the works council sees employees only as pseudonyms.
 
 use crate::helpers::{client, id_of, spawn_app, TestApp};
-use app::backend::audit::review;
+use app::backend::audit::integrity;
 use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
 use reqwest::StatusCode;
@@ -20,7 +20,7 @@ async fn verify(app: &TestApp) -> app::model::audit::VerifyReport {
     let store = KeyStore::new(app.config.key_ring().unwrap());
     let tenant = tenant_id(app).await;
     let mut tx = begin_for_tenant(&app.db.app, tenant).await.unwrap();
-    review::verify(&mut tx, &store, tenant).await.unwrap()
+    integrity::verify(&mut tx, &store, tenant).await.unwrap()
 }
 
 #[tokio::test]
@@ -280,7 +280,7 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["action"] == "ContactRead")
+        .find(|e| e["action"] == "contact.read")
         .unwrap();
     assert_eq!(read["actor"], "Vera Vertrieb");
     assert_eq!(read["subjects"][0]["label"], "Kunde, Kai");
@@ -299,7 +299,7 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["action"] == "ContactRead")
+        .find(|e| e["action"] == "contact.read")
         .unwrap();
     let pseudonym = entry["actor"].as_str().unwrap().to_owned();
     assert!(pseudonym.starts_with("P-"), "{pseudonym}");
@@ -403,9 +403,9 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert!(actions.contains(&"InvitationCreated"));
+    assert!(actions.contains(&"team.invitation_created"));
     assert!(
-        !actions.contains(&"ContactRead") && !actions.contains(&"ContactCreate"),
+        !actions.contains(&"contact.read") && !actions.contains(&"contact.create"),
         "{actions:?}"
     );
 
@@ -456,10 +456,7 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
 #[tokio::test]
 async fn no_audit_row_holds_personal_data_in_plaintext() {
     let app = spawn_app().await;
-    let store = KeyStore::new(app.config.key_ring().unwrap());
-    seed::seed_demo(&app.db.app, &store, "http://localhost", 40)
-        .await
-        .unwrap();
+    seed::seed_demo(&app.backend(), 40).await.unwrap();
     let owner = client();
     app.log_in(&owner, "demo", seed::DEMO_OWNER_EMAIL, seed::DEMO_PASSWORD)
         .await;
@@ -512,7 +509,7 @@ async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies(
     let store = KeyStore::new(app.config.key_ring().unwrap());
     let tenant = tenant_id(&app).await;
     let mut tx = begin_for_tenant(&app.db.superuser, tenant).await.unwrap();
-    let deleted = review::purge_expired(&mut tx, &store, tenant)
+    let deleted = integrity::purge_expired(&mut tx, &store, tenant)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -1,6 +1,6 @@
 //! Contacts end to end over the server-function API.
 
-use crate::helpers::{client, id_of, spawn_app};
+use crate::helpers::{client, error_body, id_of, spawn_app};
 use reqwest::StatusCode;
 
 fn contact_form<'a>(
@@ -104,7 +104,7 @@ async fn a_failed_update_leaves_the_contact_as_it_was() {
     form.push(("version", "1"));
     let response = app.rpc(&c, "contacts/update", &form).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.body["Validation"][0]["problem"], "EmailTaken");
+    assert_eq!(response.body["fields"][0]["problem"], "email_taken");
     let unchanged = app.rpc(&c, "contacts/get", &[("id", &id)]).await;
     assert_eq!(unchanged.body["last_name"], "Alt");
     assert_eq!(unchanged.body["version"], 1);
@@ -301,7 +301,7 @@ async fn contacts_need_a_session_and_the_right_role() {
     let app = spawn_app().await;
     let anonymous = app.list_contacts(&client(), &[]).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(anonymous.body, serde_json::json!("Unauthenticated"));
+    assert_eq!(anonymous.body, error_body("unauthenticated"));
 
     let c = app.owner_of("acme").await;
     let id = id_of(&app.create_contact(&c, "Anna", "A", "").await.body);

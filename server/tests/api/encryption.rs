@@ -1,6 +1,8 @@
 //! Promise 2: personal data encrypted field by field, still searchable.
 
-use crate::helpers::{client, id_of, random_master_key, spawn_app, start_server, TestApp};
+use crate::helpers::{
+    client, error_body, id_of, random_master_key, spawn_app, start_server, TestApp,
+};
 use app::backend::auth::throttle::ThrottleLimits;
 use app::backend::crypto::KeyStore;
 use app::backend::services::keys;
@@ -40,10 +42,7 @@ async fn key_store(app: &TestApp) -> KeyStore {
 #[tokio::test]
 async fn a_dump_of_every_table_contains_none_of_the_seeded_personal_data() {
     let app = spawn_app().await;
-    let store = key_store(&app).await;
-    seed::seed_demo(&app.db.app, &store, "http://localhost", 60)
-        .await
-        .unwrap();
+    seed::seed_demo(&app.backend(), 60).await.unwrap();
     let dump = dump_everything(&app).await.to_lowercase();
     assert!(dump.len() > 10_000, "the dump holds the seeded rows");
 
@@ -158,7 +157,7 @@ async fn ciphertext_moved_or_tampered_fails_instead_of_showing_wrong_data() {
         assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
         assert_eq!(
             response.body,
-            serde_json::json!("Internal"),
+            error_body("internal"),
             "{what}: no garbage, no details"
         );
         restore(&a2, original).await;

@@ -245,12 +245,23 @@ impl TestApp {
         self.rpc(client, "contacts/list", &form).await
     }
 
+    /// The services' backend on this test's database, as the CLI would build it.
+    pub fn backend(&self) -> std::sync::Arc<app::backend::Backend> {
+        let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
+        app::backend::Backend::new(self.db.app.clone(), keys, "http://localhost")
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.superuser)
             .await
             .unwrap()
     }
+}
+
+/// The whole body of an error with `code`: the published contract, and nothing more.
+pub fn error_body(code: &str) -> serde_json::Value {
+    serde_json::json!({"code": code, "message": format!("error.{code}")})
 }
 
 /// The `id` field of a JSON object.

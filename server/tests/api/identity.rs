@@ -1,6 +1,8 @@
 //! Sign-up, sign-in, throttling, sign-out and session rotation.
 
-use crate::helpers::{client, spawn_app, spawn_app_configured, spawn_app_with, PASSWORD};
+use crate::helpers::{
+    client, error_body, spawn_app, spawn_app_configured, spawn_app_with, PASSWORD,
+};
 use app::backend::auth::throttle::ThrottleLimits;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -59,7 +61,7 @@ async fn a_taken_slug_is_a_field_error_and_the_first_tenant_is_untouched() {
     app.owner_of("acme").await;
     let response = app.sign_up(&client(), "acme", "other@acme.example").await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.body["Validation"][0]["problem"], "SlugTaken");
+    assert_eq!(response.body["fields"][0]["problem"], "slug_taken");
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
 }
 
@@ -93,7 +95,7 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
             "no session for a failed login"
         );
     }
-    assert_eq!(wrong_password.body, serde_json::json!("InvalidCredentials"));
+    assert_eq!(wrong_password.body, error_body("invalid_credentials"));
 }
 
 #[tokio::test]
@@ -122,9 +124,7 @@ async fn repeated_failures_are_throttled_per_account_with_429() {
         StatusCode::TOO_MANY_REQUESTS,
         "even the right password waits"
     );
-    let wait = blocked.body["RateLimited"]["retry_after_secs"]
-        .as_u64()
-        .unwrap();
+    let wait = blocked.body["retry_after_secs"].as_u64().unwrap();
     assert!(wait > 800 && wait <= 900, "{wait}");
     // Another account from the same address is not affected.
     app.owner_of("other").await;

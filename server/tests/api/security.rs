@@ -1,6 +1,6 @@
 //! The HTTP layers: origin check, security headers, safe errors, probes.
 
-use crate::helpers::{client, spawn_app};
+use crate::helpers::{client, error_body, spawn_app};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -191,12 +191,12 @@ async fn malformed_requests_get_a_code_not_internal_details() {
         .rpc(&c, "contacts/get", &[("id", "'; DROP TABLE contacts; --")])
         .await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert_eq!(response.body, serde_json::json!("BadRequest"));
+    assert_eq!(response.body, error_body("bad_request"));
     let cursor = app
         .list_contacts(&c, &[("query[after]", "not-a-cursor")])
         .await;
     assert_eq!(cursor.status, StatusCode::BAD_REQUEST);
-    assert_eq!(cursor.body, serde_json::json!("BadRequest"));
+    assert_eq!(cursor.body, error_body("bad_request"));
 }
 
 #[tokio::test]

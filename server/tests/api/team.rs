@@ -127,7 +127,7 @@ async fn only_owners_and_admins_invite_and_admins_cannot_make_owners() {
     let bad = invite(&app, &admin, "not-an-email", "member").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let taken = invite(&app, &admin, "owner@acme.example", "member").await;
-    assert_eq!(taken.body["Validation"][0]["problem"], "EmailTaken");
+    assert_eq!(taken.body["fields"][0]["problem"], "email_taken");
 
     // The admin may not demote the owner, and the last owner cannot be demoted at all.
     let team = app.rpc(&owner, "team", &[]).await;

@@ -3,6 +3,9 @@
 //! access fails), chained by SHA-256 per tenant.
 
 pub mod chain;
+pub mod integrity;
+pub mod pseudonyms;
+pub mod reidentification;
 pub mod review;
 
 use crate::model::audit::{AuditAction, AuditPurpose};
@@ -76,12 +79,13 @@ pub async fn record(
     subjects.dedup();
     let fields: Vec<String> = event.fields.iter().map(|f| f.to_string()).collect();
     let purpose = event.purpose.map(|p| p.code().to_owned());
+    let action = event.action.code();
     let content = EntryContent {
         tenant_id,
         seq,
         at,
         actor_id: event.actor,
-        action: event.action.code(),
+        action: &action,
         subject_ids: &subjects,
         fields: &fields,
         purpose: purpose.as_deref(),
@@ -95,7 +99,7 @@ pub async fn record(
     .bind(seq)
     .bind(at)
     .bind(event.actor)
-    .bind(event.action.code())
+    .bind(&action)
     .bind(&subjects)
     .bind(&fields)
     .bind(&purpose)

@@ -1,47 +1,30 @@
-//! Reviewing the log: who sees what, pseudonyms for the works council, integrity
-//! checks, export, and four-eyes re-identification.
+//! Reviewing the log: who sees what (by role), employees by name or pseudonym, the
+//! people whose data was accessed by name for the data protection officer, export.
 
-use super::{chain, record, AuditEvent};
-use crate::backend::crypto::{DataKey, KeyStore, RecordCipher};
-use crate::backend::tenancy::TenantTx;
+use super::integrity;
+use super::pseudonyms::Pseudonyms;
+use crate::backend::services::identity::employee_names;
+use crate::backend::{subjects, Scope};
 use crate::model::audit::{
     AuditAction, AuditActorOption, AuditEntryView, AuditFilter, AuditPage, AuditPurpose,
-    AuditScope, AuditSubject, ReidentificationView, VerifyReport,
+    AuditScope, AuditSubject, ReviewAudit, VerifyReport,
 };
 use crate::model::identity::Role;
+use crate::model::paging::PAGE_SIZE;
+use crate::model::permission::{Action, Area};
+use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use std::collections::HashMap;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
-pub const PAGE_SIZE: i64 = 50;
 const EXPORT_LIMIT: i64 = 100_000;
-const REIDENTIFICATION_VALIDITY: Duration = Duration::hours(24);
+/// Subjects named per entry in a view (the count says how many there were).
+const SUBJECTS_SHOWN: usize = 20;
 
-/// Stable pseudonyms for employees, keyed per tenant: the same person always gets the
-/// same pseudonym, and nobody without the tenant's keys can reverse it.
-struct Pseudonyms(DataKey);
-
-impl Pseudonyms {
-    async fn load(conn: &mut PgConnection, keys: &KeyStore, tenant_id: Uuid) -> AppResult<Self> {
-        Ok(Self(
-            keys.tenant_root_key(conn, tenant_id)
-                .await?
-                .derive("tessera.audit-pseudonym.v1"),
-        ))
-    }
-
-    fn of(&self, user_id: Uuid) -> String {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(self.0.expose()).expect("any key length");
-        mac.update(user_id.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let code: String = digest[..5].iter().map(|b| format!("{b:02X}")).collect();
-        format!("P-{code}")
-    }
+fn audited(action: ReviewAudit) -> AuditAction {
+    AuditAction::Audit(action)
 }
 
 /// Which slice of the log `role` may see.
@@ -61,69 +44,6 @@ async fn admins_see_all(conn: &mut PgConnection) -> AppResult<bool> {
         .fetch_optional(conn)
         .await?;
     Ok(setting.unwrap_or(false))
-}
-
-/// Every employee's decrypted name.
-async fn employee_names(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<HashMap<Uuid, String>> {
-    let tenant_id = scope.principal.tenant_id;
-    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query_as("SELECT user_id, display_name_ct FROM users")
-        .fetch_all(scope.conn())
-        .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &ids).await?;
-    let mut names = HashMap::new();
-    for (id, name_ct) in rows {
-        if let Some(key) = subject_keys.get(&id) {
-            names.insert(
-                id,
-                RecordCipher {
-                    key,
-                    tenant_id,
-                    table: "users",
-                    row_id: id,
-                }
-                .open("display_name", &name_ct)?,
-            );
-        }
-    }
-    Ok(names)
-}
-
-/// Names of the contacts among `ids` (erased ones stay unnamed).
-async fn contact_names(
-    scope: &mut TenantTx,
-    keys: &KeyStore,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, String>> {
-    let tenant_id = scope.principal.tenant_id;
-    let rows: Vec<(Uuid, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT contact_id, first_name_ct, last_name_ct FROM contacts WHERE contact_id = ANY($1)",
-    )
-    .bind(ids)
-    .fetch_all(scope.conn())
-    .await?;
-    let row_ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &row_ids).await?;
-    let mut names = HashMap::new();
-    for (id, first, last) in rows {
-        if let Some(key) = subject_keys.get(&id) {
-            let r = RecordCipher {
-                key,
-                tenant_id,
-                table: "contacts",
-                row_id: id,
-            };
-            names.insert(
-                id,
-                format!(
-                    "{}, {}",
-                    r.open("last_name", &last)?,
-                    r.open("first_name", &first)?
-                ),
-            );
-        }
-    }
-    Ok(names)
 }
 
 #[derive(sqlx::FromRow)]
@@ -160,10 +80,9 @@ fn push_conditions(
             sql.push(" AND actor_id = ").push_bind(me);
         }
         AuditScope::Administrative => {
-            let codes: Vec<&str> = AuditAction::ALL
-                .into_iter()
+            let codes: Vec<String> = AuditAction::all()
                 .filter(|a| a.is_administrative())
-                .map(|a| a.code())
+                .map(AuditAction::code)
                 .collect();
             sql.push(" AND action = ANY(").push_bind(codes).push(")");
         }
@@ -204,13 +123,13 @@ struct Reviewer {
 }
 
 impl Reviewer {
-    async fn new(tx: &mut TenantTx, keys: &KeyStore, filter: &AuditFilter) -> AppResult<Self> {
+    async fn new(tx: &mut Scope, filter: &AuditFilter) -> AppResult<Self> {
         let see_all = admins_see_all(tx.conn()).await?;
         let scope = scope_for(tx.principal.role, filter.own, see_all);
-        let names = employee_names(tx, keys).await?;
+        let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
+        let names = employee_names(&mut tx.tx, &backend.keys, tenant_id).await?;
         let pseudonyms = if scope == AuditScope::Pseudonymised {
-            let tenant_id = tx.principal.tenant_id;
-            Some(Pseudonyms::load(tx.conn(), keys, tenant_id).await?)
+            Some(Pseudonyms::load(&mut tx.tx, &backend.keys, tenant_id).await?)
         } else {
             None
         };
@@ -236,7 +155,7 @@ impl Reviewer {
     /// The employee a filter value names (an id, or a pseudonym for the works council).
     fn resolve_actor(&self, value: &str) -> Option<Uuid> {
         match &self.pseudonyms {
-            Some(p) => self.names.keys().copied().find(|id| p.of(*id) == value),
+            Some(p) => p.find(self.names.keys().copied(), value),
             None => Uuid::parse_str(value).ok(),
         }
     }
@@ -264,7 +183,7 @@ impl Reviewer {
 }
 
 async fn fetch(
-    tx: &mut TenantTx,
+    tx: &mut Scope,
     reviewer: &Reviewer,
     filter: &AuditFilter,
     limit: i64,
@@ -288,36 +207,36 @@ async fn fetch(
 }
 
 async fn to_views(
-    tx: &mut TenantTx,
-    keys: &KeyStore,
+    tx: &mut Scope,
     reviewer: &Reviewer,
     rows: Vec<Row>,
 ) -> AppResult<Vec<AuditEntryView>> {
     // Only the data protection officer's view names the people whose data was accessed.
     let show_subjects = reviewer.scope == AuditScope::Full;
-    let contact_labels = if show_subjects {
-        let ids: Vec<Uuid> = rows
+    let labels = if show_subjects {
+        let mut ids: Vec<Uuid> = rows
             .iter()
-            .flat_map(|r| r.subject_ids.iter().take(20).copied())
+            .flat_map(|r| r.subject_ids.iter().take(SUBJECTS_SHOWN).copied())
             .collect();
-        contact_names(tx, keys, &ids).await?
+        ids.sort_unstable();
+        ids.dedup();
+        let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
+        subjects::labels(&mut tx.tx, &backend.keys, tenant_id, &ids).await?
     } else {
         HashMap::new()
     };
     Ok(rows
         .into_iter()
         .map(|row| {
-            let action = AuditAction::parse(&row.action).unwrap_or(AuditAction::AuditViewed);
+            let action =
+                AuditAction::parse(&row.action).unwrap_or(AuditAction::Audit(ReviewAudit::Viewed));
             let subjects = if show_subjects {
                 row.subject_ids
                     .iter()
-                    .take(20)
+                    .take(SUBJECTS_SHOWN)
                     .map(|id| AuditSubject {
                         id: *id,
-                        label: contact_labels
-                            .get(id)
-                            .or_else(|| reviewer.names.get(id))
-                            .cloned(),
+                        label: labels.get(id).cloned(),
                     })
                     .collect()
             } else {
@@ -338,12 +257,9 @@ async fn to_views(
 }
 
 /// One page of the log as the principal's role may see it. Viewing is itself logged.
-pub async fn page(
-    tx: &mut TenantTx,
-    keys: &KeyStore,
-    filter: &AuditFilter,
-) -> AppResult<AuditPage> {
-    let reviewer = Reviewer::new(tx, keys, filter).await?;
+pub async fn page(tx: &mut Scope, filter: &AuditFilter) -> AppResult<AuditPage> {
+    tx.require(Area::Audit, Action::Read)?;
+    let reviewer = Reviewer::new(tx, filter).await?;
     let mut rows = fetch(tx, &reviewer, filter, PAGE_SIZE + 1).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -352,22 +268,18 @@ pub async fn page(
     } else {
         None
     };
-    let entries = to_views(tx, keys, &reviewer, rows).await?;
+    let entries = to_views(tx, &reviewer, rows).await?;
     let subjects: Vec<Uuid> = filter.subject.into_iter().collect();
     let purpose = match reviewer.scope {
         AuditScope::Full => Some(AuditPurpose::DataProtectionReview),
         AuditScope::Pseudonymised => Some(AuditPurpose::WorksCouncilReview),
         _ => None,
     };
-    let (tenant_id, me) = (tx.principal.tenant_id, tx.principal.user_id);
-    record(
-        tx.conn(),
-        tenant_id,
-        AuditEvent::new(Some(me), AuditAction::AuditViewed)
-            .subjects(&subjects)
-            .purpose(purpose),
-    )
-    .await?;
+    let event = tx
+        .event(audited(ReviewAudit::Viewed))
+        .subjects(&subjects)
+        .purpose(purpose);
+    tx.audit(event).await?;
     Ok(AuditPage {
         scope: reviewer.scope,
         entries,
@@ -378,15 +290,13 @@ pub async fn page(
 
 /// Everything matching `filter` for an export (data protection officer only).
 pub async fn export(
-    tx: &mut TenantTx,
-    keys: &KeyStore,
+    tx: &mut Scope,
     filter: &AuditFilter,
     purpose: AuditPurpose,
 ) -> AppResult<Vec<AuditEntryView>> {
-    tx.require(|r| r == Role::DataProtectionOfficer)?;
+    tx.require(Area::Audit, Action::Export)?;
     let reviewer = Reviewer::new(
         tx,
-        keys,
         &AuditFilter {
             own: false,
             ..filter.clone()
@@ -398,318 +308,40 @@ pub async fn export(
         ..filter.clone()
     };
     let rows = fetch(tx, &reviewer, &filter, EXPORT_LIMIT).await?;
-    let entries = to_views(tx, keys, &reviewer, rows).await?;
+    let entries = to_views(tx, &reviewer, rows).await?;
     let subjects: Vec<Uuid> = filter.subject.into_iter().collect();
-    let (tenant_id, me) = (tx.principal.tenant_id, tx.principal.user_id);
-    record(
-        tx.conn(),
-        tenant_id,
-        AuditEvent::new(Some(me), AuditAction::AuditExported)
-            .subjects(&subjects)
-            .purpose(Some(purpose)),
-    )
-    .await?;
+    let event = tx
+        .event(audited(ReviewAudit::Exported))
+        .subjects(&subjects)
+        .purpose(Some(purpose));
+    tx.audit(event).await?;
     Ok(entries)
 }
 
-/// Recomputes the chain (data protection officer, or the `audit verify` command).
-pub async fn verify(
-    conn: &mut PgConnection,
-    keys: &KeyStore,
-    tenant_id: Uuid,
-) -> AppResult<VerifyReport> {
-    let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let checkpoint = match checkpoint {
-        Some((seq, hash, signature)) => {
-            let signer = keys
-                .tenant_root_key(conn, tenant_id)
-                .await?
-                .derive("tessera.audit-checkpoint.v1");
-            if checkpoint_signature(&signer, tenant_id, seq, &hash) != signature {
-                return Ok(VerifyReport {
-                    entries: 0,
-                    first_broken: Some(seq),
-                });
-            }
-            Some((seq, hash))
-        }
-        None => None,
-    };
-    chain::verify(conn, tenant_id, checkpoint).await
-}
-
-pub fn checkpoint_signature(key: &DataKey, tenant_id: Uuid, seq: i64, hash: &[u8]) -> Vec<u8> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("any key length");
-    mac.update(tenant_id.as_bytes());
-    mac.update(&seq.to_be_bytes());
-    mac.update(hash);
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// Deletes entries older than the tenant's retention period and leaves a signed
-/// checkpoint at the newest deleted entry, so the rest of the chain still verifies.
-/// Runs as the schema owner (the application role may not delete).
-pub async fn purge_expired(
-    conn: &mut PgConnection,
-    keys: &KeyStore,
-    tenant_id: Uuid,
-) -> AppResult<u64> {
-    let retention: i32 =
-        sqlx::query_scalar("SELECT coalesce((SELECT retention_days FROM audit_settings), 365)")
-            .fetch_one(&mut *conn)
-            .await?;
-    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT seq, hash FROM audit_log WHERE at < now() - make_interval(days => $1) ORDER BY seq DESC LIMIT 1",
-    )
-    .bind(retention)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((seq, hash)) = last else {
-        return Ok(0);
-    };
-    let signer = keys
-        .tenant_root_key(conn, tenant_id)
-        .await?
-        .derive("tessera.audit-checkpoint.v1");
-    sqlx::query(
-        "INSERT INTO audit_checkpoints (tenant_id, seq, hash, signature) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(tenant_id)
-    .bind(seq)
-    .bind(&hash)
-    .bind(checkpoint_signature(&signer, tenant_id, seq, &hash))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'on', true)")
-        .execute(&mut *conn)
-        .await?;
-    let deleted = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
-        .bind(seq)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'off', true)")
-        .execute(&mut *conn)
-        .await?;
-    Ok(deleted)
-}
-
-fn counterpart(role: Role) -> Option<Role> {
-    match role {
-        Role::DataProtectionOfficer => Some(Role::WorksCouncil),
-        Role::WorksCouncil => Some(Role::DataProtectionOfficer),
-        _ => None,
-    }
-}
-
-/// Asks to learn who is behind a pseudonym (data protection officer or works council).
-pub async fn request_reidentification(
-    tx: &mut TenantTx,
-    keys: &KeyStore,
-    pseudonym: &str,
-    reason: &str,
-) -> AppResult<Uuid> {
-    let role = tx.principal.role;
-    counterpart(role).ok_or(AppError::Forbidden)?;
-    let reason = reason.trim();
-    let mut errors = crate::model::validation::FieldErrors::new();
-    errors.check("reason", crate::model::validation::required(reason, 500));
-    errors.into_result()?;
-    let (tenant_id, me) = (tx.principal.tenant_id, tx.principal.user_id);
-    let pseudonyms = Pseudonyms::load(tx.conn(), keys, tenant_id).await?;
-    let users: Vec<Uuid> = sqlx::query_scalar("SELECT user_id FROM users")
-        .fetch_all(tx.conn())
-        .await?;
-    if !users.iter().any(|u| pseudonyms.of(*u) == pseudonym) {
-        return Err(AppError::Validation(
-            crate::model::validation::FieldErrors::single(
-                "pseudonym",
-                crate::model::validation::Problem::Required,
-            ),
-        ));
-    }
-    let id = Uuid::now_v7();
-    // The reason may mention people: sealed under the requester's own key.
-    let key = keys.subject_key(tx.conn(), tenant_id, me).await?;
-    let reason_ct = RecordCipher {
-        key: &key,
-        tenant_id,
-        table: "reidentification_requests",
-        row_id: id,
-    }
-    .seal("reason", reason);
-    sqlx::query(
-        "INSERT INTO reidentification_requests (tenant_id, request_id, pseudonym, requested_by, requested_role, reason)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(pseudonym)
-    .bind(me)
-    .bind(role.as_str())
-    .bind(reason_ct)
-    .execute(tx.conn())
-    .await?;
-    record(
-        tx.conn(),
-        tenant_id,
-        AuditEvent::new(Some(me), AuditAction::ReidentificationRequested),
-    )
-    .await?;
-    Ok(id)
-}
-
-/// The other role approves, by a different person; valid for 24 hours.
-pub async fn approve_reidentification(tx: &mut TenantTx, request_id: Uuid) -> AppResult<()> {
-    let (tenant_id, me, role) = (
-        tx.principal.tenant_id,
-        tx.principal.user_id,
-        tx.principal.role,
-    );
-    let request: Option<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
-        "SELECT requested_by, requested_role, approved_by FROM reidentification_requests WHERE request_id = $1 FOR UPDATE",
-    )
-    .bind(request_id)
-    .fetch_optional(tx.conn())
-    .await?;
-    let (requested_by, requested_role, approved_by) = request.ok_or(AppError::NotFound)?;
-    let requested_role = Role::parse(&requested_role).ok_or(AppError::Internal)?;
-    if approved_by.is_some() {
-        return Err(AppError::Conflict);
-    }
-    if requested_by == me || counterpart(requested_role) != Some(role) {
-        return Err(AppError::Forbidden);
-    }
-    sqlx::query(
-        "UPDATE reidentification_requests SET approved_by = $2, approved_at = now(), expires_at = now() + $3
-         WHERE request_id = $1",
-    )
-    .bind(request_id)
-    .bind(me)
-    .bind(REIDENTIFICATION_VALIDITY)
-    .execute(tx.conn())
-    .await?;
-    record(
-        tx.conn(),
-        tenant_id,
-        AuditEvent::new(Some(me), AuditAction::ReidentificationApproved),
-    )
-    .await?;
-    Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct RequestRow {
-    request_id: Uuid,
-    pseudonym: String,
-    requested_by: Uuid,
-    requested_role: String,
-    reason: Vec<u8>,
-    approved_by: Option<Uuid>,
-}
-
-/// Open and recent requests; the requester sees the name while the approval lasts.
-pub async fn reidentifications(
-    tx: &mut TenantTx,
-    keys: &KeyStore,
-) -> AppResult<Vec<ReidentificationView>> {
-    let (tenant_id, me, role) = (
-        tx.principal.tenant_id,
-        tx.principal.user_id,
-        tx.principal.role,
-    );
-    counterpart(role).ok_or(AppError::Forbidden)?;
-    let rows: Vec<RequestRow> = sqlx::query_as(
-        "SELECT request_id, pseudonym, requested_by, requested_role, reason, approved_by
-         FROM reidentification_requests WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC",
-    )
-    .fetch_all(tx.conn())
-    .await?;
-    // One batch for every requester's key (the reasons are sealed under them).
-    let requesters: Vec<Uuid> = rows.iter().map(|r| r.requested_by).collect();
-    let requester_keys = keys.subject_keys(tx.conn(), tenant_id, &requesters).await?;
-    let mut names: Option<HashMap<Uuid, String>> = None;
-    let mut views = Vec::new();
-    let mut revealed_any = false;
-    let pseudonyms = Pseudonyms::load(tx.conn(), keys, tenant_id).await?;
-    for RequestRow {
-        request_id: id,
-        pseudonym,
-        requested_by,
-        requested_role,
-        reason: reason_ct,
-        approved_by,
-    } in rows
-    {
-        let Some(requester_key) = requester_keys.get(&requested_by) else {
-            continue;
-        };
-        let reason = RecordCipher {
-            key: requester_key,
-            tenant_id,
-            table: "reidentification_requests",
-            row_id: id,
-        }
-        .open("reason", &reason_ct)?;
-        let approved = approved_by.is_some();
-        let requested_role = Role::parse(&requested_role).ok_or(AppError::Internal)?;
-        let revealed_name = if approved && requested_by == me {
-            if names.is_none() {
-                names = Some(employee_names(tx, keys).await?);
-            }
-            revealed_any = true;
-            names.as_ref().and_then(|n| {
-                n.iter()
-                    .find(|(user, _)| pseudonyms.of(**user) == pseudonym)
-                    .map(|(_, name)| name.clone())
-            })
-        } else {
-            None
-        };
-        views.push(ReidentificationView {
-            id,
-            pseudonym,
-            requested_by_me: requested_by == me,
-            requested_role: requested_role.as_str().to_owned(),
-            reason,
-            approved,
-            can_approve: !approved
-                && requested_by != me
-                && counterpart(requested_role) == Some(role),
-            revealed_name,
-        });
-    }
-    if revealed_any {
-        record(
-            tx.conn(),
-            tenant_id,
-            AuditEvent::new(Some(me), AuditAction::ReidentificationRevealed),
-        )
-        .await?;
-    }
-    Ok(views)
+/// Recomputes this workspace's chain for the data protection officer; logged.
+pub async fn verify_chain(tx: &mut Scope) -> AppResult<VerifyReport> {
+    tx.require(Area::Audit, Action::Verify)?;
+    let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
+    let report = integrity::verify(&mut tx.tx, &backend.keys, tenant_id).await?;
+    let event = tx.event(audited(ReviewAudit::Verified));
+    tx.audit(event).await?;
+    Ok(report)
 }
 
 /// Tenant settings for the log (owners); the change itself is logged.
 pub async fn update_settings(
-    tx: &mut TenantTx,
+    tx: &mut Scope,
     retention_days: i32,
     admins_see_all: bool,
 ) -> AppResult<()> {
-    tx.require(|r| r == Role::Owner)?;
+    tx.require(Area::Audit, Action::Configure)?;
     if !(30..=3650).contains(&retention_days) {
-        return Err(AppError::Validation(
-            crate::model::validation::FieldErrors::single(
-                "retention_days",
-                crate::model::validation::Problem::TooLong { max: 3650 },
-            ),
-        ));
+        return Err(AppError::Validation(FieldErrors::single(
+            "retention_days",
+            Problem::TooLong { max: 3650 },
+        )));
     }
-    let (tenant_id, me) = (tx.principal.tenant_id, tx.principal.user_id);
+    let tenant_id = tx.tenant_id();
     sqlx::query(
         "INSERT INTO audit_settings (tenant_id, retention_days, admins_see_all) VALUES ($1, $2, $3)
          ON CONFLICT (tenant_id) DO UPDATE SET retention_days = excluded.retention_days, admins_see_all = excluded.admins_see_all",
@@ -719,13 +351,10 @@ pub async fn update_settings(
     .bind(admins_see_all)
     .execute(tx.conn())
     .await?;
-    record(
-        tx.conn(),
-        tenant_id,
-        AuditEvent::new(Some(me), AuditAction::SettingsChanged)
-            .fields(&["retention_days", "admins_see_all"]),
-    )
-    .await
+    let event = tx
+        .event(audited(ReviewAudit::SettingsChanged))
+        .fields(&["retention_days", "admins_see_all"]);
+    tx.audit(event).await
 }
 
 #[cfg(test)]
@@ -752,15 +381,5 @@ mod tests {
             scope_for(Role::DataProtectionOfficer, true, false),
             AuditScope::Own
         );
-    }
-
-    #[test]
-    fn pseudonyms_are_stable_and_keyed() {
-        let a = Pseudonyms(DataKey::generate());
-        let b = Pseudonyms(DataKey::generate());
-        let user = Uuid::now_v7();
-        assert_eq!(a.of(user), a.of(user));
-        assert_ne!(a.of(user), b.of(user));
-        assert!(a.of(user).starts_with("P-") && a.of(user).len() == 12);
     }
 }

@@ -1,6 +1,7 @@
 //! What a signed-in session holds, and the rules for it: the id is rotated at sign-in,
 //! the store enforces the idle timeout, and this module the absolute one.
 
+use crate::backend::services::identity::SignedIn;
 use crate::backend::state::SessionPolicy;
 use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
@@ -24,11 +25,11 @@ fn store_error<E: std::fmt::Display>(err: E) -> AppError {
 }
 
 /// Starts an authenticated session under a fresh id (defeats session fixation).
-pub async fn sign_in(session: &Session, tenant_id: Uuid, user_id: Uuid) -> AppResult<()> {
+pub async fn sign_in(session: &Session, signed_in: SignedIn) -> AppResult<()> {
     session.cycle_id().await.map_err(store_error)?;
     let auth = SessionAuth {
-        tenant_id,
-        user_id,
+        tenant_id: signed_in.tenant_id,
+        user_id: signed_in.user_id,
         signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
     };
     session.insert(AUTH_KEY, auth).await.map_err(store_error)

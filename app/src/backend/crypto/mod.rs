@@ -15,10 +15,11 @@ pub mod keys;
 pub mod keystore;
 pub mod record;
 
+pub use blind_index::{fold, IndexKey};
 pub use cipher::{decrypt_field, encrypt_field, FieldContext};
 pub use keys::{DataKey, KeyWrapper, LocalMasterKey, MasterKeyRing};
 pub use keystore::KeyStore;
-pub use record::RecordCipher;
+pub use record::{open_rows, RecordCipher};
 
 /// Why a cryptographic operation failed. Carries no key material or plaintext.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

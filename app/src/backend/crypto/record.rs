@@ -1,8 +1,9 @@
 //! Sealing and opening the fields of one record under its subject key.
 
 use super::cipher::{decrypt_text, encrypt_field, FieldContext};
-use super::DataKey;
+use super::{DataKey, KeyStore};
 use crate::AppResult;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Subject keys are replaced, not versioned in place, so their values carry version 1.
@@ -59,4 +60,35 @@ impl RecordCipher<'_> {
     ) -> AppResult<Option<String>> {
         ciphertext.map(|c| self.open(column, c)).transpose()
     }
+}
+
+/// Opens many sealed rows of `table` with one batch of key lookups. `subject` names,
+/// for each row, the data subject whose key sealed it and the row id its fields are
+/// bound to; rows whose key was erased are skipped. Order is kept.
+pub async fn open_rows<R, T>(
+    keys: &KeyStore,
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    table: &'static str,
+    rows: Vec<R>,
+    subject: impl Fn(&R) -> (Uuid, Uuid),
+    open: impl Fn(&RecordCipher<'_>, R) -> AppResult<T>,
+) -> AppResult<Vec<T>> {
+    let subjects: Vec<Uuid> = rows.iter().map(|row| subject(row).0).collect();
+    let subject_keys = keys.subject_keys(conn, tenant_id, &subjects).await?;
+    let mut opened = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (subject_id, row_id) = subject(&row);
+        let Some(key) = subject_keys.get(&subject_id) else {
+            continue;
+        };
+        let cipher = RecordCipher {
+            key,
+            tenant_id,
+            table,
+            row_id,
+        };
+        opened.push(open(&cipher, row)?);
+    }
+    Ok(opened)
 }

@@ -2,14 +2,17 @@
 //! addresses are encrypted, and sign-in finds the account by the e-mail's blind index.
 
 use crate::backend::audit::{self, AuditEvent};
-use crate::backend::auth::{password, throttle::LoginThrottle};
-use crate::backend::crypto::{KeyStore, RecordCipher};
-use crate::backend::tenancy::{begin_for_tenant, violates, Principal, TenantTx};
+use crate::backend::auth::password;
+use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
+use crate::backend::subjects::{BoxFuture, SubjectKind};
+use crate::backend::tenancy::{begin_for_tenant, violates, Principal};
+use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
-use crate::model::identity::{CurrentUser, LoginInput, Role, SignupInput};
+use crate::model::identity::{AuthAudit, CurrentUser, LoginInput, Role, SignupInput};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
+use std::collections::HashMap;
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -25,6 +28,47 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
+}
+
+/// Employees are data subjects too: reviewers see them by name.
+pub const EMPLOYEE_SUBJECT_KIND: SubjectKind = SubjectKind {
+    name: "employee",
+    labels: employee_labels,
+};
+
+fn employee_labels<'a>(
+    conn: &'a mut PgConnection,
+    keys: &'a KeyStore,
+    tenant_id: Uuid,
+    ids: &'a [Uuid],
+) -> BoxFuture<'a, AppResult<HashMap<Uuid, String>>> {
+    Box::pin(async move {
+        let mut names = employee_names(conn, keys, tenant_id).await?;
+        names.retain(|id, _| ids.contains(id));
+        Ok(names)
+    })
+}
+
+/// Every employee's decrypted display name (erased accounts are absent).
+pub async fn employee_names(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+) -> AppResult<HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query_as("SELECT user_id, display_name_ct FROM users")
+        .fetch_all(&mut *conn)
+        .await?;
+    let names = open_rows(
+        keys,
+        conn,
+        tenant_id,
+        "users",
+        rows,
+        |r| (r.0, r.0),
+        |c, (id, name_ct)| Ok((id, c.open("display_name", &name_ct)?)),
+    )
+    .await?;
+    Ok(names.into_iter().collect())
 }
 
 /// Stores a user with encrypted name and e-mail under a fresh subject key.
@@ -69,7 +113,8 @@ pub async fn insert_user(
 }
 
 /// Creates a tenant, its first data key and its owner atomically.
-pub async fn sign_up(pool: &PgPool, keys: &KeyStore, input: &SignupInput) -> AppResult<SignedIn> {
+pub async fn sign_up(backend: &Backend, input: &SignupInput) -> AppResult<SignedIn> {
+    let (pool, keys) = (&backend.db, &backend.keys);
     let input = input.normalized();
     input.validate().into_result()?;
     let password_hash = password::hash_async(input.password.clone()).await?;
@@ -108,12 +153,11 @@ pub async fn sign_up(pool: &PgPool, keys: &KeyStore, input: &SignupInput) -> App
 /// Checks credentials. Unknown workspace, unknown e-mail and wrong password give the
 /// same error after the same work (one Argon2 verification).
 pub async fn sign_in(
-    pool: &PgPool,
-    keys: &KeyStore,
-    throttle: &LoginThrottle,
+    backend: &Backend,
     client_ip: IpAddr,
     input: &LoginInput,
 ) -> AppResult<SignedIn> {
+    let (pool, keys, throttle) = (&backend.db, &backend.keys, &backend.throttle);
     input.validate().into_result()?;
     let slug = input.workspace.trim().to_lowercase();
     let email = normalize_email(&input.email);
@@ -146,9 +190,9 @@ pub async fn sign_in(
     if let Some(tenant_id) = tenant_id {
         let user_id = candidate.as_ref().map(|(id, _)| *id);
         let action = if verified {
-            AuditAction::SignIn
+            AuditAction::Auth(AuthAudit::SignIn)
         } else {
-            AuditAction::SignInFailed
+            AuditAction::Auth(AuthAudit::SignInFailed)
         };
         let mut tx = begin_for_tenant(pool, tenant_id).await?;
         audit::record(&mut tx, tenant_id, AuditEvent::new(user_id, action)).await?;
@@ -168,7 +212,15 @@ pub async fn sign_in(
     }
 }
 
-pub async fn current_user(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<CurrentUser> {
+/// Records the sign-out while the session still says who it was.
+pub async fn sign_out(scope: &mut Scope) -> AppResult<()> {
+    let event = scope.event(AuditAction::Auth(AuthAudit::SignOut));
+    scope.audit(event).await
+}
+
+pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
+    let backend = scope.backend.clone();
+    let keys = &backend.keys;
     let Principal {
         tenant_id,
         user_id,

@@ -4,6 +4,10 @@
 
 use crate::backend::crypto::KeyStore;
 use crate::backend::tenancy::begin_for_tenant;
+use crate::backend::Scope;
+use crate::model::audit::AuditAction;
+use crate::model::identity::{KeyRotation, KeysAudit};
+use crate::model::permission::{Action, Area};
 use crate::AppResult;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -17,6 +21,22 @@ pub struct RotationReport {
     pub version: i32,
     /// Subject keys re-wrapped under it.
     pub rewrapped: u64,
+}
+
+/// Rotates the workspace's data key (owners and administrators). Takes the scope
+/// because the rotation runs in transactions of its own after this one commits.
+pub async fn rotate_workspace_key(mut scope: Scope) -> AppResult<KeyRotation> {
+    scope.require(Area::Keys, Action::Manage)?;
+    // Logged before it starts, so an interrupted rotation is on record too.
+    let event = scope.event(AuditAction::Keys(KeysAudit::Rotated));
+    scope.audit(event).await?;
+    let (backend, tenant_id) = (scope.backend.clone(), scope.tenant_id());
+    scope.commit().await?;
+    let report = rotate_tenant_key(&backend.db, &backend.keys, tenant_id).await?;
+    Ok(KeyRotation {
+        version: report.version,
+        rewrapped: report.rewrapped,
+    })
 }
 
 /// Starts a new tenant key version, then re-wraps every subject key under it in small

@@ -4,11 +4,14 @@ use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{KeyStore, RecordCipher};
 use crate::backend::services::identity::{insert_user, NewUser, SignedIn};
-use crate::backend::tenancy::{begin_for_tenant, TenantTx};
+use crate::backend::tenancy::begin_for_tenant;
+use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{
-    AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamMember,
+    AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamAudit, TeamMember,
+    TeamSummary,
 };
+use crate::model::permission::{Action, Area};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
@@ -24,7 +27,33 @@ fn parse_role(value: &str) -> AppResult<Role> {
     Role::parse(value).ok_or(AppError::Internal)
 }
 
-pub async fn members(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<TeamMember>> {
+/// The team page: members for everyone; invitations and grantable roles for those
+/// who manage the team.
+pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
+    scope.require(Area::Team, Action::Read)?;
+    let role = scope.principal.role;
+    let members = members(scope).await?;
+    let can_manage = role.may(Area::Team, Action::Manage);
+    let (invitations, grantable_roles) = if can_manage {
+        let grantable = Role::ALL
+            .into_iter()
+            .filter(|r| role.can_grant(*r))
+            .collect();
+        (open_invitations(scope).await?, grantable)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(TeamSummary {
+        members,
+        invitations,
+        can_manage,
+        grantable_roles,
+    })
+}
+
+pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
+    let backend = scope.backend.clone();
+    let keys = &backend.keys;
     let tenant_id = scope.principal.tenant_id;
     let rows: Vec<(Uuid, Vec<u8>, Vec<u8>, String)> =
         sqlx::query_as("SELECT user_id, display_name_ct, email_ct, role FROM users")
@@ -52,15 +81,17 @@ pub async fn members(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<Tea
     }
     members.sort_by_key(|m| (m.display_name.to_lowercase(), m.user_id));
     let actor = scope.principal.user_id;
-    let event = AuditEvent::new(Some(actor), AuditAction::TeamRead)
+    let event = AuditEvent::new(Some(actor), AuditAction::Team(TeamAudit::Read))
         .subjects(&ids)
         .fields(&["display_name", "email"]);
     audit::record(scope.conn(), tenant_id, event).await?;
     Ok(members)
 }
 
-pub async fn open_invitations(scope: &mut TenantTx, keys: &KeyStore) -> AppResult<Vec<Invitation>> {
-    scope.require(Role::can_manage_team)?;
+pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
+    scope.require(Area::Team, Action::Manage)?;
+    let backend = scope.backend.clone();
+    let keys = &backend.keys;
     let tenant_id = scope.principal.tenant_id;
     let rows: Vec<(Uuid, Vec<u8>, String, OffsetDateTime)> = sqlx::query_as(
         "SELECT invitation_id, email_ct, role, expires_at FROM invitations
@@ -97,13 +128,10 @@ fn token_hash(token: &str) -> Vec<u8> {
 }
 
 /// Creates an invitation and returns its one-time link (only the token's hash is stored).
-pub async fn invite(
-    scope: &mut TenantTx,
-    keys: &KeyStore,
-    public_url: &str,
-    input: &InviteInput,
-) -> AppResult<Invitation> {
-    scope.require(Role::can_manage_team)?;
+pub async fn invite(scope: &mut Scope, input: &InviteInput) -> AppResult<Invitation> {
+    scope.require(Area::Team, Action::Manage)?;
+    let backend = scope.backend.clone();
+    let (keys, public_url) = (&backend.keys, &backend.public_url);
     input.validate().into_result()?;
     let role = Role::parse(&input.role).ok_or(AppError::BadRequest)?;
     if !scope.principal.role.can_grant(role) {
@@ -157,9 +185,12 @@ pub async fn invite(
     .bind(expires_at)
     .execute(scope.conn())
     .await?;
-    let event = AuditEvent::new(Some(invited_by), AuditAction::InvitationCreated)
-        .subjects(std::slice::from_ref(&id))
-        .fields(&["email", "role"]);
+    let event = AuditEvent::new(
+        Some(invited_by),
+        AuditAction::Team(TeamAudit::InvitationCreated),
+    )
+    .subjects(std::slice::from_ref(&id))
+    .fields(&["email", "role"]);
     audit::record(scope.conn(), tenant_id, event).await?;
     tracing::info!(%tenant_id, invitation_id = %id, "invitation created");
     Ok(Invitation {
@@ -175,8 +206,9 @@ pub async fn invite(
 }
 
 /// Changes a member's role. Admins cannot touch owners; the last owner stays owner.
-pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) -> AppResult<()> {
-    scope.require(Role::can_manage_team)?;
+pub async fn change_role(scope: &mut Scope, user_id: Uuid, new_role: &str) -> AppResult<()> {
+    scope.require(Area::Team, Action::Manage)?;
+    let new_role = Role::parse(new_role).ok_or(AppError::BadRequest)?;
     let actor = scope.principal.role;
     let current: Option<String> =
         sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1 FOR UPDATE")
@@ -201,7 +233,7 @@ pub async fn change_role(scope: &mut TenantTx, user_id: Uuid, new_role: Role) ->
         .execute(scope.conn())
         .await?;
     let (tenant_id, me) = (scope.principal.tenant_id, scope.principal.user_id);
-    let event = AuditEvent::new(Some(me), AuditAction::RoleChanged)
+    let event = AuditEvent::new(Some(me), AuditAction::Team(TeamAudit::RoleChanged))
         .subjects(std::slice::from_ref(&user_id))
         .fields(&["role"]);
     audit::record(scope.conn(), tenant_id, event).await?;
@@ -216,11 +248,11 @@ async fn tenant_for_slug(pool: &PgPool, slug: &str) -> AppResult<Uuid> {
 
 /// What the invitation page shows before the invitee sets a password.
 pub async fn preview_invitation(
-    pool: &PgPool,
-    keys: &KeyStore,
+    backend: &Backend,
     slug: &str,
     token: &str,
 ) -> AppResult<InvitationPreview> {
+    let (pool, keys) = (&backend.db, &backend.keys);
     let tenant_id = tenant_for_slug(pool, slug).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
     let row: Option<(Uuid, String, Vec<u8>, String)> = sqlx::query_as(
@@ -249,10 +281,10 @@ pub async fn preview_invitation(
 
 /// Turns a valid invitation into an account, once.
 pub async fn accept_invitation(
-    pool: &PgPool,
-    keys: &KeyStore,
+    backend: &Backend,
     input: &AcceptInviteInput,
 ) -> AppResult<SignedIn> {
+    let (pool, keys) = (&backend.db, &backend.keys);
     input.validate().into_result()?;
     let tenant_id = tenant_for_slug(pool, input.slug.trim()).await?;
     let password_hash = password::hash_async(input.password.clone()).await?;
@@ -293,8 +325,11 @@ pub async fn accept_invitation(
         .await?;
     // The invitee is now a user with a key of their own; the invitation's copy is shredded.
     KeyStore::destroy_subject_key(&mut tx, invitation_id).await?;
-    let event = AuditEvent::new(Some(user_id), AuditAction::InvitationAccepted)
-        .subjects(std::slice::from_ref(&invitation_id));
+    let event = AuditEvent::new(
+        Some(user_id),
+        AuditAction::Team(TeamAudit::InvitationAccepted),
+    )
+    .subjects(std::slice::from_ref(&invitation_id));
     audit::record(&mut tx, tenant_id, event).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, %user_id, "invitation accepted");

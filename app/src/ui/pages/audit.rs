@@ -150,8 +150,8 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             <label for="audit-action">{move || i18n.texts().audit_what}</label>
             <select id="audit-action" name="action">
                 <option value="">{move || i18n.texts().audit_all}</option>
-                {AuditAction::ALL.into_iter().map(|a| {
-                    let selected = selected_action.as_deref() == Some(a.code());
+                {AuditAction::all().map(|a| {
+                    let selected = selected_action.as_deref() == Some(a.code().as_str());
                     view! { <option value=a.code() selected=selected>{move || i18n.texts().audit_action(a)}</option> }
                 }).collect_view()}
             </select>
@@ -279,7 +279,7 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
                     <select id="audit-purpose" on:change=move |ev| {
                         if let Some(p) = AuditPurpose::parse(&event_target_value(&ev)) { purpose.set(p); }
                     }>
-                        {AuditPurpose::ALL.into_iter().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose(p)}</option> }).collect_view()}
+                        {AuditPurpose::ALL.into_iter().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose_name(p)}</option> }).collect_view()}
                     </select>
                 </div>
                 <a class="button" href=export_csv download="audit-log.csv">"CSV"</a>

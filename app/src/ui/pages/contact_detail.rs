@@ -2,7 +2,8 @@
 
 use crate::api::contacts::{get_contact, DeleteContact};
 use crate::i18n::use_i18n;
-use crate::model::contact::Contact;
+use crate::model::contacts::Contact;
+use crate::model::permission::{Action, Area};
 use crate::ui::components::form::ErrorBanner;
 use crate::ui::layout::use_current_user;
 use leptos::prelude::*;
@@ -63,7 +64,10 @@ pub fn ContactDetailPage() -> impl IntoView {
 fn ContactCard(contact: Contact) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
-    let can_write = move || user.get().is_some_and(|u| u.role.can_write_contacts());
+    let can_write = move || {
+        user.get()
+            .is_some_and(|u| u.role.may(Area::Contacts, Action::Update))
+    };
     let is_dpo = move || {
         user.get()
             .is_some_and(|u| u.role == crate::model::identity::Role::DataProtectionOfficer)

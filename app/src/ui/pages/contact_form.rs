@@ -3,7 +3,7 @@
 use super::contact_detail::contact_from_route;
 use crate::api::contacts::{CreateContact, UpdateContact};
 use crate::i18n::use_i18n;
-use crate::model::contact::{Contact, ContactInput};
+use crate::model::contacts::{Contact, ContactInput};
 use crate::model::validation::FieldErrors;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,

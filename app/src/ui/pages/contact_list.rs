@@ -2,7 +2,8 @@
 
 use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, Texts};
-use crate::model::contact::{ContactListQuery, ContactPage, ContactSort};
+use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort};
+use crate::model::permission::{Action, Area};
 use crate::ui::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -55,7 +56,10 @@ pub fn ContactListPage() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), list_contacts);
     let user = use_current_user();
-    let can_write = move || user.get().is_some_and(|u| u.role.can_write_contacts());
+    let can_write = move || {
+        user.get()
+            .is_some_and(|u| u.role.may(Area::Contacts, Action::Update))
+    };
 
     // "/" focuses the filter, "n" opens a new contact (unless typing somewhere).
     let search = NodeRef::<leptos::html::Input>::new();

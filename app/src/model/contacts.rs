@@ -1,5 +1,6 @@
 //! Contacts: the people a tenant's employees look after.
 
+use super::paging::{Page, PageRequest};
 use super::validation::{self, FieldErrors};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -8,7 +9,56 @@ use uuid::Uuid;
 pub const NAME_MAX: usize = 100;
 pub const ORGANISATION_MAX: usize = 200;
 pub const NOTES_MAX: usize = 10_000;
-pub const PAGE_SIZE: i64 = 50;
+
+/// A contact's personal fields: each is sealed under the contact's key, and its name
+/// is what the audit log records when the field is read or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum ContactField {
+    FirstName,
+    LastName,
+    Email,
+    Phone,
+    Organisation,
+    Notes,
+}
+
+impl ContactField {
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The fields a list row shows.
+    pub const SUMMARY: [ContactField; 5] = [
+        ContactField::FirstName,
+        ContactField::LastName,
+        ContactField::Email,
+        ContactField::Phone,
+        ContactField::Organisation,
+    ];
+}
+
+/// What the audit log records about contacts (`contact.<event>`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum ContactAudit {
+    Read,
+    List,
+    Search,
+    Create,
+    Update,
+    Delete,
+}
 
 /// What a user enters for a contact. Empty strings mean "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +72,27 @@ pub struct ContactInput {
 }
 
 impl ContactInput {
+    /// The value of one field ("" when not given).
+    pub fn get(&self, field: ContactField) -> &str {
+        match field {
+            ContactField::FirstName => &self.first_name,
+            ContactField::LastName => &self.last_name,
+            ContactField::Email => &self.email,
+            ContactField::Phone => &self.phone,
+            ContactField::Organisation => &self.organisation,
+            ContactField::Notes => &self.notes,
+        }
+    }
+
+    /// Names of the fields whose values differ from `other` (never the values).
+    pub fn changed_fields(&self, other: &ContactInput) -> Vec<&'static str> {
+        <ContactField as strum::VariantArray>::VARIANTS
+            .iter()
+            .filter(|f| self.get(**f) != other.get(**f))
+            .map(|f| f.name())
+            .collect()
+    }
+
     /// Trimmed, with the e-mail lower-cased.
     pub fn normalized(&self) -> Self {
         Self {
@@ -136,6 +207,15 @@ pub struct ContactListQuery {
     pub before: Option<String>,
 }
 
+impl ContactListQuery {
+    pub fn page_request(&self) -> PageRequest {
+        PageRequest {
+            after: self.after.clone(),
+            before: self.before.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactPage {
     pub items: Vec<ContactSummary>,
@@ -150,6 +230,24 @@ pub struct ContactPage {
     pub sort: ContactSort,
     /// Whether `q` was a search (ranked by relevance) rather than no filter.
     pub ranked: bool,
+}
+
+impl ContactPage {
+    pub fn from_page(
+        page: Page<ContactSummary>,
+        total: i64,
+        sort: ContactSort,
+        ranked: bool,
+    ) -> Self {
+        Self {
+            items: page.items,
+            next: page.next,
+            prev: page.prev,
+            total,
+            sort,
+            ranked,
+        }
+    }
 }
 
 /// Up to this many contacts, the list can be ordered by name (decrypted in memory).
@@ -185,6 +283,24 @@ mod tests {
         assert_eq!(input.first_name, "Jörg");
         assert_eq!(input.email, "joerg.weiss@example.de");
         assert!(input.validate().is_empty());
+    }
+
+    #[test]
+    fn changed_fields_name_only_what_differs() {
+        let before = ContactInput {
+            first_name: "Jörg".into(),
+            notes: "alt".into(),
+            ..Default::default()
+        };
+        let after = ContactInput {
+            notes: "neu".into(),
+            ..before.clone()
+        };
+        assert_eq!(after.changed_fields(&before), vec!["notes"]);
+        assert_eq!(
+            before.changed_fields(&ContactInput::default()),
+            vec!["first_name", "notes"]
+        );
     }
 
     #[test]

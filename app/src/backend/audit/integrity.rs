@@ -1,0 +1,102 @@
+//! Keeping the chain checkable: verification from the start or the latest signed
+//! checkpoint, and retention purges that leave such a checkpoint behind.
+
+use super::chain;
+use crate::backend::crypto::{DataKey, KeyStore};
+use crate::model::audit::VerifyReport;
+use crate::AppResult;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+async fn checkpoint_signer(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+) -> AppResult<DataKey> {
+    Ok(keys
+        .tenant_root_key(conn, tenant_id)
+        .await?
+        .derive("tessera.audit-checkpoint.v1"))
+}
+
+/// Recomputes the chain (data protection officer, or the `audit verify` command).
+pub async fn verify(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+) -> AppResult<VerifyReport> {
+    let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let checkpoint = match checkpoint {
+        Some((seq, hash, signature)) => {
+            let signer = checkpoint_signer(conn, keys, tenant_id).await?;
+            if checkpoint_signature(&signer, tenant_id, seq, &hash) != signature {
+                return Ok(VerifyReport {
+                    entries: 0,
+                    first_broken: Some(seq),
+                });
+            }
+            Some((seq, hash))
+        }
+        None => None,
+    };
+    chain::verify(conn, tenant_id, checkpoint).await
+}
+
+pub fn checkpoint_signature(key: &DataKey, tenant_id: Uuid, seq: i64, hash: &[u8]) -> Vec<u8> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose()).expect("any key length");
+    mac.update(tenant_id.as_bytes());
+    mac.update(&seq.to_be_bytes());
+    mac.update(hash);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Deletes entries older than the tenant's retention period and leaves a signed
+/// checkpoint at the newest deleted entry, so the rest of the chain still verifies.
+/// Runs as the schema owner (the application role may not delete).
+pub async fn purge_expired(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+) -> AppResult<u64> {
+    let retention: i32 =
+        sqlx::query_scalar("SELECT coalesce((SELECT retention_days FROM audit_settings), 365)")
+            .fetch_one(&mut *conn)
+            .await?;
+    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT seq, hash FROM audit_log WHERE at < now() - make_interval(days => $1) ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(retention)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((seq, hash)) = last else {
+        return Ok(0);
+    };
+    let signer = checkpoint_signer(conn, keys, tenant_id).await?;
+    sqlx::query(
+        "INSERT INTO audit_checkpoints (tenant_id, seq, hash, signature) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(tenant_id)
+    .bind(seq)
+    .bind(&hash)
+    .bind(checkpoint_signature(&signer, tenant_id, seq, &hash))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'on', true)")
+        .execute(&mut *conn)
+        .await?;
+    let deleted = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'off', true)")
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted)
+}

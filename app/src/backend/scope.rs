@@ -1,0 +1,175 @@
+//! The unit of work of every service call: one tenant transaction, the principal it
+//! acts for and the backend it may use. Adapters open a scope, hand it to a service
+//! and commit it; the service checks permissions, validates, works and audits inside it.
+
+use super::audit::{self, AuditEvent};
+use super::auth::session;
+use super::crypto::{open_rows, DataKey, IndexKey, RecordCipher};
+use super::state::{AppState, Backend};
+use super::tenancy::{begin_for_tenant, Principal};
+use crate::model::audit::AuditAction;
+use crate::model::identity::Role;
+use crate::model::permission::{Action, Area};
+use crate::{AppError, AppResult};
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub struct Scope {
+    pub tx: Transaction<'static, Postgres>,
+    pub principal: Principal,
+    pub backend: Arc<Backend>,
+}
+
+impl Scope {
+    /// Opens the tenant transaction and reloads the user's role, so a role change or
+    /// a removed account takes effect on the very next request.
+    pub async fn begin(backend: Arc<Backend>, tenant_id: Uuid, user_id: Uuid) -> AppResult<Self> {
+        let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let role = role
+            .as_deref()
+            .and_then(Role::parse)
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(Self {
+            tx,
+            principal: Principal {
+                tenant_id,
+                user_id,
+                role,
+            },
+            backend,
+        })
+    }
+
+    /// The scope of the session's signed-in user, or `Unauthenticated`.
+    pub async fn for_session(
+        state: &AppState,
+        session: &tower_sessions::Session,
+    ) -> AppResult<Self> {
+        let auth = session::current(session, state.session_policy).await?;
+        Self::begin(state.backend.clone(), auth.tenant_id, auth.user_id).await
+    }
+
+    /// Fails with `Forbidden` unless the permission table lets the principal's role
+    /// do `action` in `area`.
+    pub fn require(&self, area: Area, action: Action) -> AppResult<()> {
+        if self.principal.role.may(area, action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.principal.tenant_id
+    }
+
+    pub fn user_id(&self) -> Uuid {
+        self.principal.user_id
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> AppResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// An event done by the principal.
+    pub fn event<'a>(&self, action: AuditAction) -> AuditEvent<'a> {
+        AuditEvent::new(Some(self.principal.user_id), action)
+    }
+
+    /// Appends `event` to the tenant's audit log in this transaction.
+    pub async fn audit(&mut self, event: AuditEvent<'_>) -> AppResult<()> {
+        audit::record(&mut self.tx, self.principal.tenant_id, event).await
+    }
+
+    /// The tenant's blind-index key.
+    pub async fn index_key(&mut self) -> AppResult<IndexKey> {
+        let tenant_id = self.principal.tenant_id;
+        self.backend.keys.index_key(&mut self.tx, tenant_id).await
+    }
+
+    /// A new key for a data subject.
+    pub async fn create_subject_key(&mut self, subject_id: Uuid) -> AppResult<DataKey> {
+        let tenant_id = self.principal.tenant_id;
+        self.backend
+            .keys
+            .create_subject_key(&mut self.tx, tenant_id, subject_id)
+            .await
+    }
+
+    /// The keys of several subjects in one query; erased subjects are absent.
+    pub async fn subject_keys(
+        &mut self,
+        subject_ids: &[Uuid],
+    ) -> AppResult<HashMap<Uuid, DataKey>> {
+        let tenant_id = self.principal.tenant_id;
+        self.backend
+            .keys
+            .subject_keys(&mut self.tx, tenant_id, subject_ids)
+            .await
+    }
+
+    /// Opens sealed rows in one batch of key lookups (see [`open_rows`]).
+    pub async fn open_rows<R, T>(
+        &mut self,
+        table: &'static str,
+        rows: Vec<R>,
+        subject: impl Fn(&R) -> (Uuid, Uuid),
+        open: impl Fn(&RecordCipher<'_>, R) -> AppResult<T>,
+    ) -> AppResult<Vec<T>> {
+        let tenant_id = self.principal.tenant_id;
+        open_rows(
+            &self.backend.keys,
+            &mut self.tx,
+            tenant_id,
+            table,
+            rows,
+            subject,
+            open,
+        )
+        .await
+    }
+
+    /// A cipher for the fields of one row of `table`.
+    pub fn cipher<'k>(
+        &self,
+        key: &'k DataKey,
+        table: &'static str,
+        row_id: Uuid,
+    ) -> RecordCipher<'k> {
+        RecordCipher {
+            key,
+            tenant_id: self.principal.tenant_id,
+            table,
+            row_id,
+        }
+    }
+}
+
+/// Plain axum routes get the same scope as server functions; the handler commits it.
+impl axum::extract::FromRequestParts<AppState> for Scope {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        let session = tower_sessions::Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                tracing::error!("session layer missing");
+                AppError::Internal
+            })?;
+        Scope::for_session(state, &session).await
+    }
+}

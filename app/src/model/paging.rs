@@ -1,0 +1,41 @@
+//! Pages of lists, shared by every area: keyset cursors, never `OFFSET` over a table.
+
+use serde::{Deserialize, Serialize};
+
+/// Rows per list page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// Where a page starts: after one opaque cursor (next page) or before one (previous).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+/// One page of a list with the cursors of its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Cursor for the next page, if there is one.
+    pub next: Option<String>,
+    /// Cursor for the previous page, if there is one.
+    pub prev: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn empty() -> Self {
+        Self {
+            items: Vec::new(),
+            next: None,
+            prev: None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+            prev: self.prev,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Who may do what: one table of areas × actions × roles, checked by the services
+//! (and read by the UI only to hide buttons a role cannot use).
+//!
+//! Adding an area adds an [`Area`] variant and rows to [`GRANTS`]; nothing else.
+
+use super::identity::Role;
+use serde::{Deserialize, Serialize};
+
+/// A part of the product whose records share one set of rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Area {
+    Contacts,
+    Team,
+    Keys,
+    Audit,
+}
+
+/// What is done to an area's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Delete,
+    Export,
+    /// Administer the area (invite, change roles, rotate keys).
+    Manage,
+    /// Change the area's tenant-wide settings.
+    Configure,
+    /// Recompute integrity checks (the audit chain).
+    Verify,
+    /// Take part in four-eyes re-identification of a pseudonym.
+    Reidentify,
+}
+
+use Action::*;
+use Area::*;
+use Role::*;
+
+const STAFF: &[Role] = &[Owner, Admin, Member];
+const EVERYONE: &[Role] = &[Owner, Admin, Member, DataProtectionOfficer, WorksCouncil];
+
+/// The permission table. A role not listed for an `(area, action)` may not do it.
+pub const GRANTS: &[(Area, Action, &[Role])] = &[
+    (
+        Contacts,
+        Read,
+        &[Owner, Admin, Member, DataProtectionOfficer],
+    ),
+    (Contacts, Create, STAFF),
+    (Contacts, Update, STAFF),
+    (Contacts, Delete, STAFF),
+    (Team, Read, EVERYONE),
+    (Team, Manage, &[Owner, Admin]),
+    (Keys, Manage, &[Owner, Admin]),
+    (Audit, Read, EVERYONE),
+    (Audit, Export, &[DataProtectionOfficer]),
+    (Audit, Verify, &[DataProtectionOfficer]),
+    (Audit, Configure, &[Owner]),
+    (Audit, Reidentify, &[DataProtectionOfficer, WorksCouncil]),
+];
+
+impl Role {
+    /// Whether this role may do `action` in `area`, by [`GRANTS`].
+    pub fn may(self, area: Area, action: Action) -> bool {
+        GRANTS
+            .iter()
+            .any(|(a, act, roles)| *a == area && *act == action && roles.contains(&self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_area_action_pair_is_listed_once() {
+        for (i, (area, action, _)) in GRANTS.iter().enumerate() {
+            let again = GRANTS[i + 1..]
+                .iter()
+                .any(|(a, act, _)| a == area && act == action);
+            assert!(!again, "{area:?}/{action:?} is listed twice");
+        }
+    }
+
+    #[test]
+    fn the_table_decides() {
+        assert!(!WorksCouncil.may(Contacts, Read));
+        assert!(DataProtectionOfficer.may(Contacts, Read));
+        assert!(!DataProtectionOfficer.may(Contacts, Update));
+        assert!(Member.may(Contacts, Delete));
+        assert!(!Member.may(Team, Manage));
+        assert!(Admin.may(Keys, Manage));
+        assert!(!Owner.may(Audit, Export));
+        assert!(Owner.may(Audit, Configure));
+        assert!(!Admin.may(Audit, Configure));
+        assert!(!Owner.may(Audit, Reidentify));
+    }
+}
