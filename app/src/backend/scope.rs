@@ -107,6 +107,15 @@ impl Scope {
             .await
     }
 
+    /// A subject's key; `KeyErased` once the subject was erased.
+    pub async fn subject_key(&mut self, subject_id: Uuid) -> AppResult<DataKey> {
+        let tenant_id = self.principal.tenant_id;
+        self.backend
+            .keys
+            .subject_key(&mut self.tx, tenant_id, subject_id)
+            .await
+    }
+
     /// The keys of several subjects in one query; erased subjects are absent.
     pub async fn subject_keys(
         &mut self,

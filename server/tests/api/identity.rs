@@ -1,8 +1,6 @@
 //! Sign-up, sign-in, throttling, sign-out and session rotation.
 
-use crate::helpers::{
-    client, error_body, spawn_app, spawn_app_configured, spawn_app_with, PASSWORD,
-};
+use crate::helpers::{client, error_body, spawn_app, TestApp, PASSWORD};
 use app::backend::auth::throttle::ThrottleLimits;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -100,15 +98,14 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_account_with_429() {
-    let app = spawn_app_with(
-        ThrottleLimits {
+    let app = TestApp::builder()
+        .throttle(ThrottleLimits {
             per_account: 3,
             per_ip: 100,
             window: Duration::from_secs(900),
-        },
-        5,
-    )
-    .await;
+        })
+        .spawn()
+        .await;
     app.owner_of("acme").await;
     for _ in 0..3 {
         let r = app
@@ -136,15 +133,14 @@ async fn repeated_failures_are_throttled_per_account_with_429() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_address() {
-    let app = spawn_app_with(
-        ThrottleLimits {
+    let app = TestApp::builder()
+        .throttle(ThrottleLimits {
             per_account: 100,
             per_ip: 4,
             window: Duration::from_secs(900),
-        },
-        5,
-    )
-    .await;
+        })
+        .spawn()
+        .await;
     app.owner_of("acme").await;
     for i in 0..4 {
         let r = app
@@ -229,10 +225,10 @@ async fn the_session_id_is_rotated_at_login_and_the_old_one_dies() {
 
 #[tokio::test]
 async fn sessions_end_after_the_absolute_timeout() {
-    let app = spawn_app_configured(ThrottleLimits::default(), 5, |config| {
-        config.absolute_timeout = Duration::from_secs(1);
-    })
-    .await;
+    let app = TestApp::builder()
+        .configure(|config| config.absolute_timeout = Duration::from_secs(1))
+        .spawn()
+        .await;
     let c = app.owner_of("acme").await;
     assert_ne!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
     tokio::time::sleep(Duration::from_millis(2100)).await;

@@ -1,7 +1,6 @@
 //! Promise 1: tenant isolation by forced row-level security, failing closed.
 
-use crate::helpers::{client, spawn_app_with, TestDb};
-use app::backend::auth::throttle::ThrottleLimits;
+use crate::helpers::{client, TestApp, TestDb};
 use app::backend::tenancy::begin_for_tenant;
 use reqwest::StatusCode;
 use sqlx::Row;
@@ -286,7 +285,7 @@ async fn uniqueness_is_per_tenant() {
 
 #[tokio::test]
 async fn a_thousand_alternating_requests_over_one_connection_never_mix_tenants() {
-    let app = spawn_app_with(ThrottleLimits::default(), 1).await;
+    let app = TestApp::builder().pool_size(1).spawn().await;
     let (alice, bob) = (client(), client());
     assert_eq!(
         app.sign_up(&alice, "alpha", "a@alpha.example").await.status,

@@ -219,13 +219,7 @@ pub async fn sign_out(scope: &mut Scope) -> AppResult<()> {
 }
 
 pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
-    let backend = scope.backend.clone();
-    let keys = &backend.keys;
-    let Principal {
-        tenant_id,
-        user_id,
-        role,
-    } = scope.principal;
+    let Principal { user_id, role, .. } = scope.principal;
     let (email_ct, name_ct, tenant_name, tenant_slug): (Vec<u8>, Vec<u8>, String, String) =
         sqlx::query_as(
             "SELECT u.email_ct, u.display_name_ct, t.name, t.slug
@@ -235,13 +229,8 @@ pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
         .bind(user_id)
         .fetch_one(scope.conn())
         .await?;
-    let key = keys.subject_key(scope.conn(), tenant_id, user_id).await?;
-    let record = RecordCipher {
-        key: &key,
-        tenant_id,
-        table: "users",
-        row_id: user_id,
-    };
+    let key = scope.subject_key(user_id).await?;
+    let record = scope.cipher(&key, "users", user_id);
     Ok(CurrentUser {
         user_id,
         display_name: record.open("display_name", &name_ct)?,

@@ -52,75 +52,60 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
 }
 
 pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
-    let backend = scope.backend.clone();
-    let keys = &backend.keys;
-    let tenant_id = scope.principal.tenant_id;
+    scope.require(Area::Team, Action::Read)?;
     let rows: Vec<(Uuid, Vec<u8>, Vec<u8>, String)> =
         sqlx::query_as("SELECT user_id, display_name_ct, email_ct, role FROM users")
             .fetch_all(scope.conn())
             .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &ids).await?;
-    let mut members = Vec::with_capacity(rows.len());
-    for (user_id, name_ct, email_ct, role) in rows {
-        let Some(key) = subject_keys.get(&user_id) else {
-            continue;
-        };
-        let record = RecordCipher {
-            key,
-            tenant_id,
-            table: "users",
-            row_id: user_id,
-        };
-        members.push(TeamMember {
-            user_id,
-            display_name: record.open("display_name", &name_ct)?,
-            email: record.open("email", &email_ct)?,
-            role: parse_role(&role)?,
-        });
-    }
+    let mut members = scope
+        .open_rows(
+            "users",
+            rows,
+            |r| (r.0, r.0),
+            |c, (user_id, name_ct, email_ct, role)| {
+                Ok(TeamMember {
+                    user_id,
+                    display_name: c.open("display_name", &name_ct)?,
+                    email: c.open("email", &email_ct)?,
+                    role: parse_role(&role)?,
+                })
+            },
+        )
+        .await?;
     members.sort_by_key(|m| (m.display_name.to_lowercase(), m.user_id));
-    let actor = scope.principal.user_id;
-    let event = AuditEvent::new(Some(actor), AuditAction::Team(TeamAudit::Read))
+    let event = scope
+        .event(AuditAction::Team(TeamAudit::Read))
         .subjects(&ids)
         .fields(&["display_name", "email"]);
-    audit::record(scope.conn(), tenant_id, event).await?;
+    scope.audit(event).await?;
     Ok(members)
 }
 
 pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
     scope.require(Area::Team, Action::Manage)?;
-    let backend = scope.backend.clone();
-    let keys = &backend.keys;
-    let tenant_id = scope.principal.tenant_id;
     let rows: Vec<(Uuid, Vec<u8>, String, OffsetDateTime)> = sqlx::query_as(
         "SELECT invitation_id, email_ct, role, expires_at FROM invitations
          WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC",
     )
     .fetch_all(scope.conn())
     .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
-    let subject_keys = keys.subject_keys(scope.conn(), tenant_id, &ids).await?;
-    let mut invitations = Vec::with_capacity(rows.len());
-    for (id, email_ct, role, expires_at) in rows {
-        let Some(key) = subject_keys.get(&id) else {
-            continue;
-        };
-        let record = RecordCipher {
-            key,
-            tenant_id,
-            table: "invitations",
-            row_id: id,
-        };
-        invitations.push(Invitation {
-            id,
-            email: record.open("email", &email_ct)?,
-            role: parse_role(&role)?,
-            expires_at,
-            link: None,
-        });
-    }
-    Ok(invitations)
+    scope
+        .open_rows(
+            "invitations",
+            rows,
+            |r| (r.0, r.0),
+            |c, (id, email_ct, role, expires_at)| {
+                Ok(Invitation {
+                    id,
+                    email: c.open("email", &email_ct)?,
+                    role: parse_role(&role)?,
+                    expires_at,
+                    link: None,
+                })
+            },
+        )
+        .await
 }
 
 fn token_hash(token: &str) -> Vec<u8> {

@@ -191,7 +191,7 @@ pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     let row = storage::find(scope.conn(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let key = subject_key(scope, id).await?;
+    let key = scope.subject_key(id).await?;
     let contact = row.open(&scope.cipher(&key, TABLE, id))?;
     let fields = all_fields();
     let event = scope
@@ -200,15 +200,6 @@ pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
         .fields(&fields);
     scope.audit(event).await?;
     Ok(contact)
-}
-
-async fn subject_key(scope: &mut Scope, id: Uuid) -> AppResult<crate::backend::crypto::DataKey> {
-    let tenant_id = scope.tenant_id();
-    scope
-        .backend
-        .keys
-        .subject_key(&mut scope.tx, tenant_id, id)
-        .await
 }
 
 pub async fn create(scope: &mut Scope, input: &ContactInput) -> AppResult<Contact> {
@@ -247,7 +238,7 @@ pub async fn update(
         Some(row) if row.version != version => return Err(AppError::Conflict),
         Some(row) => row,
     };
-    let old_key = subject_key(scope, id).await?;
+    let old_key = scope.subject_key(id).await?;
     let before = current.open(&scope.cipher(&old_key, TABLE, id))?.as_input();
     // Every field is rewritten, so a worn key is simply replaced here.
     let worn = KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?

@@ -1,64 +1,19 @@
-//! Test harness: a fresh, migrated database per test and a running server on a free port.
+//! Test harness: a fresh database per test (cloned from a migrated template), a
+//! running server on a free port, and clients that call it as the UI does.
+
+mod calls;
+mod db;
+
+pub use db::{admin_url, TestDb};
 
 use app::backend::auth::throttle::ThrottleLimits;
 use reqwest::header::SET_COOKIE;
 use reqwest::StatusCode;
 use server::config::{Config, Mode};
-use server::db;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
 use std::time::Duration;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
-
-pub fn admin_url() -> String {
-    std::env::var("TESSERA_TEST_DATABASE_URL").expect(
-        "TESSERA_TEST_DATABASE_URL must point at a PostgreSQL superuser connection; \
-         `./dev test` starts a private cluster and sets it",
-    )
-}
-
-fn with_database(url: &str, database: &str) -> String {
-    let (base, _) = url.rsplit_once('/').expect("URL has a database path");
-    format!("{base}/{database}")
-}
-
-pub struct TestDb {
-    pub url: String,
-    /// Superuser connection to this test's database (for inspecting and tampering).
-    pub superuser: PgPool,
-    /// Connections as the application role, exactly as the server uses them.
-    pub app: PgPool,
-}
-
-impl TestDb {
-    pub async fn new() -> Self {
-        Self::with_app_pool_size(5).await
-    }
-
-    pub async fn with_app_pool_size(size: u32) -> Self {
-        let admin = admin_url();
-        let name = format!("test_{}", Uuid::now_v7().simple());
-        let mut conn = PgConnection::connect(&admin)
-            .await
-            .expect("connect to the test cluster");
-        conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
-            .await
-            .expect("create test database");
-        conn.close().await.ok();
-        let url = with_database(&admin, &name);
-        let superuser = db::owner_pool(&url).await.expect("owner pool");
-        db::run_migrations(&superuser)
-            .await
-            .expect("migrations apply");
-        let app = db::app_pool(&url, None, size).await.expect("app pool");
-        Self {
-            url,
-            superuser,
-            app,
-        }
-    }
-}
 
 pub struct TestApp {
     pub address: String,
@@ -66,38 +21,67 @@ pub struct TestApp {
     pub config: Config,
 }
 
+/// A server on a fresh database with default settings.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(ThrottleLimits::default(), 5).await
+    TestApp::builder().spawn().await
 }
 
-pub async fn spawn_app_with(limits: ThrottleLimits, pool_size: u32) -> TestApp {
-    spawn_app_configured(limits, pool_size, |_| {}).await
-}
-
-pub async fn spawn_app_configured(
+/// How a test's server differs from the default.
+pub struct TestAppBuilder {
     limits: ThrottleLimits,
     pool_size: u32,
-    adjust: impl FnOnce(&mut Config),
-) -> TestApp {
-    let db = TestDb::new().await;
-    let mut config = Config {
-        mode: Mode::Development,
-        database_url: db.url.clone(),
-        app_database_url: None,
-        db_pool_size: pool_size,
-        listen: "127.0.0.1:0".parse().unwrap(),
-        public_url: "http://127.0.0.1".into(),
-        idle_timeout: Duration::from_secs(1800),
-        absolute_timeout: Duration::from_secs(12 * 3600),
-        master_key: Some(random_master_key()),
-        previous_master_keys: Vec::new(),
-    };
-    adjust(&mut config);
-    let address = start_server(config.clone(), limits).await;
-    TestApp {
-        address,
-        db,
-        config,
+    adjust: Vec<Box<dyn FnOnce(&mut Config)>>,
+}
+
+impl TestAppBuilder {
+    pub fn throttle(mut self, limits: ThrottleLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn pool_size(mut self, size: u32) -> Self {
+        self.pool_size = size;
+        self
+    }
+
+    pub fn configure(mut self, adjust: impl FnOnce(&mut Config) + 'static) -> Self {
+        self.adjust.push(Box::new(adjust));
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let db = TestDb::with_app_pool_size(self.pool_size).await;
+        let mut config = Config {
+            mode: Mode::Development,
+            database_url: db.url.clone(),
+            app_database_url: None,
+            db_pool_size: self.pool_size,
+            listen: "127.0.0.1:0".parse().unwrap(),
+            public_url: "http://127.0.0.1".into(),
+            idle_timeout: Duration::from_secs(1800),
+            absolute_timeout: Duration::from_secs(12 * 3600),
+            master_key: Some(random_master_key()),
+            previous_master_keys: Vec::new(),
+        };
+        for adjust in self.adjust {
+            adjust(&mut config);
+        }
+        let address = start_server(config.clone(), self.limits).await;
+        TestApp {
+            address,
+            db,
+            config,
+        }
+    }
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            limits: ThrottleLimits::default(),
+            pool_size: 5,
+            adjust: Vec::new(),
+        }
     }
 }
 
