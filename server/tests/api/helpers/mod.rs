@@ -26,11 +26,13 @@ pub async fn spawn_app() -> TestApp {
     TestApp::builder().spawn().await
 }
 
+type ConfigChange = Box<dyn FnOnce(&mut Config)>;
+
 /// How a test's server differs from the default.
 pub struct TestAppBuilder {
     limits: ThrottleLimits,
     pool_size: u32,
-    adjust: Vec<Box<dyn FnOnce(&mut Config)>>,
+    adjust: Vec<ConfigChange>,
 }
 
 impl TestAppBuilder {
