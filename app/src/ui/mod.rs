@@ -1,8 +1,10 @@
 //! The user interface: the HTML shell, the router, the layouts and the pages.
 
 pub mod components;
+pub mod format;
 pub mod layout;
 pub mod pages;
+pub mod url_query;
 
 use crate::i18n::{initial_locale, I18n};
 use layout::{AppLayout, PublicLayout};

@@ -1,4 +1,5 @@
 //! Reusable UI pieces.
 
+pub mod async_view;
 pub mod form;
 pub mod language;

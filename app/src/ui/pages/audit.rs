@@ -1,7 +1,6 @@
 //! The audit log: the data protection officer's full view, the works council's
 //! pseudonymised view, administrators' security events, everyone's own activity.
 
-use super::contact_detail::format_timestamp;
 use crate::api::audit::{
     list_reidentifications, load_audit_page, ApproveReidentification, RequestReidentification,
     UpdateAuditSettings, VerifyAuditLog,
@@ -9,59 +8,53 @@ use crate::api::audit::{
 use crate::i18n::use_i18n;
 use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
 use crate::model::identity::Role;
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::ErrorBanner;
+use crate::ui::format;
 use crate::ui::layout::use_current_user;
+use crate::ui::url_query::{use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-fn href(filter: &AuditFilter) -> String {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    if filter.own {
-        pairs.push(("own", "true".into()));
-    }
-    if let Some(subject) = filter.subject {
-        pairs.push(("subject", subject.to_string()));
-    }
-    for (key, value) in [
-        ("actor", &filter.actor),
-        ("action", &filter.action),
-        ("from", &filter.from),
-        ("to", &filter.to),
-    ] {
-        if let Some(value) = value.as_ref().filter(|v| !v.is_empty()) {
-            pairs.push((key, value.clone()));
+impl UrlQuery for AuditFilter {
+    const PATH: &'static str = "/audit";
+
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params: Vec<(&'static str, String)> = Vec::new();
+        if self.own {
+            params.push(("own", "true".into()));
         }
+        params.extend(self.subject.map(|s| ("subject", s.to_string())));
+        for (key, value) in [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            params.extend(value.clone().filter(|v| !v.is_empty()).map(|v| (key, v)));
+        }
+        params.extend(self.before.map(|b| ("before", b.to_string())));
+        params
     }
-    if let Some(before) = filter.before {
-        pairs.push(("before", before.to_string()));
-    }
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    if query.is_empty() {
-        "/audit".into()
-    } else {
-        format!("/audit?{query}")
+
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        AuditFilter {
+            subject: get("subject").and_then(|s| Uuid::parse_str(&s).ok()),
+            actor: get("actor"),
+            action: get("action"),
+            from: get("from"),
+            to: get("to"),
+            before: get("before").and_then(|b| b.parse().ok()),
+            own: get("own").as_deref() == Some("true"),
+        }
     }
 }
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
-        let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
-        AuditFilter {
-            subject: text("subject").and_then(|s| Uuid::parse_str(&s).ok()),
-            actor: text("actor"),
-            action: text("action"),
-            from: text("from"),
-            to: text("to"),
-            before: text("before").and_then(|b| b.parse().ok()),
-            own: text("own").as_deref() == Some("true"),
-        }
-    });
+    let filter = use_url_query::<AuditFilter>();
     let page = Resource::new(move || filter.get(), load_audit_page);
     view! {
         <div class="page-header">
@@ -71,14 +64,7 @@ pub fn AuditPage() -> impl IntoView {
                 <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit_tab_mine}</A>
             </nav>
         </div>
-        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <AuditView page filter=filter.get_untracked() /> }.into_any(),
-                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() /> } />
     }
 }
 
@@ -94,23 +80,26 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
     };
     let reviewer = matches!(scope, AuditScope::Full | AuditScope::Pseudonymised);
     let older = page.next_before.map(|before| {
-        href(&AuditFilter {
+        AuditFilter {
             before: Some(before),
             ..filter.clone()
-        })
+        }
+        .href()
     });
     let newest = filter.before.map(|_| {
-        href(&AuditFilter {
+        AuditFilter {
             before: None,
             ..filter.clone()
-        })
+        }
+        .href()
     });
     let clear_subject = filter.subject.map(|_| {
-        href(&AuditFilter {
+        AuditFilter {
             subject: None,
             before: None,
             ..filter.clone()
-        })
+        }
+        .href()
     });
     let actors = page.actors.clone();
     let (own, subject) = (filter.own, filter.subject);
@@ -194,7 +183,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>{e.seq}</td>
-                                    <td>{format_timestamp(e.at)}</td>
+                                    <td>{format::timestamp(e.at)}</td>
                                     <td class="actor">{e.actor.unwrap_or_else(|| i18n.texts().audit_unknown_actor.to_owned())}</td>
                                     <td>{move || i18n.texts().audit_action(action)}</td>
                                     <td>{subjects}</td>

@@ -4,7 +4,9 @@ use crate::api::contacts::{get_contact, DeleteContact};
 use crate::i18n::use_i18n;
 use crate::model::contacts::Contact;
 use crate::model::permission::{Action, Area};
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::ErrorBanner;
+use crate::ui::format;
 use crate::ui::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -36,28 +38,10 @@ pub fn contact_from_route() -> Resource<Result<Contact, crate::AppError>> {
     )
 }
 
-pub fn format_timestamp(at: time::OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[day].[month].[year] [hour]:[minute] UTC");
-    at.format(&format).unwrap_or_default()
-}
-
 #[component]
 pub fn ContactDetailPage() -> impl IntoView {
-    let i18n = use_i18n();
     let contact = contact_from_route();
-    view! {
-        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match contact.await {
-                    Ok(contact) => view! { <ContactCard contact /> }.into_any(),
-                    Err(err) => view! {
-                        <div class="banner error" role="alert">{i18n.texts().error(&err)}</div>
-                        <A href="/contacts">{move || i18n.texts().back}</A>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <AsyncView resource=contact render=|contact| view! { <ContactCard contact /> } back="/contacts" /> }
 }
 
 #[component]
@@ -87,7 +71,7 @@ fn ContactCard(contact: Contact) -> impl IntoView {
         }
     };
     let row = |label: fn(&crate::i18n::Texts) -> &'static str, value: Option<String>| {
-        view! { <dt>{move || label(i18n.texts())}</dt><dd>{value.unwrap_or_else(|| "—".into())}</dd> }
+        view! { <dt>{move || label(i18n.texts())}</dt><dd>{format::or_dash(value)}</dd> }
     };
     view! {
         <div class="page-header">
@@ -110,11 +94,11 @@ fn ContactCard(contact: Contact) -> impl IntoView {
             {row(|t| t.organisation, contact.organisation)}
             {row(|t| t.email, contact.email)}
             {row(|t| t.phone, contact.phone)}
-            {row(|t| t.created_at, Some(format_timestamp(contact.created_at)))}
-            {row(|t| t.updated_at, Some(format_timestamp(contact.updated_at)))}
+            {row(|t| t.created_at, Some(format::timestamp(contact.created_at)))}
+            {row(|t| t.updated_at, Some(format::timestamp(contact.updated_at)))}
         </dl>
         <h2>{move || i18n.texts().notes}</h2>
-        <p class="notes">{contact.notes.unwrap_or_else(|| "—".into())}</p>
+        <p class="notes">{format::or_dash(contact.notes)}</p>
         <p><A href="/contacts">{move || i18n.texts().back}</A></p>
     }
 }

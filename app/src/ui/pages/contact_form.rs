@@ -5,6 +5,7 @@ use crate::api::contacts::{CreateContact, UpdateContact};
 use crate::i18n::use_i18n;
 use crate::model::contacts::{Contact, ContactInput};
 use crate::model::validation::FieldErrors;
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
@@ -75,27 +76,20 @@ pub fn EditContactPage() -> impl IntoView {
     open_contact_on_success(action);
     view! {
         <h1>{move || i18n.texts().edit_contact_title}</h1>
-        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match contact.await {
-                    Ok(contact) => {
-                        let cancel = format!("/contacts/{}", contact.id);
-                        view! {
-                            <ErrorBanner error=action_error(action) />
-                            <ValidatedForm action validate=|u: &UpdateContact| u.input.normalized().validate() client_errors=client class="card">
-                                <input type="hidden" name="id" value=contact.id.to_string() />
-                                <input type="hidden" name="version" value=contact.version.to_string() />
-                                <ContactFields value=contact.as_input() errors />
-                                <div class="actions">
-                                    <SubmitButton action label=|t| t.save />
-                                    <A href=cancel attr:class="button link">{move || i18n.texts().cancel}</A>
-                                </div>
-                            </ValidatedForm>
-                        }.into_any()
-                    }
-                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <AsyncView resource=contact back="/contacts" render=move |contact| {
+            let cancel = format!("/contacts/{}", contact.id);
+            view! {
+                <ErrorBanner error=action_error(action) />
+                <ValidatedForm action validate=|u: &UpdateContact| u.input.normalized().validate() client_errors=client class="card">
+                    <input type="hidden" name="id" value=contact.id.to_string() />
+                    <input type="hidden" name="version" value=contact.version.to_string() />
+                    <ContactFields value=contact.as_input() errors />
+                    <div class="actions">
+                        <SubmitButton action label=|t| t.save />
+                        <A href=cancel attr:class="button link">{move || i18n.texts().cancel}</A>
+                    </div>
+                </ValidatedForm>
+            }
+        } />
     }
 }

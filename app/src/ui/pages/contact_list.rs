@@ -4,10 +4,12 @@ use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, Texts};
 use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort};
 use crate::model::permission::{Action, Area};
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::layout::use_current_user;
+use crate::ui::url_query::{use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
     match sort {
@@ -18,42 +20,46 @@ fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
     }
 }
 
+impl UrlQuery for ContactListQuery {
+    const PATH: &'static str = "/contacts";
+
+    fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = vec![];
+        if !self.q.is_empty() {
+            params.push(("q", self.q.clone()));
+        }
+        if self.sort != ContactSort::default() {
+            params.push(("sort", self.sort.as_param().to_owned()));
+        }
+        params.extend(self.after.clone().map(|c| ("after", c)));
+        params.extend(self.before.clone().map(|c| ("before", c)));
+        params
+    }
+
+    fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        ContactListQuery {
+            q: get("q").unwrap_or_default(),
+            sort: ContactSort::from_param(&get("sort").unwrap_or_default()),
+            after: get("after"),
+            before: get("before"),
+        }
+    }
+}
+
 /// The list URL for a query, with the page cursor given.
 fn list_href(query: &ContactListQuery, after: Option<&str>, before: Option<&str>) -> String {
-    let mut pairs = vec![];
-    if !query.q.is_empty() {
-        pairs.push(("q", query.q.as_str()));
+    ContactListQuery {
+        after: after.map(str::to_owned),
+        before: before.map(str::to_owned),
+        ..query.clone()
     }
-    if query.sort != ContactSort::default() {
-        pairs.push(("sort", query.sort.as_param()));
-    }
-    if let Some(after) = after {
-        pairs.push(("after", after));
-    }
-    if let Some(before) = before {
-        pairs.push(("before", before));
-    }
-    let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    if encoded.is_empty() {
-        "/contacts".to_owned()
-    } else {
-        format!("/contacts?{encoded}")
-    }
+    .href()
 }
 
 #[component]
 pub fn ContactListPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        let map = query_map.read();
-        ContactListQuery {
-            q: map.get("q").unwrap_or_default(),
-            sort: ContactSort::from_param(&map.get("sort").unwrap_or_default()),
-            after: map.get("after"),
-            before: map.get("before"),
-        }
-    });
+    let query = use_url_query::<ContactListQuery>();
     let page = Resource::new(move || query.get(), list_contacts);
     let user = use_current_user();
     let can_write = move || {
@@ -121,14 +127,7 @@ pub fn ContactListPage() -> impl IntoView {
             </select>
             <button type="submit" class="button">{move || i18n.texts().search_submit}</button>
         </Form>
-        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <ContactTable page query=query.get_untracked() can_write=can_write() /> }.into_any(),
-                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        <AsyncView resource=page render=move |page| view! { <ContactTable page query=query.get_untracked() can_write=can_write() /> } />
     }
 }
 

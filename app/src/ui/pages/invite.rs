@@ -3,6 +3,7 @@
 use crate::api::team::{preview_invitation, AcceptInvitation};
 use crate::i18n::use_i18n;
 use crate::model::validation::FieldErrors;
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
@@ -33,28 +34,21 @@ pub fn AcceptInvitePage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <h1>{move || i18n.texts().accept_title}</h1>
-            <Suspense fallback=move || view! { <p class="loading">{move || i18n.texts().loading}</p> }>
-                {move || {
-                    let (slug, token) = (slug.clone(), token.clone());
-                    Suspend::new(async move {
-                        match preview.await {
-                            Ok(preview) => view! {
-                                <p>{move || i18n.texts().accept_intro.replace("{tenant}", &preview.tenant_name)}</p>
-                                <p class="muted">{preview.email.clone()} " · " {move || i18n.texts().role(preview.role)}</p>
-                                <ErrorBanner error=action_error(action) />
-                                <ValidatedForm action validate=|a: &AcceptInvitation| a.input.validate() client_errors=client>
-                                    <input type="hidden" name="input[slug]" value=slug />
-                                    <input type="hidden" name="input[token]" value=token />
-                                    <TextField name="input[display_name]" field="display_name" label=|t| t.display_name errors required=true autofocus=true autocomplete="name" />
-                                    <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.password_hint />
-                                    <SubmitButton action label=|t| t.accept_submit />
-                                </ValidatedForm>
-                            }.into_any(),
-                            Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            <AsyncView resource=preview render=move |preview| {
+                let (slug, token) = (slug.clone(), token.clone());
+                view! {
+                    <p>{move || i18n.texts().accept_intro.replace("{tenant}", &preview.tenant_name)}</p>
+                    <p class="muted">{preview.email.clone()} " · " {move || i18n.texts().role(preview.role)}</p>
+                    <ErrorBanner error=action_error(action) />
+                    <ValidatedForm action validate=|a: &AcceptInvitation| a.input.validate() client_errors=client>
+                        <input type="hidden" name="input[slug]" value=slug />
+                        <input type="hidden" name="input[token]" value=token />
+                        <TextField name="input[display_name]" field="display_name" label=|t| t.display_name errors required=true autofocus=true autocomplete="name" />
+                        <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.password_hint />
+                        <SubmitButton action label=|t| t.accept_submit />
+                    </ValidatedForm>
+                }
+            } />
         </section>
     }
 }

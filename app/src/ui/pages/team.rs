@@ -1,14 +1,15 @@
 //! The team: members and their roles, invitations.
 
-use super::contact_detail::format_timestamp;
 use crate::api::keys::RotateWorkspaceKey;
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
 use crate::model::identity::{Role, TeamMember};
 use crate::model::validation::FieldErrors;
+use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
+use crate::ui::format;
 use leptos::prelude::*;
 
 #[component]
@@ -23,14 +24,7 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <h1>{move || i18n.texts().team_title}</h1>
         <ErrorBanner error=Signal::derive(move || change_role.value().get().and_then(Result::err)) />
-        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <TeamView overview invite change_role /> }.into_any(),
-                    Err(err) => view! { <div class="banner error" role="alert">{i18n.texts().error(&err)}</div> }.into_any(),
-                }
-            })}
-        </Transition>
+        <AsyncView resource=overview render=move |overview| view! { <TeamView overview invite change_role /> } />
     }
 }
 
@@ -78,7 +72,7 @@ fn TeamView(
                         .map(|inv| view! {
                             <li>
                                 {inv.email} " · " {move || i18n.texts().role(inv.role)} " · "
-                                {move || i18n.texts().expires} " " {format_timestamp(inv.expires_at)}
+                                {move || i18n.texts().expires} " " {format::timestamp(inv.expires_at)}
                             </li>
                         })
                         .collect_view()}

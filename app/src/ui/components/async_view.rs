@@ -1,0 +1,54 @@
+//! The three states of anything loaded from the server, written once: loading (with
+//! `aria-busy`), failed (a translated error, never internal text) and loaded.
+
+use crate::i18n::use_i18n;
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The loading placeholder.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }
+}
+
+/// An error that belongs to no single field, translated.
+#[component]
+pub fn ErrorMessage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <div class="banner error" role="alert">{move || i18n.texts().error(&error)}</div> }
+}
+
+/// Shows `render(value)` once `resource` has loaded, [`Loading`] before, and the error
+/// (with an optional way `back`) if it failed. While reloading, the old content stays.
+#[component]
+pub fn AsyncView<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    render: F,
+    #[prop(optional)] back: Option<&'static str>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! {
+                            <ErrorMessage error />
+                            {back.map(|href| view! { <A href=href>{move || i18n.texts().back}</A> })}
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
