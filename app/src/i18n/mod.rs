@@ -5,8 +5,19 @@
 //! else from the browser's `Accept-Language`; the server writes it into `<html lang>`
 //! so hydration picks the same one.
 
-mod de;
-mod en;
+mod audit;
+mod auth;
+mod common;
+mod contacts;
+mod errors;
+mod team;
+
+pub use audit::AuditTexts;
+pub use auth::AuthTexts;
+pub use common::CommonTexts;
+pub use contacts::ContactTexts;
+pub use errors::ErrorTexts;
+pub use team::TeamTexts;
 
 use crate::error::AppError;
 use crate::model::identity::Role;
@@ -70,230 +81,124 @@ impl Locale {
 
     pub fn texts(self) -> &'static Texts {
         match self {
-            Locale::De => &de::TEXTS,
-            Locale::En => &en::TEXTS,
+            Locale::De => &DE,
+            Locale::En => &EN,
         }
     }
 }
 
-/// Every text the UI shows. Placeholders in braces are filled in by the helpers below.
+/// Every text the UI shows, one struct per area (see the area's file for both
+/// languages). Placeholders are named (`{n}`, `{name}`) and filled by [`fill`].
 pub struct Texts {
-    pub language_name: &'static str,
-    pub switch_language: &'static str,
-    pub tagline: &'static str,
-    pub nav_contacts: &'static str,
-    pub nav_team: &'static str,
-    pub logout: &'static str,
-    pub skip_to_content: &'static str,
-    pub loading: &'static str,
-    pub saving: &'static str,
-    pub save: &'static str,
-    pub cancel: &'static str,
-    pub edit: &'static str,
-    pub delete: &'static str,
-    pub back: &'static str,
-    pub not_found_page: &'static str,
+    pub common: &'static CommonTexts,
+    pub auth: &'static AuthTexts,
+    pub contacts: &'static ContactTexts,
+    pub team: &'static TeamTexts,
+    pub audit: &'static AuditTexts,
+    pub errors: &'static ErrorTexts,
+}
 
-    pub signup_title: &'static str,
-    pub signup_intro: &'static str,
-    pub company_name: &'static str,
-    pub slug: &'static str,
-    pub slug_hint: &'static str,
-    pub owner_name: &'static str,
-    pub email: &'static str,
-    pub password: &'static str,
-    pub password_hint: &'static str,
-    pub signup_submit: &'static str,
-    pub have_account: &'static str,
-    pub login_title: &'static str,
-    pub workspace: &'static str,
-    pub login_submit: &'static str,
-    pub no_account: &'static str,
+static DE: Texts = Texts {
+    common: &common::DE,
+    auth: &auth::DE,
+    contacts: &contacts::DE,
+    team: &team::DE,
+    audit: &audit::DE,
+    errors: &errors::DE,
+};
 
-    pub contacts_title: &'static str,
-    pub new_contact: &'static str,
-    pub search_label: &'static str,
-    pub search_placeholder: &'static str,
-    pub search_submit: &'static str,
-    pub sort_label: &'static str,
-    pub sort_name_asc: &'static str,
-    pub sort_name_desc: &'static str,
-    pub sort_newest: &'static str,
-    pub sort_oldest: &'static str,
-    pub col_name: &'static str,
-    pub first_name: &'static str,
-    pub last_name: &'static str,
-    pub phone: &'static str,
-    pub organisation: &'static str,
-    pub notes: &'static str,
-    pub empty_contacts: &'static str,
-    pub empty_contacts_hint: &'static str,
-    pub no_matches: &'static str,
-    pub next_page: &'static str,
-    pub prev_page: &'static str,
-    pub total_contacts: &'static str,
-    pub total_contacts_one: &'static str,
-    pub new_contact_title: &'static str,
-    pub edit_contact_title: &'static str,
-    pub confirm_delete: &'static str,
-    pub created_at: &'static str,
-    pub updated_at: &'static str,
-    pub read_only_hint: &'static str,
-    pub name_sort_unavailable: &'static str,
-    pub ranked_hint: &'static str,
-    pub encryption_title: &'static str,
-    pub encryption_intro: &'static str,
-    pub rotate_key_submit: &'static str,
-    pub rotating: &'static str,
-    pub rotate_key_done: &'static str,
+static EN: Texts = Texts {
+    common: &common::EN,
+    auth: &auth::EN,
+    contacts: &contacts::EN,
+    team: &team::EN,
+    audit: &audit::EN,
+    errors: &errors::EN,
+};
 
-    pub nav_audit: &'static str,
-    pub audit_title: &'static str,
-    pub audit_scope_full: &'static str,
-    pub audit_scope_pseudonymised: &'static str,
-    pub audit_scope_administrative: &'static str,
-    pub audit_scope_own: &'static str,
-    pub audit_tab_log: &'static str,
-    pub audit_tab_mine: &'static str,
-    pub audit_when: &'static str,
-    pub audit_who: &'static str,
-    pub audit_what: &'static str,
-    pub audit_whose: &'static str,
-    pub audit_fields: &'static str,
-    pub audit_all: &'static str,
-    pub audit_from: &'static str,
-    pub audit_to: &'static str,
-    pub audit_filter_subject: &'static str,
-    pub audit_clear_subject: &'static str,
-    pub audit_empty: &'static str,
-    pub audit_older: &'static str,
-    pub audit_newest: &'static str,
-    pub audit_people: &'static str,
-    pub audit_person_one: &'static str,
-    pub audit_settings_title: &'static str,
-    pub audit_retention: &'static str,
-    pub audit_retention_hint: &'static str,
-    pub audit_admins_see_all: &'static str,
-    pub audit_settings_saved: &'static str,
-    pub audit_unknown_actor: &'static str,
-    pub audit_verify: &'static str,
-    pub audit_intact: &'static str,
-    pub audit_broken: &'static str,
-    pub audit_export_title: &'static str,
-    pub audit_purpose: &'static str,
-    pub audit_purpose_names: fn(crate::model::audit::AuditPurpose) -> &'static str,
-    pub audit_action_names: fn(crate::model::audit::AuditAction) -> &'static str,
-    pub access_history: &'static str,
-    pub reid_title: &'static str,
-    pub reid_intro: &'static str,
-    pub reid_pseudonym: &'static str,
-    pub reid_reason: &'static str,
-    pub reid_submit: &'static str,
-    pub reid_waiting: &'static str,
-    pub reid_approve: &'static str,
-    pub reid_revealed: &'static str,
-    pub reid_none: &'static str,
-    pub team_title: &'static str,
-    pub members: &'static str,
-    pub role: &'static str,
-    pub invite_title: &'static str,
-    pub invite_submit: &'static str,
-    pub invite_link_hint: &'static str,
-    pub open_invitations: &'static str,
-    pub expires: &'static str,
-    pub role_saved: &'static str,
-    pub accept_title: &'static str,
-    pub accept_intro: &'static str,
-    pub display_name: &'static str,
-    pub accept_submit: &'static str,
+/// Fills named placeholders: `fill("Hallo {name}", &[("name", "Jörg")])`.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
 
-    pub role_owner: &'static str,
-    pub role_admin: &'static str,
-    pub role_member: &'static str,
-    pub role_dpo: &'static str,
-    pub role_works_council: &'static str,
+/// A text that depends on a count. German and English have the same two plural
+/// categories (one, other); `{n}` is the count.
+pub struct Plural {
+    pub one: &'static str,
+    pub other: &'static str,
+}
 
-    pub problem_required: &'static str,
-    pub problem_too_long: &'static str,
-    pub problem_too_short: &'static str,
-    pub problem_invalid_email: &'static str,
-    pub problem_invalid_phone: &'static str,
-    pub problem_invalid_slug: &'static str,
-    pub problem_reserved_slug: &'static str,
-    pub problem_slug_taken: &'static str,
-    pub problem_email_taken: &'static str,
-    pub problem_invalid_role: &'static str,
+impl Plural {
+    pub fn of(&self, n: i64) -> String {
+        self.with(n, &[])
+    }
 
-    pub error_fix_fields: &'static str,
-    pub error_unauthenticated: &'static str,
-    pub error_invalid_credentials: &'static str,
-    pub error_forbidden: &'static str,
-    pub error_not_found: &'static str,
-    pub error_conflict: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_bad_request: &'static str,
-    pub error_network: &'static str,
-    pub error_internal: &'static str,
+    /// With further named placeholders besides `{n}`.
+    pub fn with(&self, n: i64, args: &[(&str, &str)]) -> String {
+        let template = if n == 1 { self.one } else { self.other };
+        let count = n.to_string();
+        let mut all = vec![("n", count.as_str())];
+        all.extend_from_slice(args);
+        fill(template, &all)
+    }
 }
 
 impl Texts {
     pub fn problem(&self, problem: Problem) -> String {
+        let e = self.errors;
         match problem {
-            Problem::Required => self.problem_required.to_owned(),
-            Problem::TooLong { max } => self.problem_too_long.replace("{n}", &max.to_string()),
-            Problem::TooShort { min } => self.problem_too_short.replace("{n}", &min.to_string()),
-            Problem::InvalidEmail => self.problem_invalid_email.to_owned(),
-            Problem::InvalidPhone => self.problem_invalid_phone.to_owned(),
-            Problem::InvalidSlug => self.problem_invalid_slug.to_owned(),
-            Problem::ReservedSlug => self.problem_reserved_slug.to_owned(),
-            Problem::SlugTaken => self.problem_slug_taken.to_owned(),
-            Problem::EmailTaken => self.problem_email_taken.to_owned(),
-            Problem::InvalidRole => self.problem_invalid_role.to_owned(),
+            Problem::Required => e.problem_required.to_owned(),
+            Problem::TooLong { max } => e.problem_too_long.of(max as i64),
+            Problem::TooShort { min } => e.problem_too_short.of(min as i64),
+            Problem::InvalidEmail => e.problem_invalid_email.to_owned(),
+            Problem::InvalidPhone => e.problem_invalid_phone.to_owned(),
+            Problem::InvalidSlug => e.problem_invalid_slug.to_owned(),
+            Problem::ReservedSlug => e.problem_reserved_slug.to_owned(),
+            Problem::SlugTaken => e.problem_slug_taken.to_owned(),
+            Problem::EmailTaken => e.problem_email_taken.to_owned(),
+            Problem::InvalidRole => e.problem_invalid_role.to_owned(),
         }
     }
 
     pub fn error(&self, error: &AppError) -> String {
+        let e = self.errors;
         match error {
-            AppError::Validation(_) => self.error_fix_fields.to_owned(),
-            AppError::Unauthenticated => self.error_unauthenticated.to_owned(),
-            AppError::InvalidCredentials => self.error_invalid_credentials.to_owned(),
-            AppError::Forbidden => self.error_forbidden.to_owned(),
-            AppError::NotFound => self.error_not_found.to_owned(),
-            AppError::Conflict => self.error_conflict.to_owned(),
+            AppError::Validation(_) => e.error_fix_fields.to_owned(),
+            AppError::Unauthenticated => e.error_unauthenticated.to_owned(),
+            AppError::InvalidCredentials => e.error_invalid_credentials.to_owned(),
+            AppError::Forbidden => e.error_forbidden.to_owned(),
+            AppError::NotFound => e.error_not_found.to_owned(),
+            AppError::Conflict => e.error_conflict.to_owned(),
             AppError::RateLimited { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
-                self.error_rate_limited.replace("{n}", &minutes.to_string())
+                e.error_rate_limited.of(minutes as i64)
             }
-            AppError::BadRequest => self.error_bad_request.to_owned(),
-            AppError::Network => self.error_network.to_owned(),
-            AppError::Internal => self.error_internal.to_owned(),
+            AppError::BadRequest => e.error_bad_request.to_owned(),
+            AppError::Network => e.error_network.to_owned(),
+            AppError::Internal => e.error_internal.to_owned(),
         }
     }
 
     pub fn role(&self, role: Role) -> &'static str {
+        let t = self.team;
         match role {
-            Role::Owner => self.role_owner,
-            Role::Admin => self.role_admin,
-            Role::Member => self.role_member,
-            Role::DataProtectionOfficer => self.role_dpo,
-            Role::WorksCouncil => self.role_works_council,
+            Role::Owner => t.role_owner,
+            Role::Admin => t.role_admin,
+            Role::Member => t.role_member,
+            Role::DataProtectionOfficer => t.role_dpo,
+            Role::WorksCouncil => t.role_works_council,
         }
     }
 
     pub fn audit_action(&self, action: crate::model::audit::AuditAction) -> &'static str {
-        (self.audit_action_names)(action)
+        (self.audit.action_names)(action)
     }
 
     pub fn audit_purpose_name(&self, purpose: crate::model::audit::AuditPurpose) -> &'static str {
-        (self.audit_purpose_names)(purpose)
-    }
-
-    pub fn total_contacts(&self, total: i64) -> String {
-        if total == 1 {
-            self.total_contacts_one.to_owned()
-        } else {
-            self.total_contacts.replace("{n}", &total.to_string())
-        }
+        (self.audit.purpose_names)(purpose)
     }
 }
 
@@ -389,6 +294,16 @@ mod tests {
                 retry_after_secs: 61
             })
             .contains('2'));
-        assert!(Locale::De.texts().total_contacts(3).contains('3'));
+        assert_eq!(Locale::De.texts().contacts.total.of(3), "3 Kontakte");
+        assert_eq!(Locale::De.texts().contacts.total.of(1), "1 Kontakt");
+        assert_eq!(
+            t.problem(Problem::TooShort { min: 1 }),
+            "At least 1 character."
+        );
+        assert_eq!(
+            t.team.rotate_key_done.with(1, &[("v", "2")]),
+            "Key version 2 is active; 1 key was re-wrapped."
+        );
+        assert_eq!(fill("{a} und {b}", &[("a", "A"), ("b", "B")]), "A und B");
     }
 }

@@ -18,7 +18,7 @@ pub fn PublicLayout() -> impl IntoView {
                 <LanguageSwitch />
             </header>
             <main id="main" class="public-main">
-                <p class="tagline">{move || i18n.texts().tagline}</p>
+                <p class="tagline">{move || i18n.texts().common.tagline}</p>
                 <Outlet />
             </main>
         </div>
@@ -41,7 +41,7 @@ pub fn AppLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
     provide_context(CurrentUserResource(user));
     view! {
-        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }>
+        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{move || i18n.texts().common.loading}</p> }>
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(user)) => view! { <SignedInFrame user /> }.into_any(),
@@ -64,21 +64,21 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
     });
     let role = user.role;
     view! {
-        <a class="skip-link" href="#main">{move || i18n.texts().skip_to_content}</a>
+        <a class="skip-link" href="#main">{move || i18n.texts().common.skip_to_content}</a>
         <header class="app-header">
             <a href="/contacts" class="brand">"Tessera"</a>
             <span class="tenant-name">{user.tenant_name.clone()}</span>
             <nav aria-label="Main">
-                <A href="/contacts">{move || i18n.texts().nav_contacts}</A>
-                <A href="/team">{move || i18n.texts().nav_team}</A>
-                <A href="/audit">{move || i18n.texts().nav_audit}</A>
+                <A href="/contacts">{move || i18n.texts().common.nav_contacts}</A>
+                <A href="/team">{move || i18n.texts().common.nav_team}</A>
+                <A href="/audit">{move || i18n.texts().common.nav_audit}</A>
             </nav>
             <div class="user-menu">
                 <span class="user-name">{user.display_name.clone()}</span>
                 <span class="role-badge">{move || i18n.texts().role(role)}</span>
                 <LanguageSwitch />
                 <button type="button" class="button link" on:click=move |_| { log_out.dispatch(LogOut {}); }>
-                    {move || i18n.texts().logout}
+                    {move || i18n.texts().common.logout}
                 </button>
             </div>
         </header>

@@ -10,7 +10,7 @@ use leptos_router::components::A;
 #[component]
 pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <p class="loading" aria-busy="true">{move || i18n.texts().loading}</p> }
+    view! { <p class="loading" aria-busy="true">{move || i18n.texts().common.loading}</p> }
 }
 
 /// An error that belongs to no single field, translated.
@@ -43,7 +43,7 @@ where
                         Ok(value) => render(value).into_any(),
                         Err(error) => view! {
                             <ErrorMessage error />
-                            {back.map(|href| view! { <A href=href>{move || i18n.texts().back}</A> })}
+                            {back.map(|href| view! { <A href=href>{move || i18n.texts().common.back}</A> })}
                         }
                         .into_any(),
                     }

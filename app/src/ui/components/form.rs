@@ -182,7 +182,7 @@ where
     let pending = action.pending();
     view! {
         <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-            {move || if pending.get() { i18n.texts().saving } else { label(i18n.texts()) }}
+            {move || if pending.get() { i18n.texts().common.saving } else { label(i18n.texts()) }}
         </button>
     }
 }

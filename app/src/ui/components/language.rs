@@ -13,7 +13,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             lang=move || i18n.locale().other().code()
             on:click=move |_| switch_locale(i18n, i18n.locale().other())
         >
-            {move || i18n.texts().switch_language}
+            {move || i18n.texts().common.switch_language}
         </button>
     }
 }

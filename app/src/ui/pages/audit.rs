@@ -5,7 +5,7 @@ use crate::api::audit::{
     list_reidentifications, load_audit_page, ApproveReidentification, RequestReidentification,
     UpdateAuditSettings, VerifyAuditLog,
 };
-use crate::i18n::use_i18n;
+use crate::i18n::{fill, use_i18n};
 use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
 use crate::model::identity::Role;
 use crate::ui::components::async_view::AsyncView;
@@ -58,10 +58,10 @@ pub fn AuditPage() -> impl IntoView {
     let page = Resource::new(move || filter.get(), load_audit_page);
     view! {
         <div class="page-header">
-            <h1>{move || i18n.texts().audit_title}</h1>
+            <h1>{move || i18n.texts().audit.title}</h1>
             <nav class="tabs" aria-label="Audit">
-                <A href="/audit" attr:class=move || if filter.get().own { "button link" } else { "button" }>{move || i18n.texts().audit_tab_log}</A>
-                <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit_tab_mine}</A>
+                <A href="/audit" attr:class=move || if filter.get().own { "button link" } else { "button" }>{move || i18n.texts().audit.tab_log}</A>
+                <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit.tab_mine}</A>
             </nav>
         </div>
         <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() /> } />
@@ -73,10 +73,10 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
     let i18n = use_i18n();
     let scope = page.scope;
     let description = move || match scope {
-        AuditScope::Full => i18n.texts().audit_scope_full,
-        AuditScope::Pseudonymised => i18n.texts().audit_scope_pseudonymised,
-        AuditScope::Administrative => i18n.texts().audit_scope_administrative,
-        AuditScope::Own => i18n.texts().audit_scope_own,
+        AuditScope::Full => i18n.texts().audit.scope_full,
+        AuditScope::Pseudonymised => i18n.texts().audit.scope_pseudonymised,
+        AuditScope::Administrative => i18n.texts().audit.scope_administrative,
+        AuditScope::Own => i18n.texts().audit.scope_own,
     };
     let reviewer = matches!(scope, AuditScope::Full | AuditScope::Pseudonymised);
     let older = page.next_before.map(|before| {
@@ -118,7 +118,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
     view! {
         <p class="muted">{description}</p>
         {clear_subject.map(|href| view! {
-            <p class="banner info">{move || i18n.texts().audit_filter_subject} " · " <A href=href>{move || i18n.texts().audit_clear_subject}</A></p>
+            <p class="banner info">{move || i18n.texts().audit.filter_subject} " · " <A href=href>{move || i18n.texts().audit.clear_subject}</A></p>
         })}
         {view! { <Form method="GET" action="/audit" attr:class="toolbar">
             {own.then(|| view! { <input type="hidden" name="own" value="true" /> })}
@@ -126,9 +126,9 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             {reviewer.then(|| {
                 let selected = selected_actor.clone();
                 view! {
-                    <label for="audit-actor">{move || i18n.texts().audit_who}</label>
+                    <label for="audit-actor">{move || i18n.texts().audit.who}</label>
                     <select id="audit-actor" name="actor">
-                        <option value="">{move || i18n.texts().audit_all}</option>
+                        <option value="">{move || i18n.texts().audit.all}</option>
                         {actors.into_iter().map(|a| {
                             let is_selected = a.value == selected;
                             view! { <option value=a.value selected=is_selected>{a.label}</option> }
@@ -136,33 +136,33 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                     </select>
                 }
             })}
-            <label for="audit-action">{move || i18n.texts().audit_what}</label>
+            <label for="audit-action">{move || i18n.texts().audit.what}</label>
             <select id="audit-action" name="action">
-                <option value="">{move || i18n.texts().audit_all}</option>
+                <option value="">{move || i18n.texts().audit.all}</option>
                 {AuditAction::all().map(|a| {
                     let selected = selected_action.as_deref() == Some(a.code().as_str());
                     view! { <option value=a.code() selected=selected>{move || i18n.texts().audit_action(a)}</option> }
                 }).collect_view()}
             </select>
-            <label for="audit-from">{move || i18n.texts().audit_from}</label>
+            <label for="audit-from">{move || i18n.texts().audit.from}</label>
             <input id="audit-from" type="date" name="from" value=from />
-            <label for="audit-to">{move || i18n.texts().audit_to}</label>
+            <label for="audit-to">{move || i18n.texts().audit.to}</label>
             <input id="audit-to" type="date" name="to" value=to />
-            <button type="submit" class="button">{move || i18n.texts().search_submit}</button>
+            <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form> }.into_any()}
         {if page.entries.is_empty() {
-            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().audit_empty}</p></div> }.into_any()
+            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().audit.empty}</p></div> }.into_any()
         } else {
             view! {
                 <table class="data-table audit-table">
                     <thead>
                         <tr>
                             <th scope="col">"#"</th>
-                            <th scope="col">{move || i18n.texts().audit_when}</th>
-                            <th scope="col">{move || i18n.texts().audit_who}</th>
-                            <th scope="col">{move || i18n.texts().audit_what}</th>
-                            <th scope="col">{move || i18n.texts().audit_whose}</th>
-                            <th scope="col">{move || i18n.texts().audit_fields}</th>
+                            <th scope="col">{move || i18n.texts().audit.when}</th>
+                            <th scope="col">{move || i18n.texts().audit.who}</th>
+                            <th scope="col">{move || i18n.texts().audit.what}</th>
+                            <th scope="col">{move || i18n.texts().audit.whose}</th>
+                            <th scope="col">{move || i18n.texts().audit.fields}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -172,8 +172,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                             let subjects = if e.subjects.is_empty() {
                                 match count {
                                     0 => String::new(),
-                                    1 => i18n.texts().audit_person_one.to_owned(),
-                                    n => i18n.texts().audit_people.replace("{n}", &n.to_string()),
+                                    n => i18n.texts().audit.people.of(n as i64),
                                 }
                             } else {
                                 let mut labels: Vec<String> = e.subjects.iter().map(|s| s.label.clone().unwrap_or_else(|| s.id.to_string())).collect();
@@ -184,7 +183,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
                                 <tr>
                                     <td>{e.seq}</td>
                                     <td>{format::timestamp(e.at)}</td>
-                                    <td class="actor">{e.actor.unwrap_or_else(|| i18n.texts().audit_unknown_actor.to_owned())}</td>
+                                    <td class="actor">{e.actor.unwrap_or_else(|| i18n.texts().audit.unknown_actor.to_owned())}</td>
                                     <td>{move || i18n.texts().audit_action(action)}</td>
                                     <td>{subjects}</td>
                                     <td class="muted">{e.fields.join(", ")}</td>
@@ -196,8 +195,8 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             }.into_any()
         }}
         {view! { <nav class="pager" aria-label="Pagination">
-            {newest.map(|h| view! { <A href=h attr:class="button">{move || i18n.texts().audit_newest}</A> })}
-            {older.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{move || i18n.texts().audit_older}</A> })}
+            {newest.map(|h| view! { <A href=h attr:class="button">{move || i18n.texts().audit.newest}</A> })}
+            {older.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{move || i18n.texts().audit.older}</A> })}
         </nav> }.into_any()}
         {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
         {reviewer.then(|| view! { <Reidentification pseudonyms /> }.into_any())}
@@ -247,24 +246,19 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .map(|r| match r.first_broken {
-                None => (
-                    true,
-                    i18n.texts()
-                        .audit_intact
-                        .replace("{n}", &r.entries.to_string()),
-                ),
+                None => (true, i18n.texts().audit.intact.of(r.entries)),
                 Some(seq) => (
                     false,
-                    i18n.texts().audit_broken.replace("{n}", &seq.to_string()),
+                    fill(i18n.texts().audit.broken, &[("n", &seq.to_string())]),
                 ),
             })
     };
     view! {
         <section class="card">
-            <h2>{move || i18n.texts().audit_export_title}</h2>
+            <h2>{move || i18n.texts().audit.export_title}</h2>
             <div class="inline-form">
                 <div class="field">
-                    <label for="audit-purpose">{move || i18n.texts().audit_purpose}</label>
+                    <label for="audit-purpose">{move || i18n.texts().audit.purpose}</label>
                     <select id="audit-purpose" on:change=move |ev| {
                         if let Some(p) = AuditPurpose::parse(&event_target_value(&ev)) { purpose.set(p); }
                     }>
@@ -274,7 +268,7 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
                 <a class="button" href=export_csv download="audit-log.csv">"CSV"</a>
                 <a class="button" href=export_json download="audit-log.json">"JSON"</a>
                 <button type="button" class="button" disabled=move || verify.pending().get() on:click=move |_| { verify.dispatch(VerifyAuditLog {}); }>
-                    {move || i18n.texts().audit_verify}
+                    {move || i18n.texts().audit.verify}
                 </button>
             </div>
             <ErrorBanner error=Signal::derive(move || verify.value().get().and_then(Result::err)) />
@@ -297,8 +291,8 @@ fn Reidentification(pseudonyms: Vec<String>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     view! {
         <section class="card">
-            <h2>{move || i18n.texts().reid_title}</h2>
-            <p class="muted">{move || i18n.texts().reid_intro}</p>
+            <h2>{move || i18n.texts().audit.reid_title}</h2>
+            <p class="muted">{move || i18n.texts().audit.reid_intro}</p>
             <ErrorBanner error=Signal::derive(move || request.value().get().and_then(Result::err).or_else(|| approve.value().get().and_then(Result::err))) />
             {(!pseudonyms.is_empty()).then(|| view! {
                 <form class="inline-form" on:submit=move |ev| {
@@ -306,37 +300,37 @@ fn Reidentification(pseudonyms: Vec<String>) -> impl IntoView {
                     request.dispatch(RequestReidentification { pseudonym: pseudonym.get_untracked(), reason: reason.get_untracked() });
                 }>
                     <div class="field">
-                        <label for="reid-pseudonym">{move || i18n.texts().reid_pseudonym}</label>
+                        <label for="reid-pseudonym">{move || i18n.texts().audit.reid_pseudonym}</label>
                         <select id="reid-pseudonym" on:change=move |ev| pseudonym.set(event_target_value(&ev))>
                             <option value="">"—"</option>
                             {pseudonyms.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
-                        <label for="reid-reason">{move || i18n.texts().reid_reason}</label>
+                        <label for="reid-reason">{move || i18n.texts().audit.reid_reason}</label>
                         <input id="reid-reason" type="text" maxlength="500" on:input=move |ev| reason.set(event_target_value(&ev)) />
                     </div>
-                    <button type="submit" class="button">{move || i18n.texts().reid_submit}</button>
+                    <button type="submit" class="button">{move || i18n.texts().audit.reid_submit}</button>
                 </form>
             })}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = requests.await.unwrap_or_default();
                     if list.is_empty() {
-                        return view! { <p class="muted">{move || i18n.texts().reid_none}</p> }.into_any();
+                        return view! { <p class="muted">{move || i18n.texts().audit.reid_none}</p> }.into_any();
                     }
                     view! {
                         <ul class="plain-list">
                             {list.into_iter().map(|r| {
                                 let id = r.id;
                                 let status = match (&r.revealed_name, r.approved, r.can_approve) {
-                                    (Some(name), _, _) => view! { <strong>{i18n.texts().reid_revealed.replace("{name}", name)}</strong> }.into_any(),
+                                    (Some(name), _, _) => view! { <strong>{fill(i18n.texts().audit.reid_revealed, &[("name", name)])}</strong> }.into_any(),
                                     (None, false, true) => view! {
                                         <button type="button" class="button" on:click=move |_| { approve.dispatch(ApproveReidentification { id }); }>
-                                            {move || i18n.texts().reid_approve}
+                                            {move || i18n.texts().audit.reid_approve}
                                         </button>
                                     }.into_any(),
-                                    (None, false, false) => view! { <span class="muted">{move || i18n.texts().reid_waiting}</span> }.into_any(),
+                                    (None, false, false) => view! { <span class="muted">{move || i18n.texts().audit.reid_waiting}</span> }.into_any(),
                                     (None, true, _) => view! { <span class="muted">"✓"</span> }.into_any(),
                                 };
                                 view! { <li><code>{r.pseudonym}</code> " · " {r.reason} " · " {status}</li> }
@@ -359,27 +353,27 @@ fn AuditSettings() -> impl IntoView {
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
         <section class="card">
-            <h2>{move || i18n.texts().audit_settings_title}</h2>
+            <h2>{move || i18n.texts().audit.settings_title}</h2>
             <ErrorBanner error=Signal::derive(move || save.value().get().and_then(Result::err)) />
             <Show when=saved>
-                <div class="banner success" role="status">{move || i18n.texts().audit_settings_saved}</div>
+                <div class="banner success" role="status">{move || i18n.texts().audit.settings_saved}</div>
             </Show>
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 save.dispatch(UpdateAuditSettings { retention_days: days.get_untracked(), admins_see_all: see_all.get_untracked() });
             }>
                 <div class="field">
-                    <label for="audit-retention">{move || i18n.texts().audit_retention}</label>
+                    <label for="audit-retention">{move || i18n.texts().audit.retention}</label>
                     <input id="audit-retention" type="number" min="30" max="3650" prop:value=move || days.get().to_string()
                         on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { days.set(v); } } />
-                    <p class="hint">{move || i18n.texts().audit_retention_hint}</p>
+                    <p class="hint">{move || i18n.texts().audit.retention_hint}</p>
                 </div>
                 <label class="checkbox">
                     <input type="checkbox" prop:checked=move || see_all.get() on:change=move |ev| see_all.set(event_target_checked(&ev)) />
-                    " " {move || i18n.texts().audit_admins_see_all}
+                    " " {move || i18n.texts().audit.admins_see_all}
                 </label>
                 <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{move || i18n.texts().save}</button>
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{move || i18n.texts().common.save}</button>
                 </div>
             </form>
         </section>

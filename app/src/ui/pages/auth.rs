@@ -34,18 +34,18 @@ pub fn SignupPage() -> impl IntoView {
     go_to_contacts_on_success(action);
     view! {
         <section class="card narrow">
-            <h1>{move || i18n.texts().signup_title}</h1>
-            <p>{move || i18n.texts().signup_intro}</p>
+            <h1>{move || i18n.texts().auth.signup_title}</h1>
+            <p>{move || i18n.texts().auth.signup_intro}</p>
             <ErrorBanner error=action_error(action) />
             <ValidatedForm action validate=|s: &SignUp| s.input.normalized().validate() client_errors=client>
-                <TextField name="input[company_name]" field="company_name" label=|t| t.company_name errors required=true autofocus=true autocomplete="organization" />
-                <TextField name="input[slug]" field="slug" label=|t| t.slug errors required=true hint=|t| t.slug_hint />
-                <TextField name="input[owner_name]" field="owner_name" label=|t| t.owner_name errors required=true autocomplete="name" />
-                <TextField name="input[email]" field="email" label=|t| t.email errors kind="email" required=true autocomplete="email" />
-                <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.password_hint />
-                <SubmitButton action label=|t| t.signup_submit />
+                <TextField name="input[company_name]" field="company_name" label=|t| t.auth.company_name errors required=true autofocus=true autocomplete="organization" />
+                <TextField name="input[slug]" field="slug" label=|t| t.auth.slug errors required=true hint=|t| t.auth.slug_hint />
+                <TextField name="input[owner_name]" field="owner_name" label=|t| t.auth.owner_name errors required=true autocomplete="name" />
+                <TextField name="input[email]" field="email" label=|t| t.common.email errors kind="email" required=true autocomplete="email" />
+                <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.auth.password_hint />
+                <SubmitButton action label=|t| t.auth.signup_submit />
             </ValidatedForm>
-            <p class="switch"><a href="/login">{move || i18n.texts().have_account}</a></p>
+            <p class="switch"><a href="/login">{move || i18n.texts().auth.have_account}</a></p>
         </section>
     }
 }
@@ -62,15 +62,15 @@ pub fn LoginPage() -> impl IntoView {
     let focus_email = !workspace.is_empty();
     view! {
         <section class="card narrow">
-            <h1>{move || i18n.texts().login_title}</h1>
+            <h1>{move || i18n.texts().auth.login_title}</h1>
             <ErrorBanner error=action_error(action) />
             <ValidatedForm action validate=|l: &LogIn| l.input.validate() client_errors=client>
-                <TextField name="input[workspace]" field="workspace" label=|t| t.workspace errors value=workspace required=true autofocus=!focus_email autocomplete="organization" />
-                <TextField name="input[email]" field="email" label=|t| t.email errors kind="email" required=true autofocus=focus_email autocomplete="username" />
-                <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="current-password" />
-                <SubmitButton action label=|t| t.login_submit />
+                <TextField name="input[workspace]" field="workspace" label=|t| t.auth.workspace errors value=workspace required=true autofocus=!focus_email autocomplete="organization" />
+                <TextField name="input[email]" field="email" label=|t| t.common.email errors kind="email" required=true autofocus=focus_email autocomplete="username" />
+                <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="current-password" />
+                <SubmitButton action label=|t| t.auth.login_submit />
             </ValidatedForm>
-            <p class="switch"><a href="/signup">{move || i18n.texts().no_account}</a></p>
+            <p class="switch"><a href="/signup">{move || i18n.texts().auth.no_account}</a></p>
         </section>
     }
 }

@@ -65,7 +65,7 @@ fn ContactCard(contact: Contact) -> impl IntoView {
     });
     let id = contact.id;
     let on_delete = move |_| {
-        let question = i18n.texts().confirm_delete;
+        let question = i18n.texts().contacts.confirm_delete;
         if window().confirm_with_message(question).unwrap_or(false) {
             delete.dispatch(DeleteContact { id });
         }
@@ -78,27 +78,27 @@ fn ContactCard(contact: Contact) -> impl IntoView {
             <h1>{format!("{} {}", contact.first_name, contact.last_name)}</h1>
             <Show
                 when=can_write
-                fallback=move || view! { <p class="muted">{move || i18n.texts().read_only_hint}</p> }
+                fallback=move || view! { <p class="muted">{move || i18n.texts().contacts.read_only_hint}</p> }
             >
-                <A href=format!("/contacts/{id}/edit") attr:class="button">{move || i18n.texts().edit}</A>
+                <A href=format!("/contacts/{id}/edit") attr:class="button">{move || i18n.texts().common.edit}</A>
                 <button type="button" class="button danger" on:click=on_delete disabled=move || delete.pending().get()>
-                    {move || i18n.texts().delete}
+                    {move || i18n.texts().common.delete}
                 </button>
             </Show>
         </div>
         <Show when=is_dpo>
-            <p><A href=format!("/audit?subject={id}") attr:class="button">{move || i18n.texts().access_history}</A></p>
+            <p><A href=format!("/audit?subject={id}") attr:class="button">{move || i18n.texts().contacts.access_history}</A></p>
         </Show>
         <ErrorBanner error=Signal::derive(move || delete.value().get().and_then(Result::err)) />
         <dl class="details">
-            {row(|t| t.organisation, contact.organisation)}
-            {row(|t| t.email, contact.email)}
-            {row(|t| t.phone, contact.phone)}
-            {row(|t| t.created_at, Some(format::timestamp(contact.created_at)))}
-            {row(|t| t.updated_at, Some(format::timestamp(contact.updated_at)))}
+            {row(|t| t.contacts.organisation, contact.organisation)}
+            {row(|t| t.common.email, contact.email)}
+            {row(|t| t.contacts.phone, contact.phone)}
+            {row(|t| t.common.created_at, Some(format::timestamp(contact.created_at)))}
+            {row(|t| t.common.updated_at, Some(format::timestamp(contact.updated_at)))}
         </dl>
-        <h2>{move || i18n.texts().notes}</h2>
+        <h2>{move || i18n.texts().contacts.notes}</h2>
         <p class="notes">{format::or_dash(contact.notes)}</p>
-        <p><A href="/contacts">{move || i18n.texts().back}</A></p>
+        <p><A href="/contacts">{move || i18n.texts().common.back}</A></p>
     }
 }

@@ -18,15 +18,15 @@ use leptos_router::hooks::use_navigate;
 fn ContactFields(value: ContactInput, errors: Memo<FieldErrors>) -> impl IntoView {
     view! {
         <div class="field-row">
-            <TextField name="input[first_name]" field="first_name" label=|t| t.first_name errors value=value.first_name required=true autofocus=true autocomplete="off" />
-            <TextField name="input[last_name]" field="last_name" label=|t| t.last_name errors value=value.last_name required=true autocomplete="off" />
+            <TextField name="input[first_name]" field="first_name" label=|t| t.contacts.first_name errors value=value.first_name required=true autofocus=true autocomplete="off" />
+            <TextField name="input[last_name]" field="last_name" label=|t| t.contacts.last_name errors value=value.last_name required=true autocomplete="off" />
         </div>
-        <TextField name="input[organisation]" field="organisation" label=|t| t.organisation errors value=value.organisation autocomplete="off" />
+        <TextField name="input[organisation]" field="organisation" label=|t| t.contacts.organisation errors value=value.organisation autocomplete="off" />
         <div class="field-row">
-            <TextField name="input[email]" field="email" label=|t| t.email errors value=value.email kind="email" autocomplete="off" />
-            <TextField name="input[phone]" field="phone" label=|t| t.phone errors value=value.phone kind="tel" autocomplete="off" />
+            <TextField name="input[email]" field="email" label=|t| t.common.email errors value=value.email kind="email" autocomplete="off" />
+            <TextField name="input[phone]" field="phone" label=|t| t.contacts.phone errors value=value.phone kind="tel" autocomplete="off" />
         </div>
-        <TextField name="input[notes]" field="notes" label=|t| t.notes errors value=value.notes multiline=true />
+        <TextField name="input[notes]" field="notes" label=|t| t.contacts.notes errors value=value.notes multiline=true />
     }
 }
 
@@ -54,13 +54,13 @@ pub fn NewContactPage() -> impl IntoView {
     let errors = field_errors(action, client);
     open_contact_on_success(action);
     view! {
-        <h1>{move || i18n.texts().new_contact_title}</h1>
+        <h1>{move || i18n.texts().contacts.new_contact_title}</h1>
         <ErrorBanner error=action_error(action) />
         <ValidatedForm action validate=|c: &CreateContact| c.input.normalized().validate() client_errors=client class="card">
             <ContactFields value=ContactInput::default() errors />
             <div class="actions">
-                <SubmitButton action label=|t| t.save />
-                <A href="/contacts" attr:class="button link">{move || i18n.texts().cancel}</A>
+                <SubmitButton action label=|t| t.common.save />
+                <A href="/contacts" attr:class="button link">{move || i18n.texts().common.cancel}</A>
             </div>
         </ValidatedForm>
     }
@@ -75,7 +75,7 @@ pub fn EditContactPage() -> impl IntoView {
     let errors = field_errors(action, client);
     open_contact_on_success(action);
     view! {
-        <h1>{move || i18n.texts().edit_contact_title}</h1>
+        <h1>{move || i18n.texts().contacts.edit_contact_title}</h1>
         <AsyncView resource=contact back="/contacts" render=move |contact| {
             let cancel = format!("/contacts/{}", contact.id);
             view! {
@@ -85,8 +85,8 @@ pub fn EditContactPage() -> impl IntoView {
                     <input type="hidden" name="version" value=contact.version.to_string() />
                     <ContactFields value=contact.as_input() errors />
                     <div class="actions">
-                        <SubmitButton action label=|t| t.save />
-                        <A href=cancel attr:class="button link">{move || i18n.texts().cancel}</A>
+                        <SubmitButton action label=|t| t.common.save />
+                        <A href=cancel attr:class="button link">{move || i18n.texts().common.cancel}</A>
                     </div>
                 </ValidatedForm>
             }

@@ -13,10 +13,10 @@ use leptos_router::hooks::use_navigate;
 
 fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
     match sort {
-        ContactSort::NameAsc => t.sort_name_asc,
-        ContactSort::NameDesc => t.sort_name_desc,
-        ContactSort::NewestFirst => t.sort_newest,
-        ContactSort::OldestFirst => t.sort_oldest,
+        ContactSort::NameAsc => t.contacts.sort_name_asc,
+        ContactSort::NameDesc => t.contacts.sort_name_desc,
+        ContactSort::NewestFirst => t.contacts.sort_newest,
+        ContactSort::OldestFirst => t.contacts.sort_oldest,
     }
 }
 
@@ -96,25 +96,25 @@ pub fn ContactListPage() -> impl IntoView {
     let initial = query.get_untracked();
     view! {
         <div class="page-header">
-            <h1>{move || i18n.texts().contacts_title}</h1>
+            <h1>{move || i18n.texts().contacts.title}</h1>
             <Show when=can_write>
                 <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
-                    {move || i18n.texts().new_contact}
+                    {move || i18n.texts().contacts.new_contact}
                 </A>
             </Show>
         </div>
         <Form method="GET" action="/contacts" attr:class="toolbar" attr:role="search">
-            <label for="contact-filter" class="visually-hidden">{move || i18n.texts().search_label}</label>
+            <label for="contact-filter" class="visually-hidden">{move || i18n.texts().contacts.search_label}</label>
             <input
                 id="contact-filter"
                 name="q"
                 type="search"
                 node_ref=search
                 value=initial.q.clone()
-                placeholder=move || i18n.texts().search_placeholder
+                placeholder=move || i18n.texts().contacts.search_placeholder
                 aria-keyshortcuts="/"
             />
-            <label for="contact-sort">{move || i18n.texts().sort_label}</label>
+            <label for="contact-sort">{move || i18n.texts().contacts.sort_label}</label>
             <select id="contact-sort" name="sort">
                 {ContactSort::ALL
                     .into_iter()
@@ -125,7 +125,7 @@ pub fn ContactListPage() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="button">{move || i18n.texts().search_submit}</button>
+            <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form>
         <AsyncView resource=page render=move |page| view! { <ContactTable page query=query.get_untracked() can_write=can_write() /> } />
     }
@@ -138,16 +138,16 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
         return if query.q.is_empty() && page.total == 0 {
             view! {
                 <div class="empty-state">
-                    <p class="empty-title">{move || i18n.texts().empty_contacts}</p>
+                    <p class="empty-title">{move || i18n.texts().contacts.empty_contacts}</p>
                     {can_write.then(|| view! {
-                        <p>{move || i18n.texts().empty_contacts_hint}</p>
-                        <A href="/contacts/new" attr:class="button primary">{move || i18n.texts().new_contact}</A>
+                        <p>{move || i18n.texts().contacts.empty_contacts_hint}</p>
+                        <A href="/contacts/new" attr:class="button primary">{move || i18n.texts().contacts.new_contact}</A>
                     })}
                 </div>
             }
             .into_any()
         } else {
-            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().no_matches}</p></div> }.into_any()
+            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().contacts.no_matches}</p></div> }.into_any()
         };
     }
     let fallback = page.sort != query.sort && !page.ranked;
@@ -162,15 +162,15 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
         .map(|c| list_href(&query, Some(c), None));
     let total = page.total;
     view! {
-        {fallback.then(|| view! { <p class="banner info" role="status">{move || i18n.texts().name_sort_unavailable}</p> })}
-        {ranked.then(|| view! { <p class="muted">{move || i18n.texts().ranked_hint}</p> })}
+        {fallback.then(|| view! { <p class="banner info" role="status">{move || i18n.texts().contacts.name_sort_unavailable}</p> })}
+        {ranked.then(|| view! { <p class="muted">{move || i18n.texts().contacts.ranked_hint}</p> })}
         <table class="data-table">
             <thead>
                 <tr>
-                    <th scope="col">{move || i18n.texts().col_name}</th>
-                    <th scope="col">{move || i18n.texts().organisation}</th>
-                    <th scope="col">{move || i18n.texts().email}</th>
-                    <th scope="col">{move || i18n.texts().phone}</th>
+                    <th scope="col">{move || i18n.texts().contacts.col_name}</th>
+                    <th scope="col">{move || i18n.texts().contacts.organisation}</th>
+                    <th scope="col">{move || i18n.texts().common.email}</th>
+                    <th scope="col">{move || i18n.texts().contacts.phone}</th>
                 </tr>
             </thead>
             <tbody>
@@ -189,9 +189,9 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
             </tbody>
         </table>
         <nav class="pager" aria-label="Pagination">
-            <span class="total" aria-live="polite">{move || i18n.texts().total_contacts(total)}</span>
-            {prev.map(|href| view! { <A href=href attr:class="button" attr:rel="prev">{move || i18n.texts().prev_page}</A> })}
-            {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{move || i18n.texts().next_page}</A> })}
+            <span class="total" aria-live="polite">{move || i18n.texts().contacts.total.of(total)}</span>
+            {prev.map(|href| view! { <A href=href attr:class="button" attr:rel="prev">{move || i18n.texts().common.prev_page}</A> })}
+            {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{move || i18n.texts().common.next_page}</A> })}
         </nav>
     }
     .into_any()

@@ -1,7 +1,7 @@
 //! Accepting an invitation: the invitee chooses a name and a password.
 
 use crate::api::team::{preview_invitation, AcceptInvitation};
-use crate::i18n::use_i18n;
+use crate::i18n::{fill, use_i18n};
 use crate::model::validation::FieldErrors;
 use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::{
@@ -33,19 +33,19 @@ pub fn AcceptInvitePage() -> impl IntoView {
     });
     view! {
         <section class="card narrow">
-            <h1>{move || i18n.texts().accept_title}</h1>
+            <h1>{move || i18n.texts().auth.accept_title}</h1>
             <AsyncView resource=preview render=move |preview| {
                 let (slug, token) = (slug.clone(), token.clone());
                 view! {
-                    <p>{move || i18n.texts().accept_intro.replace("{tenant}", &preview.tenant_name)}</p>
+                    <p>{move || fill(i18n.texts().auth.accept_intro, &[("tenant", &preview.tenant_name)])}</p>
                     <p class="muted">{preview.email.clone()} " · " {move || i18n.texts().role(preview.role)}</p>
                     <ErrorBanner error=action_error(action) />
                     <ValidatedForm action validate=|a: &AcceptInvitation| a.input.validate() client_errors=client>
                         <input type="hidden" name="input[slug]" value=slug />
                         <input type="hidden" name="input[token]" value=token />
-                        <TextField name="input[display_name]" field="display_name" label=|t| t.display_name errors required=true autofocus=true autocomplete="name" />
-                        <TextField name="input[password]" field="password" label=|t| t.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.password_hint />
-                        <SubmitButton action label=|t| t.accept_submit />
+                        <TextField name="input[display_name]" field="display_name" label=|t| t.auth.display_name errors required=true autofocus=true autocomplete="name" />
+                        <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.auth.password_hint />
+                        <SubmitButton action label=|t| t.auth.accept_submit />
                     </ValidatedForm>
                 }
             } />

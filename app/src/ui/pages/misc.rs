@@ -17,7 +17,7 @@ pub fn NotFoundPage() -> impl IntoView {
     view! {
         <main id="main" class="public-main">
             <h1>"404"</h1>
-            <p>{move || i18n.texts().not_found_page}</p>
+            <p>{move || i18n.texts().common.not_found_page}</p>
             <p><a href="/">"Tessera"</a></p>
         </main>
     }

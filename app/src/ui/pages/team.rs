@@ -22,7 +22,7 @@ pub fn TeamPage() -> impl IntoView {
         |_| load_team(),
     );
     view! {
-        <h1>{move || i18n.texts().team_title}</h1>
+        <h1>{move || i18n.texts().team.title}</h1>
         <ErrorBanner error=Signal::derive(move || change_role.value().get().and_then(Result::err)) />
         <AsyncView resource=overview render=move |overview| view! { <TeamView overview invite change_role /> } />
     }
@@ -44,13 +44,13 @@ fn TeamView(
     let grantable = StoredValue::new(grantable_roles);
     view! {
         <section>
-            <h2>{move || i18n.texts().members}</h2>
+            <h2>{move || i18n.texts().team.members}</h2>
             <table class="data-table">
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.texts().display_name}</th>
-                        <th scope="col">{move || i18n.texts().email}</th>
-                        <th scope="col">{move || i18n.texts().role}</th>
+                        <th scope="col">{move || i18n.texts().auth.display_name}</th>
+                        <th scope="col">{move || i18n.texts().common.email}</th>
+                        <th scope="col">{move || i18n.texts().team.role}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -65,14 +65,14 @@ fn TeamView(
             <InviteForm invite roles=grantable.get_value() />
             <KeyRotation />
             <section>
-                <h2>{move || i18n.texts().open_invitations}</h2>
+                <h2>{move || i18n.texts().team.open_invitations}</h2>
                 <ul class="plain-list">
                     {invitations
                         .into_iter()
                         .map(|inv| view! {
                             <li>
                                 {inv.email} " · " {move || i18n.texts().role(inv.role)} " · "
-                                {move || i18n.texts().expires} " " {format::timestamp(inv.expires_at)}
+                                {move || i18n.texts().team.expires} " " {format::timestamp(inv.expires_at)}
                             </li>
                         })
                         .collect_view()}
@@ -137,12 +137,12 @@ fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl Into
     };
     view! {
         <section class="card">
-            <h2>{move || i18n.texts().invite_title}</h2>
+            <h2>{move || i18n.texts().team.invite_title}</h2>
             <ErrorBanner error=action_error(invite) />
             <ValidatedForm action=invite validate=|i: &InviteMember| i.input.validate() client_errors=client class="inline-form">
-                <TextField name="input[email]" field="email" label=|t| t.email errors kind="email" required=true autocomplete="off" />
+                <TextField name="input[email]" field="email" label=|t| t.common.email errors kind="email" required=true autocomplete="off" />
                 <div class="field">
-                    <label for="invite-role">{move || i18n.texts().role}</label>
+                    <label for="invite-role">{move || i18n.texts().team.role}</label>
                     <select id="invite-role" name="input[role]">
                         {roles
                             .into_iter()
@@ -152,11 +152,11 @@ fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl Into
                             .collect_view()}
                     </select>
                 </div>
-                <SubmitButton action=invite label=|t| t.invite_submit />
+                <SubmitButton action=invite label=|t| t.team.invite_submit />
             </ValidatedForm>
             {move || link().map(|link| view! {
                 <div class="banner success" role="status">
-                    <p>{move || i18n.texts().invite_link_hint}</p>
+                    <p>{move || i18n.texts().team.invite_link_hint}</p>
                     <input class="invite-link" type="text" readonly value=link />
                 </div>
             })}
@@ -173,15 +173,15 @@ fn KeyRotation() -> impl IntoView {
     let done = move || {
         rotate.value().get().and_then(Result::ok).map(|r| {
             i18n.texts()
+                .team
                 .rotate_key_done
-                .replace("{v}", &r.version.to_string())
-                .replace("{n}", &r.rewrapped.to_string())
+                .with(r.rewrapped as i64, &[("v", &r.version.to_string())])
         })
     };
     view! {
         <section class="card">
-            <h2>{move || i18n.texts().encryption_title}</h2>
-            <p>{move || i18n.texts().encryption_intro}</p>
+            <h2>{move || i18n.texts().team.encryption_title}</h2>
+            <p>{move || i18n.texts().team.encryption_intro}</p>
             <ErrorBanner error=Signal::derive(move || rotate.value().get().and_then(Result::err)) />
             {move || done().map(|text| view! { <div class="banner success" role="status">{text}</div> })}
             <button
@@ -193,7 +193,7 @@ fn KeyRotation() -> impl IntoView {
                     rotate.dispatch(RotateWorkspaceKey {});
                 }
             >
-                {move || if pending.get() { i18n.texts().rotating } else { i18n.texts().rotate_key_submit }}
+                {move || if pending.get() { i18n.texts().team.rotating } else { i18n.texts().team.rotate_key_submit }}
             </button>
         </section>
     }
