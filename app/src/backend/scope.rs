@@ -27,10 +27,10 @@ impl Scope {
     /// a removed account takes effect on the very next request.
     pub async fn begin(backend: Arc<Backend>, tenant_id: Uuid, user_id: Uuid) -> AppResult<Self> {
         let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
-        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let role: Option<String> =
+            sqlx::query_scalar!("SELECT role FROM users WHERE user_id = $1", user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let role = role
             .as_deref()
             .and_then(Role::parse)

@@ -14,19 +14,22 @@ pub async fn begin_for_tenant(
     tenant_id: Uuid,
 ) -> AppResult<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query_scalar!(
+        "SELECT set_config('app.tenant_id', $1, true)",
+        tenant_id.to_string()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(tx)
 }
 
 /// The tenant behind a workspace slug, through the one pre-tenant lookup function.
 pub async fn tenant_id_for_slug(pool: &PgPool, slug: &str) -> AppResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar("SELECT auth_tenant_id_for_slug($1)")
-        .bind(slug)
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar!("SELECT auth_tenant_id_for_slug($1)", slug)
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 /// Who is acting, as loaded from the database at the start of the request.

@@ -42,9 +42,10 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
         AuditCommand::Purge => {
             // Deleting needs the owner: the application role may only append.
             let owner = db::owner_pool(&config.database_url).await?;
-            let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT maintenance_tenant_ids()")
-                .fetch_all(&owner)
-                .await?;
+            let tenants: Vec<Uuid> =
+                sqlx::query_scalar!(r#"SELECT maintenance_tenant_ids() AS "tenant_id!""#)
+                    .fetch_all(&owner)
+                    .await?;
             let mut total = 0;
             for tenant_id in tenants {
                 let mut tx = begin_for_tenant(&owner, tenant_id).await.map_err(fail)?;

@@ -11,7 +11,10 @@ pub async fn live() -> &'static str {
 
 /// The database answers (as the application role).
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(&state.db).await {
+    match sqlx::query_scalar!("SELECT 1 AS one")
+        .fetch_one(&state.db)
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");

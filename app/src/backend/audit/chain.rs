@@ -65,7 +65,6 @@ pub fn entry_hash(prev_hash: &[u8], content: &EntryContent) -> [u8; 32] {
         .into()
 }
 
-#[derive(sqlx::FromRow)]
 struct StoredEntry {
     seq: i64,
     at: OffsetDateTime,
@@ -92,11 +91,12 @@ pub async fn verify(
     let mut entries = 0;
     let mut last_seq = expected_seq - 1;
     loop {
-        let batch: Vec<StoredEntry> = sqlx::query_as(
+        let batch = sqlx::query_as!(
+            StoredEntry,
             "SELECT seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000",
+            last_seq
         )
-        .bind(last_seq)
         .fetch_all(&mut *conn)
         .await?;
         if batch.is_empty() {
@@ -127,9 +127,10 @@ pub async fn verify(
         }
     }
     // The head must point at the last entry: a truncated tail is a break too.
-    let head: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM audit_heads")
+    let head: Option<(i64, Vec<u8>)> = sqlx::query!("SELECT seq, hash FROM audit_heads")
         .fetch_optional(&mut *conn)
-        .await?;
+        .await?
+        .map(|r| (r.seq, r.hash));
     match head {
         Some((seq, hash)) if seq == last_seq && hash == prev => Ok(VerifyReport {
             entries,

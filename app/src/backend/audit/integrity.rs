@@ -27,11 +27,12 @@ pub async fn verify(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<VerifyReport> {
-    let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(
-        "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
+    let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query!(
+        "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
     )
     .fetch_optional(&mut *conn)
-    .await?;
+    .await?
+    .map(|r| (r.seq, r.hash, r.signature));
     let checkpoint = match checkpoint {
         Some((seq, hash, signature)) => {
             let signer = checkpoint_signer(conn, keys, tenant_id).await?;
@@ -64,39 +65,39 @@ pub async fn purge_expired(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<u64> {
-    let retention: i32 =
-        sqlx::query_scalar("SELECT coalesce((SELECT retention_days FROM audit_settings), 365)")
-            .fetch_one(&mut *conn)
-            .await?;
-    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT seq, hash FROM audit_log WHERE at < now() - make_interval(days => $1) ORDER BY seq DESC LIMIT 1",
+    let retention: i32 = sqlx::query_scalar!(
+        r#"SELECT coalesce((SELECT retention_days FROM audit_settings), 365) AS "days!""#
     )
-    .bind(retention)
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
+    let last: Option<(i64, Vec<u8>)> = sqlx::query!(
+        "SELECT seq, hash FROM audit_log WHERE at < now() - make_interval(days => $1) ORDER BY seq DESC LIMIT 1",
+        retention
+    )
+    .fetch_optional(&mut *conn).await?
+    .map(|r| (r.seq, r.hash));
     let Some((seq, hash)) = last else {
         return Ok(0);
     };
     let signer = checkpoint_signer(conn, keys, tenant_id).await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_checkpoints (tenant_id, seq, hash, signature) VALUES ($1, $2, $3, $4)",
+        tenant_id,
+        seq,
+        &hash,
+        checkpoint_signature(&signer, tenant_id, seq, &hash)
     )
-    .bind(tenant_id)
-    .bind(seq)
-    .bind(&hash)
-    .bind(checkpoint_signature(&signer, tenant_id, seq, &hash))
     .execute(&mut *conn)
     .await?;
-    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'on', true)")
-        .execute(&mut *conn)
+    sqlx::query_scalar!("SELECT set_config('tessera.audit_retention_purge', 'on', true)")
+        .fetch_one(&mut *conn)
         .await?;
-    let deleted = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
-        .bind(seq)
+    let deleted = sqlx::query!("DELETE FROM audit_log WHERE seq <= $1", seq)
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    sqlx::query("SELECT set_config('tessera.audit_retention_purge', 'off', true)")
-        .execute(&mut *conn)
+    sqlx::query_scalar!("SELECT set_config('tessera.audit_retention_purge', 'off', true)")
+        .fetch_one(&mut *conn)
         .await?;
     Ok(deleted)
 }

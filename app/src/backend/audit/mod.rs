@@ -53,11 +53,13 @@ impl<'a> AuditEvent<'a> {
 
 /// Creates a tenant's chain head (at sign-up).
 pub async fn start_chain(conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<()> {
-    sqlx::query("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)")
-        .bind(tenant_id)
-        .bind(chain::GENESIS.as_slice())
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)",
+        tenant_id,
+        chain::GENESIS.as_slice()
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -68,10 +70,12 @@ pub async fn record(
     tenant_id: Uuid,
     event: AuditEvent<'_>,
 ) -> AppResult<()> {
-    let (seq, prev_hash): (i64, Vec<u8>) =
-        sqlx::query_as("SELECT seq, hash FROM audit_heads FOR UPDATE")
+    let (seq, prev_hash): (i64, Vec<u8>) = {
+        let r = sqlx::query!("SELECT seq, hash FROM audit_heads FOR UPDATE")
             .fetch_one(&mut *conn)
             .await?;
+        (r.seq, r.hash)
+    };
     let seq = seq + 1;
     let at = chain::truncate_to_micros(OffsetDateTime::now_utc());
     let mut subjects = event.subjects.to_vec();
@@ -91,26 +95,28 @@ pub async fn record(
         purpose: purpose.as_deref(),
     };
     let hash = entry_hash(&prev_hash, &content);
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_log (tenant_id, seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        tenant_id,
+        seq,
+        at,
+        event.actor,
+        &action,
+        &subjects,
+        &fields,
+        purpose.as_deref(),
+        &prev_hash,
+        hash.as_slice()
     )
-    .bind(tenant_id)
-    .bind(seq)
-    .bind(at)
-    .bind(event.actor)
-    .bind(&action)
-    .bind(&subjects)
-    .bind(&fields)
-    .bind(&purpose)
-    .bind(&prev_hash)
-    .bind(hash.as_slice())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE audit_heads SET seq = $1, hash = $2")
-        .bind(seq)
-        .bind(hash.as_slice())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE audit_heads SET seq = $1, hash = $2",
+        seq,
+        hash.as_slice()
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

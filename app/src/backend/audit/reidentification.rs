@@ -11,10 +11,10 @@ use crate::model::permission::{Action, Area};
 use crate::model::validation::{required, FieldErrors, Problem};
 use crate::{AppError, AppResult};
 use std::collections::HashMap;
-use time::Duration;
 use uuid::Uuid;
 
-const VALIDITY: Duration = Duration::hours(24);
+/// How long an approval lets the requester see the name.
+const VALIDITY_HOURS: i32 = 24;
 const TABLE: &str = "reidentification_requests";
 
 /// The role whose approval a request of `role` needs.
@@ -42,7 +42,7 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
     let mut errors = FieldErrors::new();
     errors.check("reason", required(reason, 500));
     errors.into_result()?;
-    let users: Vec<Uuid> = sqlx::query_scalar("SELECT user_id FROM users")
+    let users: Vec<Uuid> = sqlx::query_scalar!("SELECT user_id FROM users")
         .fetch_all(scope.conn())
         .await?;
     if pseudonyms(scope).await?.find(users, pseudonym).is_none() {
@@ -60,16 +60,16 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
         .subject_key(&mut scope.tx, tenant_id, me)
         .await?;
     let reason_ct = scope.cipher(&key, TABLE, id).seal("reason", reason);
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO reidentification_requests (tenant_id, request_id, pseudonym, requested_by, requested_role, reason)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        tenant_id,
+        id,
+        pseudonym,
+        me,
+        role.as_str(),
+        reason_ct
     )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(pseudonym)
-    .bind(me)
-    .bind(role.as_str())
-    .bind(reason_ct)
     .execute(scope.conn())
     .await?;
     let event = scope.event(audited(ReviewAudit::ReidentificationRequested));
@@ -81,12 +81,12 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
 pub async fn approve(scope: &mut Scope, request_id: Uuid) -> AppResult<()> {
     scope.require(Area::Audit, Action::Reidentify)?;
     let (me, role) = (scope.user_id(), scope.principal.role);
-    let request: Option<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
+    let request: Option<(Uuid, String, Option<Uuid>)> = sqlx::query!(
         "SELECT requested_by, requested_role, approved_by FROM reidentification_requests WHERE request_id = $1 FOR UPDATE",
+        request_id
     )
-    .bind(request_id)
-    .fetch_optional(scope.conn())
-    .await?;
+    .fetch_optional(scope.conn()).await?
+    .map(|r| (r.requested_by, r.requested_role, r.approved_by));
     let (requested_by, requested_role, approved_by) = request.ok_or(AppError::NotFound)?;
     let requested_role = Role::parse(&requested_role).ok_or(AppError::Internal)?;
     if approved_by.is_some() {
@@ -95,20 +95,19 @@ pub async fn approve(scope: &mut Scope, request_id: Uuid) -> AppResult<()> {
     if requested_by == me || counterpart(requested_role) != Some(role) {
         return Err(AppError::Forbidden);
     }
-    sqlx::query(
-        "UPDATE reidentification_requests SET approved_by = $2, approved_at = now(), expires_at = now() + $3
+    sqlx::query!(
+        "UPDATE reidentification_requests SET approved_by = $2, approved_at = now(), expires_at = now() + make_interval(hours => $3)
          WHERE request_id = $1",
+        request_id,
+        me,
+        VALIDITY_HOURS
     )
-    .bind(request_id)
-    .bind(me)
-    .bind(VALIDITY)
     .execute(scope.conn())
     .await?;
     let event = scope.event(audited(ReviewAudit::ReidentificationApproved));
     scope.audit(event).await
 }
 
-#[derive(sqlx::FromRow)]
 struct RequestRow {
     request_id: Uuid,
     pseudonym: String,
@@ -122,9 +121,10 @@ struct RequestRow {
 pub async fn list(scope: &mut Scope) -> AppResult<Vec<ReidentificationView>> {
     scope.require(Area::Audit, Action::Reidentify)?;
     let (tenant_id, me, role) = (scope.tenant_id(), scope.user_id(), scope.principal.role);
-    let rows: Vec<RequestRow> = sqlx::query_as(
+    let rows = sqlx::query_as!(
+        RequestRow,
         "SELECT request_id, pseudonym, requested_by, requested_role, reason, approved_by
-         FROM reidentification_requests WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC",
+         FROM reidentification_requests WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC"
     )
     .fetch_all(scope.conn())
     .await?;

@@ -40,7 +40,7 @@ pub fn scope_for(role: Role, own: bool, admins_see_all: bool) -> AuditScope {
 }
 
 async fn admins_see_all(conn: &mut PgConnection) -> AppResult<bool> {
-    let setting: Option<bool> = sqlx::query_scalar("SELECT admins_see_all FROM audit_settings")
+    let setting: Option<bool> = sqlx::query_scalar!("SELECT admins_see_all FROM audit_settings")
         .fetch_optional(conn)
         .await?;
     Ok(setting.unwrap_or(false))
@@ -342,13 +342,13 @@ pub async fn update_settings(
         )));
     }
     let tenant_id = tx.tenant_id();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO audit_settings (tenant_id, retention_days, admins_see_all) VALUES ($1, $2, $3)
          ON CONFLICT (tenant_id) DO UPDATE SET retention_days = excluded.retention_days, admins_see_all = excluded.admins_see_all",
+        tenant_id,
+        retention_days,
+        admins_see_all
     )
-    .bind(tenant_id)
-    .bind(retention_days)
-    .bind(admins_see_all)
     .execute(tx.conn())
     .await?;
     let event = tx

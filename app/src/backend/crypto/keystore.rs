@@ -100,11 +100,13 @@ impl KeyStore {
         let key = DataKey::generate();
         let master = self.master.current();
         let wrapped = master.wrap(&key, &tenant_key_context(tenant_id, version));
-        sqlx::query("INSERT INTO tenant_keys (tenant_id, version, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4)")
-            .bind(tenant_id)
-            .bind(version)
-            .bind(master.key_id())
-            .bind(wrapped)
+        sqlx::query!(
+            "INSERT INTO tenant_keys (tenant_id, version, master_key_id, wrapped_key) VALUES ($1, $2, $3, $4)",
+            tenant_id,
+            version,
+            master.key_id(),
+            wrapped
+        )
             .execute(&mut *conn)
             .await?;
         self.remember(tenant_id, version, &key);
@@ -120,11 +122,15 @@ impl KeyStore {
         if let Some(key) = self.cached(tenant_id, version) {
             return Ok(key);
         }
-        let (master_id, wrapped): (String, Vec<u8>) =
-            sqlx::query_as("SELECT master_key_id, wrapped_key FROM tenant_keys WHERE version = $1")
-                .bind(version)
-                .fetch_one(&mut *conn)
-                .await?;
+        let (master_id, wrapped): (String, Vec<u8>) = {
+            let r = sqlx::query!(
+                "SELECT master_key_id, wrapped_key FROM tenant_keys WHERE version = $1",
+                version
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            (r.master_key_id, r.wrapped_key)
+        };
         let key = self
             .master
             .by_id(&master_id)?
@@ -134,11 +140,14 @@ impl KeyStore {
     }
 
     async fn current_version(conn: &mut PgConnection) -> AppResult<(i32, i64)> {
-        Ok(
-            sqlx::query_as("SELECT version, wraps FROM tenant_keys ORDER BY version DESC LIMIT 1")
-                .fetch_one(&mut *conn)
-                .await?,
-        )
+        Ok({
+            let r = sqlx::query!(
+                "SELECT version, wraps FROM tenant_keys ORDER BY version DESC LIMIT 1"
+            )
+            .fetch_one(&mut *conn)
+            .await?;
+            (r.version, r.wraps)
+        })
     }
 
     /// The tenant's first data key, from which stable per-tenant keys are derived
@@ -179,21 +188,23 @@ impl KeyStore {
             &key,
             &subject_key_context(tenant_id, subject_id),
         );
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key) VALUES ($1, $2, $3, $4)
              ON CONFLICT (tenant_id, subject_id) DO UPDATE
              SET tenant_key_version = excluded.tenant_key_version, wrapped_key = excluded.wrapped_key, encryptions = 0",
+            tenant_id,
+            subject_id,
+            version,
+            wrapped
         )
-        .bind(tenant_id)
-        .bind(subject_id)
-        .bind(version)
-        .bind(wrapped)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("UPDATE tenant_keys SET wraps = wraps + 1 WHERE version = $1")
-            .bind(version)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE tenant_keys SET wraps = wraps + 1 WHERE version = $1",
+            version
+        )
+        .execute(&mut *conn)
+        .await?;
         Ok(key)
     }
 
@@ -216,12 +227,14 @@ impl KeyStore {
         tenant_id: Uuid,
         subject_ids: &[Uuid],
     ) -> AppResult<HashMap<Uuid, DataKey>> {
-        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query!(
             "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
+            subject_ids
         )
-        .bind(subject_ids)
-        .fetch_all(&mut *conn)
-        .await?;
+        .fetch_all(&mut *conn).await?
+        .into_iter()
+        .map(|r| (r.subject_id, r.tenant_key_version, r.wrapped_key))
+        .collect();
         let mut wrapping: HashMap<i32, DataKey> = HashMap::new();
         let mut keys = HashMap::with_capacity(rows.len());
         for (subject_id, version, wrapped) in rows {
@@ -262,17 +275,18 @@ impl KeyStore {
         subject_id: Uuid,
         count: i64,
     ) -> AppResult<i64> {
-        Ok(sqlx::query_scalar("UPDATE subject_keys SET encryptions = encryptions + $2 WHERE subject_id = $1 RETURNING encryptions")
-            .bind(subject_id)
-            .bind(count)
+        Ok(sqlx::query_scalar!(
+            "UPDATE subject_keys SET encryptions = encryptions + $2 WHERE subject_id = $1 RETURNING encryptions",
+            subject_id,
+            count
+        )
             .fetch_one(&mut *conn)
             .await?)
     }
 
     /// Crypto-shredding: without its key, every copy of the subject's data is noise.
     pub async fn destroy_subject_key(conn: &mut PgConnection, subject_id: Uuid) -> AppResult<()> {
-        sqlx::query("DELETE FROM subject_keys WHERE subject_id = $1")
-            .bind(subject_id)
+        sqlx::query!("DELETE FROM subject_keys WHERE subject_id = $1", subject_id)
             .execute(&mut *conn)
             .await?;
         Ok(())
@@ -299,14 +313,17 @@ impl KeyStore {
         target: i32,
         batch: i64,
     ) -> AppResult<u64> {
-        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query!(
             "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys
              WHERE tenant_key_version < $1 ORDER BY subject_id LIMIT $2 FOR UPDATE SKIP LOCKED",
+            target,
+            batch
         )
-        .bind(target)
-        .bind(batch)
         .fetch_all(&mut *conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| (r.subject_id, r.tenant_key_version, r.wrapped_key))
+        .collect();
         let new_wrapping = wrapping_key(&self.tenant_key(conn, tenant_id, target).await?);
         let mut old_wrapping: HashMap<i32, DataKey> = HashMap::new();
         for (subject_id, version, wrapped) in &rows {
@@ -318,18 +335,22 @@ impl KeyStore {
             let context = subject_key_context(tenant_id, *subject_id);
             let key = unwrap_with(&old_wrapping[version], wrapped, &context)?;
             let rewrapped = wrap_with(&new_wrapping, &key, &context);
-            sqlx::query("UPDATE subject_keys SET tenant_key_version = $2, wrapped_key = $3 WHERE subject_id = $1")
-                .bind(subject_id)
-                .bind(target)
-                .bind(rewrapped)
+            sqlx::query!(
+                "UPDATE subject_keys SET tenant_key_version = $2, wrapped_key = $3 WHERE subject_id = $1",
+                subject_id,
+                target,
+                rewrapped
+            )
                 .execute(&mut *conn)
                 .await?;
         }
-        sqlx::query("UPDATE tenant_keys SET wraps = wraps + $2 WHERE version = $1")
-            .bind(target)
-            .bind(rows.len() as i64)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE tenant_keys SET wraps = wraps + $2 WHERE version = $1",
+            target,
+            rows.len() as i64
+        )
+        .execute(&mut *conn)
+        .await?;
         Ok(rows.len() as u64)
     }
 
@@ -341,21 +362,23 @@ impl KeyStore {
         tenant_id: Uuid,
     ) -> AppResult<u64> {
         let current = self.master.current();
-        let rows: Vec<(i32, String, Vec<u8>)> = sqlx::query_as(
+        let rows: Vec<(i32, String, Vec<u8>)> = sqlx::query!(
             "SELECT version, master_key_id, wrapped_key FROM tenant_keys WHERE master_key_id <> $1 FOR UPDATE",
+            current.key_id()
         )
-        .bind(current.key_id())
-        .fetch_all(&mut *conn)
-        .await?;
+        .fetch_all(&mut *conn).await?
+        .into_iter()
+        .map(|r| (r.version, r.master_key_id, r.wrapped_key))
+        .collect();
         for (version, master_id, wrapped) in &rows {
             let context = tenant_key_context(tenant_id, *version);
             let key = self.master.by_id(master_id)?.unwrap(wrapped, &context)?;
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE tenant_keys SET master_key_id = $2, wrapped_key = $3 WHERE version = $1",
+                version,
+                current.key_id(),
+                current.wrap(&key, &context)
             )
-            .bind(version)
-            .bind(current.key_id())
-            .bind(current.wrap(&key, &context))
             .execute(&mut *conn)
             .await?;
         }

@@ -55,9 +55,12 @@ pub async fn employee_names(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<HashMap<Uuid, String>> {
-    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query_as("SELECT user_id, display_name_ct FROM users")
+    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query!("SELECT user_id, display_name_ct FROM users")
         .fetch_all(&mut *conn)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r.display_name_ct))
+        .collect();
     let names = open_rows(
         keys,
         conn,
@@ -88,17 +91,17 @@ pub async fn insert_user(
         table: "users",
         row_id: user.user_id,
     };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        tenant_id,
+        user.user_id,
+        record.seal("email", user.email),
+        index.email(user.email),
+        record.seal("display_name", user.display_name),
+        user.password_hash,
+        user.role.as_str()
     )
-    .bind(tenant_id)
-    .bind(user.user_id)
-    .bind(record.seal("email", user.email))
-    .bind(index.email(user.email))
-    .bind(record.seal("display_name", user.display_name))
-    .bind(user.password_hash)
-    .bind(user.role.as_str())
     .execute(&mut *conn)
     .await
     .map_err(|err| {
@@ -122,19 +125,21 @@ pub async fn sign_up(backend: &Backend, input: &SignupInput) -> AppResult<Signed
     let tenant_id = Uuid::now_v7();
     let user_id = Uuid::now_v7();
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    sqlx::query("INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, $2, $3)")
-        .bind(tenant_id)
-        .bind(&input.slug)
-        .bind(&input.company_name)
-        .execute(&mut *tx)
-        .await
-        .map_err(|err| {
-            if violates(&err, "tenants_slug_key") {
-                AppError::Validation(FieldErrors::single("slug", Problem::SlugTaken))
-            } else {
-                err.into()
-            }
-        })?;
+    sqlx::query!(
+        "INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, $2, $3)",
+        tenant_id,
+        &input.slug,
+        &input.company_name
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|err| {
+        if violates(&err, "tenants_slug_key") {
+            AppError::Validation(FieldErrors::single("slug", Problem::SlugTaken))
+        } else {
+            err.into()
+        }
+    })?;
     keys.create_tenant_key(&mut tx, tenant_id).await?;
     audit::start_chain(&mut tx, tenant_id).await?;
     let owner = NewUser {
@@ -173,11 +178,13 @@ pub async fn sign_in(
         Some(tenant_id) => {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
             let email_bidx = keys.index_key(&mut tx, tenant_id).await?.email(&email);
-            let row =
-                sqlx::query_as("SELECT user_id, password_hash FROM users WHERE email_bidx = $1")
-                    .bind(email_bidx)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let row = sqlx::query!(
+                "SELECT user_id, password_hash FROM users WHERE email_bidx = $1",
+                email_bidx
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| (r.user_id, r.password_hash));
             tx.commit().await?;
             row
         }
@@ -220,15 +227,17 @@ pub async fn sign_out(scope: &mut Scope) -> AppResult<()> {
 
 pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
     let Principal { user_id, role, .. } = scope.principal;
-    let (email_ct, name_ct, tenant_name, tenant_slug): (Vec<u8>, Vec<u8>, String, String) =
-        sqlx::query_as(
+    let (email_ct, name_ct, tenant_name, tenant_slug): (Vec<u8>, Vec<u8>, String, String) = {
+        let r = sqlx::query!(
             "SELECT u.email_ct, u.display_name_ct, t.name, t.slug
          FROM users u JOIN tenants t USING (tenant_id)
          WHERE u.user_id = $1",
+            user_id
         )
-        .bind(user_id)
         .fetch_one(scope.conn())
         .await?;
+        (r.email_ct, r.display_name_ct, r.name, r.slug)
+    };
     let key = scope.subject_key(user_id).await?;
     let record = scope.cipher(&key, "users", user_id);
     Ok(CurrentUser {

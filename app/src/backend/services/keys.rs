@@ -68,9 +68,10 @@ pub async fn rotate_tenant_key(
 /// Re-wraps every tenant's data keys under the current master key. `owner` lists the
 /// tenants (through the maintenance function); `pool` does the work per tenant.
 pub async fn rotate_master_key(owner: &PgPool, pool: &PgPool, keys: &KeyStore) -> AppResult<u64> {
-    let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT maintenance_tenant_ids()")
-        .fetch_all(owner)
-        .await?;
+    let tenants: Vec<Uuid> =
+        sqlx::query_scalar!(r#"SELECT maintenance_tenant_ids() AS "tenant_id!""#)
+            .fetch_all(owner)
+            .await?;
     let mut moved = 0;
     for tenant_id in tenants {
         let mut tx = begin_for_tenant(pool, tenant_id).await?;

@@ -54,9 +54,12 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
 pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
     scope.require(Area::Team, Action::Read)?;
     let rows: Vec<(Uuid, Vec<u8>, Vec<u8>, String)> =
-        sqlx::query_as("SELECT user_id, display_name_ct, email_ct, role FROM users")
+        sqlx::query!("SELECT user_id, display_name_ct, email_ct, role FROM users")
             .fetch_all(scope.conn())
-            .await?;
+            .await?
+            .into_iter()
+            .map(|r| (r.user_id, r.display_name_ct, r.email_ct, r.role))
+            .collect();
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
     let mut members = scope
         .open_rows(
@@ -84,12 +87,15 @@ pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
 
 pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
     scope.require(Area::Team, Action::Manage)?;
-    let rows: Vec<(Uuid, Vec<u8>, String, OffsetDateTime)> = sqlx::query_as(
+    let rows: Vec<(Uuid, Vec<u8>, String, OffsetDateTime)> = sqlx::query!(
         "SELECT invitation_id, email_ct, role, expires_at FROM invitations
-         WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC",
+         WHERE accepted_at IS NULL AND expires_at > now() ORDER BY created_at DESC"
     )
     .fetch_all(scope.conn())
-    .await?;
+    .await?
+    .into_iter()
+    .map(|r| (r.invitation_id, r.email_ct, r.role, r.expires_at))
+    .collect();
     scope
         .open_rows(
             "invitations",
@@ -125,11 +131,12 @@ pub async fn invite(scope: &mut Scope, input: &InviteInput) -> AppResult<Invitat
     let tenant_id = scope.principal.tenant_id;
     let email = normalize_email(&input.email);
     let email_bidx = keys.index_key(scope.conn(), tenant_id).await?.email(&email);
-    let taken: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE email_bidx = $1)")
-            .bind(&email_bidx)
-            .fetch_one(scope.conn())
-            .await?;
+    let taken: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE email_bidx = $1) AS "taken!""#,
+        &email_bidx
+    )
+    .fetch_one(scope.conn())
+    .await?;
     if taken {
         return Err(AppError::Validation(FieldErrors::single(
             "email",
@@ -153,21 +160,21 @@ pub async fn invite(scope: &mut Scope, input: &InviteInput) -> AppResult<Invitat
         row_id: id,
     }
     .seal("email", &email);
-    let slug: String = sqlx::query_scalar("SELECT slug FROM tenants")
+    let slug: String = sqlx::query_scalar!("SELECT slug FROM tenants")
         .fetch_one(scope.conn())
         .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO invitations (tenant_id, invitation_id, email_ct, email_bidx, role, token_hash, invited_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        tenant_id,
+        id,
+        email_ct,
+        &email_bidx,
+        role.as_str(),
+        token_hash(&token),
+        invited_by,
+        expires_at
     )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(email_ct)
-    .bind(&email_bidx)
-    .bind(role.as_str())
-    .bind(token_hash(&token))
-    .bind(invited_by)
-    .bind(expires_at)
     .execute(scope.conn())
     .await?;
     let event = AuditEvent::new(
@@ -195,28 +202,32 @@ pub async fn change_role(scope: &mut Scope, user_id: Uuid, new_role: &str) -> Ap
     scope.require(Area::Team, Action::Manage)?;
     let new_role = Role::parse(new_role).ok_or(AppError::BadRequest)?;
     let actor = scope.principal.role;
-    let current: Option<String> =
-        sqlx::query_scalar("SELECT role FROM users WHERE user_id = $1 FOR UPDATE")
-            .bind(user_id)
-            .fetch_optional(scope.conn())
-            .await?;
+    let current: Option<String> = sqlx::query_scalar!(
+        "SELECT role FROM users WHERE user_id = $1 FOR UPDATE",
+        user_id
+    )
+    .fetch_optional(scope.conn())
+    .await?;
     let current = parse_role(&current.ok_or(AppError::NotFound)?)?;
     if !actor.can_grant(new_role) || !actor.can_grant(current) {
         return Err(AppError::Forbidden);
     }
     if current == Role::Owner && new_role != Role::Owner {
-        let owners: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'owner'")
-            .fetch_one(scope.conn())
-            .await?;
+        let owners: i64 =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "owners!" FROM users WHERE role = 'owner'"#)
+                .fetch_one(scope.conn())
+                .await?;
         if owners <= 1 {
             return Err(AppError::Conflict);
         }
     }
-    sqlx::query("UPDATE users SET role = $2 WHERE user_id = $1")
-        .bind(user_id)
-        .bind(new_role.as_str())
-        .execute(scope.conn())
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET role = $2 WHERE user_id = $1",
+        user_id,
+        new_role.as_str()
+    )
+    .execute(scope.conn())
+    .await?;
     let (tenant_id, me) = (scope.principal.tenant_id, scope.principal.user_id);
     let event = AuditEvent::new(Some(me), AuditAction::Team(TeamAudit::RoleChanged))
         .subjects(std::slice::from_ref(&user_id))
@@ -240,13 +251,13 @@ pub async fn preview_invitation(
     let (pool, keys) = (&backend.db, &backend.keys);
     let tenant_id = tenant_for_slug(pool, slug).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    let row: Option<(Uuid, String, Vec<u8>, String)> = sqlx::query_as(
+    let row: Option<(Uuid, String, Vec<u8>, String)> = sqlx::query!(
         "SELECT i.invitation_id, t.name, i.email_ct, i.role FROM invitations i JOIN tenants t USING (tenant_id)
          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > now()",
+        token_hash(token)
     )
-    .bind(token_hash(token))
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(&mut *tx).await?
+    .map(|r| (r.invitation_id, r.name, r.email_ct, r.role));
     let (id, tenant_name, email_ct, role) = row.ok_or(AppError::NotFound)?;
     let key = keys.subject_key(&mut tx, tenant_id, id).await?;
     let email = RecordCipher {
@@ -274,13 +285,14 @@ pub async fn accept_invitation(
     let tenant_id = tenant_for_slug(pool, input.slug.trim()).await?;
     let password_hash = password::hash_async(input.password.clone()).await?;
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    let row: Option<(Uuid, Vec<u8>, String)> = sqlx::query_as(
+    let row: Option<(Uuid, Vec<u8>, String)> = sqlx::query!(
         "SELECT invitation_id, email_ct, role FROM invitations
          WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > now() FOR UPDATE",
+        token_hash(&input.token)
     )
-    .bind(token_hash(&input.token))
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|r| (r.invitation_id, r.email_ct, r.role));
     let (invitation_id, email_ct, role) = row.ok_or(AppError::NotFound)?;
     let invitation_key = keys.subject_key(&mut tx, tenant_id, invitation_id).await?;
     let email = RecordCipher {
@@ -304,10 +316,12 @@ pub async fn accept_invitation(
             AppError::Validation(_) => AppError::Conflict,
             other => other,
         })?;
-    sqlx::query("UPDATE invitations SET accepted_at = now() WHERE invitation_id = $1")
-        .bind(invitation_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE invitations SET accepted_at = now() WHERE invitation_id = $1",
+        invitation_id
+    )
+    .execute(&mut *tx)
+    .await?;
     // The invitee is now a user with a key of their own; the invitation's copy is shredded.
     KeyStore::destroy_subject_key(&mut tx, invitation_id).await?;
     let event = AuditEvent::new(

@@ -51,50 +51,47 @@ pub async fn ranked_ids(
     match lookup {
         Lookup::Nothing => Ok((Vec::new(), 0)),
         Lookup::Email(bidx) => {
-            exact_ids(
-                conn,
+            let ids = sqlx::query_scalar!(
                 "SELECT contact_id FROM contacts WHERE email_bidx = $1 ORDER BY created_at",
-                bidx,
+                bidx
             )
-            .await
+            .fetch_all(conn)
+            .await?;
+            Ok(counted(ids))
         }
         Lookup::Phone(bidx) => {
-            exact_ids(
-                conn,
+            let ids = sqlx::query_scalar!(
                 "SELECT contact_id FROM contacts WHERE phone_bidx = $1 ORDER BY created_at",
-                bidx,
+                bidx
             )
-            .await
+            .fetch_all(conn)
+            .await?;
+            Ok(counted(ids))
         }
         Lookup::Words { prefixes, exact } => {
             // Every word must match a prefix token; whole-word matches rank first.
-            let ranked: Vec<(Uuid, i64)> = sqlx::query_as(
-                "SELECT contact_id, count(*) OVER () AS total
+            let ranked = sqlx::query!(
+                r#"SELECT contact_id, count(*) OVER () AS "total!"
                  FROM contact_search_tokens
                  WHERE token = ANY($1) OR token = ANY($2)
                  GROUP BY contact_id
                  HAVING count(DISTINCT token) FILTER (WHERE token = ANY($1)) = cardinality($1)
                  ORDER BY count(*) FILTER (WHERE token = ANY($2)) DESC, contact_id
-                 OFFSET $3 LIMIT $4",
+                 OFFSET $3 LIMIT $4"#,
+                &prefixes,
+                &exact,
+                offset,
+                PAGE_SIZE
             )
-            .bind(&prefixes)
-            .bind(&exact)
-            .bind(offset)
-            .bind(PAGE_SIZE)
             .fetch_all(conn)
             .await?;
-            let total = ranked.first().map(|r| r.1).unwrap_or(0);
-            Ok((ranked.into_iter().map(|r| r.0).collect(), total))
+            let total = ranked.first().map(|r| r.total).unwrap_or(0);
+            Ok((ranked.into_iter().map(|r| r.contact_id).collect(), total))
         }
     }
 }
 
-async fn exact_ids(
-    conn: &mut PgConnection,
-    sql: &'static str,
-    bidx: Vec<u8>,
-) -> AppResult<(Vec<Uuid>, i64)> {
-    let ids: Vec<Uuid> = sqlx::query_scalar(sql).bind(bidx).fetch_all(conn).await?;
+fn counted(ids: Vec<Uuid>) -> (Vec<Uuid>, i64) {
     let total = ids.len() as i64;
-    Ok((ids, total))
+    (ids, total)
 }

@@ -15,8 +15,8 @@ use uuid::Uuid;
 pub const TABLE: &str = "contacts";
 /// Field encryptions per write (every field is sealed anew).
 pub const SEALED_FIELDS: i64 = 6;
-const COLUMNS: &str = "contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, \
-                       organisation_ct, notes_ct, version, created_at, updated_at";
+/// The list row's columns, for the one dynamic (keyset) query; the checked queries
+/// below spell them out.
 const SUMMARY_COLUMNS: &str =
     "contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct, created_at";
 
@@ -32,7 +32,6 @@ fn open_optional(
     c.open_optional(field.name(), ct)
 }
 
-#[derive(FromRow)]
 pub struct SealedContact {
     pub contact_id: Uuid,
     first_name_ct: Vec<u8>,
@@ -99,7 +98,6 @@ impl SealedSummary {
 }
 
 /// Just the names, for labelling contacts in the audit log.
-#[derive(FromRow)]
 pub struct SealedName {
     pub contact_id: Uuid,
     first_name_ct: Vec<u8>,
@@ -116,10 +114,11 @@ impl SealedName {
 }
 
 pub async fn names_by_ids(conn: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<SealedName>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        SealedName,
         "SELECT contact_id, first_name_ct, last_name_ct FROM contacts WHERE contact_id = ANY($1)",
+        ids
     )
-    .bind(ids)
     .fetch_all(conn)
     .await?)
 }
@@ -160,14 +159,21 @@ fn map_write_error(err: sqlx::Error) -> AppError {
 }
 
 pub async fn count(conn: &mut PgConnection) -> AppResult<i64> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM contacts")
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM contacts"#)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 pub async fn all_summaries(conn: &mut PgConnection) -> AppResult<Vec<SealedSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM contacts");
-    Ok(sqlx::query_as(&sql).fetch_all(conn).await?)
+    Ok(sqlx::query_as!(
+        SealedSummary,
+        "SELECT contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct, created_at
+         FROM contacts"
+    )
+    .fetch_all(conn)
+    .await?)
 }
 
 /// One keyset page's rows in creation order (newest first unless `oldest_first`).
@@ -204,13 +210,26 @@ pub async fn summaries_by_ids(
     conn: &mut PgConnection,
     ids: &[Uuid],
 ) -> AppResult<Vec<SealedSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM contacts WHERE contact_id = ANY($1)");
-    Ok(sqlx::query_as(&sql).bind(ids).fetch_all(conn).await?)
+    Ok(sqlx::query_as!(
+        SealedSummary,
+        "SELECT contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct, created_at
+         FROM contacts WHERE contact_id = ANY($1)",
+        ids
+    )
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<SealedContact>> {
-    let sql = format!("SELECT {COLUMNS} FROM contacts WHERE contact_id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as!(
+        SealedContact,
+        "SELECT contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct,
+                notes_ct, version, created_at, updated_at
+         FROM contacts WHERE contact_id = $1",
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The row, locked until the transaction ends.
@@ -218,8 +237,15 @@ pub async fn find_for_update(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> AppResult<Option<SealedContact>> {
-    let sql = format!("SELECT {COLUMNS} FROM contacts WHERE contact_id = $1 FOR UPDATE");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as!(
+        SealedContact,
+        "SELECT contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct,
+                notes_ct, version, created_at, updated_at
+         FROM contacts WHERE contact_id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn insert(
@@ -230,26 +256,28 @@ pub async fn insert(
     created_by: Uuid,
 ) -> AppResult<SealedContact> {
     let [first, last, email, phone, organisation, notes] = s.values;
-    let sql = format!(
+    let row = sqlx::query_as!(
+        SealedContact,
         "INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, email_ct, phone_ct,
                                organisation_ct, notes_ct, email_bidx, phone_bidx, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query_as(&sql)
-        .bind(tenant_id)
-        .bind(id)
-        .bind(first)
-        .bind(last)
-        .bind(email)
-        .bind(phone)
-        .bind(organisation)
-        .bind(notes)
-        .bind(s.email_bidx)
-        .bind(s.phone_bidx)
-        .bind(created_by)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(map_write_error)?;
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         RETURNING contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct,
+                   notes_ct, version, created_at, updated_at",
+        tenant_id,
+        id,
+        first,
+        last,
+        email,
+        phone,
+        organisation,
+        notes,
+        s.email_bidx,
+        s.phone_bidx,
+        created_by
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_write_error)?;
     write_tokens(conn, tenant_id, id, &s.tokens, &s.exact).await?;
     Ok(row)
 }
@@ -261,25 +289,27 @@ pub async fn update(
     s: SealedInput,
 ) -> AppResult<SealedContact> {
     let [first, last, email, phone, organisation, notes] = s.values;
-    let sql = format!(
+    let row = sqlx::query_as!(
+        SealedContact,
         "UPDATE contacts SET first_name_ct = $2, last_name_ct = $3, email_ct = $4, phone_ct = $5,
                 organisation_ct = $6, notes_ct = $7, email_bidx = $8, phone_bidx = $9,
                 version = version + 1, updated_at = now()
-         WHERE contact_id = $1 RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query_as(&sql)
-        .bind(id)
-        .bind(first)
-        .bind(last)
-        .bind(email)
-        .bind(phone)
-        .bind(organisation)
-        .bind(notes)
-        .bind(s.email_bidx)
-        .bind(s.phone_bidx)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(map_write_error)?;
+         WHERE contact_id = $1
+         RETURNING contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct,
+                   notes_ct, version, created_at, updated_at",
+        id,
+        first,
+        last,
+        email,
+        phone,
+        organisation,
+        notes,
+        s.email_bidx,
+        s.phone_bidx
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_write_error)?;
     write_tokens(conn, tenant_id, id, &s.tokens, &s.exact).await?;
     Ok(row)
 }
@@ -291,18 +321,20 @@ async fn write_tokens(
     tokens: &[i64],
     exact: &[bool],
 ) -> AppResult<()> {
-    sqlx::query("DELETE FROM contact_search_tokens WHERE contact_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    sqlx::query!(
+        "DELETE FROM contact_search_tokens WHERE contact_id = $1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
         "INSERT INTO contact_search_tokens (tenant_id, token, contact_id, exact)
          SELECT $1, t.token, $2, t.exact FROM unnest($3::bigint[], $4::boolean[]) AS t(token, exact)",
+        tenant_id,
+        id,
+        tokens,
+        exact
     )
-    .bind(tenant_id)
-    .bind(id)
-    .bind(tokens)
-    .bind(exact)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -310,8 +342,7 @@ async fn write_tokens(
 
 /// Deletes the row (its search tokens go with it); false if there was none.
 pub async fn delete(conn: &mut PgConnection, id: Uuid) -> AppResult<bool> {
-    let deleted = sqlx::query("DELETE FROM contacts WHERE contact_id = $1")
-        .bind(id)
+    let deleted = sqlx::query!("DELETE FROM contacts WHERE contact_id = $1", id)
         .execute(conn)
         .await?
         .rows_affected();
