@@ -1,19 +1,23 @@
-//! Sign-up and sign-in. Employees are data subjects too: their names and e-mail
+//! Sign-up and sign-in: the rules. Rows live in [`storage`].
+//! Employees are data subjects too: their names and e-mail
 //! addresses are encrypted, and sign-in finds the account by the e-mail's blind index.
+
+pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
-use crate::backend::tenancy::{begin_for_tenant, violates, Principal};
+use crate::backend::tenancy::{begin_for_tenant, Principal};
 use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, CurrentUser, LoginInput, Role, SignupInput};
-use crate::model::validation::{normalize_email, FieldErrors, Problem};
+use crate::model::validation::normalize_email;
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use storage::USERS;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,17 +59,12 @@ pub async fn employee_names(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<HashMap<Uuid, String>> {
-    let rows: Vec<(Uuid, Vec<u8>)> = sqlx::query!("SELECT user_id, display_name_ct FROM users")
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.user_id, r.display_name_ct))
-        .collect();
+    let rows = storage::display_names(&mut *conn).await?;
     let names = open_rows(
         keys,
         conn,
         tenant_id,
-        "users",
+        USERS,
         rows,
         |r| (r.0, r.0),
         |c, (id, name_ct)| Ok((id, c.open("display_name", &name_ct)?)),
@@ -88,29 +87,19 @@ pub async fn insert_user(
     let record = RecordCipher {
         key: &key,
         tenant_id,
-        table: "users",
+        table: USERS,
         row_id: user.user_id,
     };
-    sqlx::query!(
-        "INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let row = storage::UserRow {
         tenant_id,
-        user.user_id,
-        record.seal("email", user.email),
-        index.email(user.email),
-        record.seal("display_name", user.display_name),
-        user.password_hash,
-        user.role.as_str()
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(|err| {
-        if violates(&err, "users_email_key") {
-            AppError::Validation(FieldErrors::single("email", Problem::EmailTaken))
-        } else {
-            err.into()
-        }
-    })?;
+        user_id: user.user_id,
+        email_ct: record.seal("email", user.email),
+        email_bidx: index.email(user.email),
+        display_name_ct: record.seal("display_name", user.display_name),
+        password_hash: user.password_hash,
+        role: user.role.as_str(),
+    };
+    storage::insert_user(&mut *conn, row).await?;
     KeyStore::count_encryptions(conn, user.user_id, 2).await?;
     Ok(())
 }
@@ -125,21 +114,7 @@ pub async fn sign_up(backend: &Backend, input: &SignupInput) -> AppResult<Signed
     let tenant_id = Uuid::now_v7();
     let user_id = Uuid::now_v7();
     let mut tx = begin_for_tenant(pool, tenant_id).await?;
-    sqlx::query!(
-        "INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, $2, $3)",
-        tenant_id,
-        &input.slug,
-        &input.company_name
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(|err| {
-        if violates(&err, "tenants_slug_key") {
-            AppError::Validation(FieldErrors::single("slug", Problem::SlugTaken))
-        } else {
-            err.into()
-        }
-    })?;
+    storage::insert_tenant(&mut tx, tenant_id, &input.slug, &input.company_name).await?;
     keys.create_tenant_key(&mut tx, tenant_id).await?;
     audit::start_chain(&mut tx, tenant_id).await?;
     let owner = NewUser {
@@ -178,13 +153,7 @@ pub async fn sign_in(
         Some(tenant_id) => {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
             let email_bidx = keys.index_key(&mut tx, tenant_id).await?.email(&email);
-            let row = sqlx::query!(
-                "SELECT user_id, password_hash FROM users WHERE email_bidx = $1",
-                email_bidx
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| (r.user_id, r.password_hash));
+            let row = storage::login(&mut tx, &email_bidx).await?;
             tx.commit().await?;
             row
         }
@@ -227,25 +196,15 @@ pub async fn sign_out(scope: &mut Scope) -> AppResult<()> {
 
 pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
     let Principal { user_id, role, .. } = scope.principal;
-    let (email_ct, name_ct, tenant_name, tenant_slug): (Vec<u8>, Vec<u8>, String, String) = {
-        let r = sqlx::query!(
-            "SELECT u.email_ct, u.display_name_ct, t.name, t.slug
-         FROM users u JOIN tenants t USING (tenant_id)
-         WHERE u.user_id = $1",
-            user_id
-        )
-        .fetch_one(scope.conn())
-        .await?;
-        (r.email_ct, r.display_name_ct, r.name, r.slug)
-    };
+    let row = storage::current_user(scope.conn(), user_id).await?;
     let key = scope.subject_key(user_id).await?;
-    let record = scope.cipher(&key, "users", user_id);
+    let record = scope.cipher(&key, USERS, user_id);
     Ok(CurrentUser {
         user_id,
-        display_name: record.open("display_name", &name_ct)?,
-        email: record.open("email", &email_ct)?,
+        display_name: record.open("display_name", &row.display_name_ct)?,
+        email: record.open("email", &row.email_ct)?,
         role,
-        tenant_name,
-        tenant_slug,
+        tenant_name: row.name,
+        tenant_slug: row.slug,
     })
 }

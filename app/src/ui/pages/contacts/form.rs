@@ -1,6 +1,6 @@
 //! Creating and editing a contact: one form, two actions.
 
-use super::contact_detail::contact_from_route;
+use super::detail::contact_from_route;
 use crate::api::contacts::{CreateContact, UpdateContact};
 use crate::i18n::use_i18n;
 use crate::model::contacts::{Contact, ContactInput};

@@ -1,0 +1,107 @@
+//! Tenants and users at rest (names and e-mails sealed). No rules here.
+
+use crate::backend::tenancy::violates;
+use crate::model::validation::{FieldErrors, Problem};
+use crate::{AppError, AppResult};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub const USERS: &str = "users";
+
+/// Maps a unique violation of `constraint` to a field error, anything else through.
+fn taken(err: sqlx::Error, constraint: &str, field: &str, problem: Problem) -> AppError {
+    if violates(&err, constraint) {
+        AppError::Validation(FieldErrors::single(field, problem))
+    } else {
+        err.into()
+    }
+}
+
+pub async fn insert_tenant(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    slug: &str,
+    name: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO tenants (tenant_id, slug, name) VALUES ($1, $2, $3)",
+        tenant_id,
+        slug,
+        name
+    )
+    .execute(conn)
+    .await
+    .map_err(|err| taken(err, "tenants_slug_key", "slug", Problem::SlugTaken))?;
+    Ok(())
+}
+
+pub struct UserRow<'a> {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub email_ct: Vec<u8>,
+    pub email_bidx: Vec<u8>,
+    pub display_name_ct: Vec<u8>,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+}
+
+pub async fn insert_user(conn: &mut PgConnection, u: UserRow<'_>) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        u.tenant_id,
+        u.user_id,
+        u.email_ct,
+        u.email_bidx,
+        u.display_name_ct,
+        u.password_hash,
+        u.role
+    )
+    .execute(conn)
+    .await
+    .map_err(|err| taken(err, "users_email_key", "email", Problem::EmailTaken))?;
+    Ok(())
+}
+
+/// `(user_id, display_name_ct)` of every user.
+pub async fn display_names(conn: &mut PgConnection) -> AppResult<Vec<(Uuid, Vec<u8>)>> {
+    Ok(sqlx::query!("SELECT user_id, display_name_ct FROM users")
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r.display_name_ct))
+        .collect())
+}
+
+/// `(user_id, password_hash)` of the user with this e-mail index.
+pub async fn login(
+    conn: &mut PgConnection,
+    email_bidx: &[u8],
+) -> AppResult<Option<(Uuid, String)>> {
+    Ok(sqlx::query!(
+        "SELECT user_id, password_hash FROM users WHERE email_bidx = $1",
+        email_bidx
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|r| (r.user_id, r.password_hash)))
+}
+
+pub struct CurrentUserRow {
+    pub email_ct: Vec<u8>,
+    pub display_name_ct: Vec<u8>,
+    pub name: String,
+    pub slug: String,
+}
+
+pub async fn current_user(conn: &mut PgConnection, user_id: Uuid) -> AppResult<CurrentUserRow> {
+    Ok(sqlx::query_as!(
+        CurrentUserRow,
+        "SELECT u.email_ct, u.display_name_ct, t.name, t.slug
+         FROM users u JOIN tenants t USING (tenant_id)
+         WHERE u.user_id = $1",
+        user_id
+    )
+    .fetch_one(conn)
+    .await?)
+}
