@@ -1,0 +1,129 @@
+//! The chain resists change: append-only for the application, tampering found at the
+//! exact entry, retention purges leave a signed checkpoint.
+
+use super::{tenant_id, verify};
+use crate::helpers::{id_of, spawn_app};
+use app::backend::audit::integrity;
+use app::backend::crypto::KeyStore;
+use app::backend::tenancy::begin_for_tenant;
+
+#[tokio::test]
+async fn the_application_role_can_only_append() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    app.create_contact(&owner, "A", "B", "").await;
+    let tenant = tenant_id(&app).await;
+    for sql in [
+        "UPDATE audit_log SET action = 'x'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let mut tx = begin_for_tenant(&app.db.app, tenant).await.unwrap();
+        let err = sqlx::query(sql).execute(&mut *tx).await.expect_err(sql);
+        let code = err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .map(|c| c.to_string());
+        assert_eq!(code.as_deref(), Some("42501"), "{sql}: {err}");
+    }
+    // Even the owner (superuser here) is stopped by the trigger.
+    let err = sqlx::query("UPDATE audit_log SET action = 'x'")
+        .execute(&app.db.superuser)
+        .await
+        .expect_err("trigger");
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = sqlx::query("DELETE FROM audit_log")
+        .execute(&app.db.superuser)
+        .await
+        .expect_err("trigger");
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+#[tokio::test]
+async fn tampering_with_one_entry_is_reported_at_exactly_that_entry() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    for i in 0..5 {
+        let id = id_of(
+            &app.create_contact(&owner, &format!("T{i}"), "Tamper", "")
+                .await
+                .body,
+        );
+        app.rpc(&owner, "contacts/get", &[("id", &id)]).await;
+    }
+    assert_eq!(verify(&app).await.first_broken, None);
+    let victim: i64 = sqlx::query_scalar(
+        "SELECT seq FROM audit_log WHERE action = 'contact.read' ORDER BY seq LIMIT 1 OFFSET 2",
+    )
+    .fetch_one(&app.db.superuser)
+    .await
+    .unwrap();
+    // A superuser bypassing the trigger changes who read what.
+    let mut conn = app.db.superuser.acquire().await.unwrap();
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET actor_id = NULL WHERE seq = $1")
+        .bind(victim)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("SET session_replication_role = origin")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let report = verify(&app).await;
+    assert_eq!(report.first_broken, Some(victim), "{report:?}");
+    assert_eq!(report.entries, victim - 1);
+}
+
+#[tokio::test]
+async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    for i in 0..6 {
+        app.create_contact(&owner, &format!("R{i}"), "Retention", "")
+            .await;
+    }
+    // Age the first entries beyond the retention period (as superuser, bypassing the trigger).
+    let mut conn = app.db.superuser.acquire().await.unwrap();
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET at = at - interval '400 days' WHERE seq <= 3")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("SET session_replication_role = origin")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let store = KeyStore::new(app.config.key_ring().unwrap());
+    let tenant = tenant_id(&app).await;
+    let mut tx = begin_for_tenant(&app.db.superuser, tenant).await.unwrap();
+    let deleted = integrity::purge_expired(&mut tx, &store, tenant)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(deleted, 3);
+    let first: i64 = sqlx::query_scalar("SELECT min(seq) FROM audit_log")
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
+    assert_eq!(first, 4);
+    let report = verify(&app).await;
+    assert_eq!(
+        report.first_broken, None,
+        "the remaining chain verifies from the checkpoint"
+    );
+    // A forged checkpoint is caught.
+    sqlx::query("UPDATE audit_checkpoints SET hash = sha256(hash)")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
+    assert_eq!(verify(&app).await.first_broken, Some(3));
+}

@@ -1,0 +1,171 @@
+//! What lands in the trail: one entry per access, field names not values, no plaintext.
+
+use super::verify;
+use crate::helpers::{client, id_of, spawn_app};
+use reqwest::StatusCode;
+use server::cli::seed;
+use uuid::Uuid;
+
+#[tokio::test]
+async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let mut ids = Vec::new();
+    for i in 0..55 {
+        ids.push(id_of(
+            &app.create_contact(
+                &owner,
+                &format!("Anna{i:02}"),
+                "Audit",
+                &format!("a{i}@example.de"),
+            )
+            .await
+            .body,
+        ));
+    }
+    let me: Uuid = app.rpc(&owner, "me", &[]).await.body["user_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    assert_eq!(
+        app.rpc(&owner, "contacts/get", &[("id", &ids[3])])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let reads = app.audit_rows("contact.read").await;
+    assert_eq!(
+        reads,
+        vec![(Some(me), vec![ids[3].parse().unwrap()])],
+        "exactly one entry for one read"
+    );
+
+    let page = app.list_contacts(&owner, &[]).await;
+    let shown: Vec<Uuid> = page.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(shown.len(), 50);
+    let lists = app.audit_rows("contact.list").await;
+    assert_eq!(lists.len(), 1, "one entry per list page");
+    let mut logged = lists[0].1.clone();
+    let mut expected = shown.clone();
+    logged.sort();
+    expected.sort();
+    assert_eq!(
+        logged, expected,
+        "the entry names exactly the 50 contacts shown"
+    );
+
+    app.list_contacts(&owner, &[("query[q]", "anna01")]).await;
+    assert_eq!(app.audit_rows("contact.search").await.len(), 1);
+
+    let before: i64 = app.count("SELECT count(*) FROM audit_log").await;
+    let missing = app
+        .rpc(
+            &owner,
+            "contacts/get",
+            &[("id", &Uuid::now_v7().to_string())],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    sqlx::query("UPDATE users SET role = 'works_council'")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
+    let forbidden = app.rpc(&owner, "contacts/get", &[("id", &ids[0])]).await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert!(
+        forbidden.body.get("first_name").is_none(),
+        "no data on a failed read"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log").await,
+        before,
+        "failed reads write nothing"
+    );
+}
+
+#[tokio::test]
+async fn changes_record_field_names_and_the_chain_verifies() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let id = id_of(
+        &app.create_contact(&owner, "Uwe", "Update", "uwe@example.de")
+            .await
+            .body,
+    );
+    let form = [
+        ("id", id.as_str()),
+        ("version", "1"),
+        ("input[first_name]", "Uwe"),
+        ("input[last_name]", "Update"),
+        ("input[email]", "uwe.neu@example.de"),
+        ("input[phone]", "+49 30 1234567"),
+        ("input[organisation]", "Beispiel AG"),
+        ("input[notes]", ""),
+    ];
+    assert_eq!(
+        app.rpc(&owner, "contacts/update", &form).await.status,
+        StatusCode::OK
+    );
+    let fields: Vec<String> =
+        sqlx::query_scalar("SELECT unnest(fields) FROM audit_log WHERE action = 'contact.update'")
+            .fetch_all(&app.db.superuser)
+            .await
+            .unwrap();
+    assert_eq!(
+        fields,
+        ["email", "phone"],
+        "only the changed fields, by name"
+    );
+    assert_eq!(
+        app.rpc(&owner, "contacts/delete", &[("id", &id)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(app.audit_rows("contact.delete").await.len(), 1);
+    let report = verify(&app).await;
+    assert_eq!(report.first_broken, None);
+    assert_eq!(report.entries, 3, "create, update, delete: {report:?}");
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq")
+        .fetch_all(&app.db.superuser)
+        .await
+        .unwrap();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gaps");
+}
+
+#[tokio::test]
+async fn no_audit_row_holds_personal_data_in_plaintext() {
+    let app = spawn_app().await;
+    seed::seed_demo(&app.backend(), 40).await.unwrap();
+    let owner = client();
+    app.log_in(&owner, "demo", seed::DEMO_OWNER_EMAIL, seed::DEMO_PASSWORD)
+        .await;
+    app.list_contacts(&owner, &[]).await;
+    app.list_contacts(&owner, &[("query[q]", "müller")]).await;
+    let rows: Vec<String> = sqlx::query_scalar("SELECT t::text FROM audit_log t")
+        .fetch_all(&app.db.superuser)
+        .await
+        .unwrap();
+    assert!(rows.len() > 40);
+    let dump = rows.join("\n").to_lowercase();
+    assert!(
+        !dump.contains("mül") && !dump.contains("muel"),
+        "no search text"
+    );
+    for c in seed::demo_contacts(40, 2026) {
+        for value in [c.first_name, c.last_name, c.email, c.phone, c.organisation] {
+            assert!(
+                !dump.contains(&value.to_lowercase()),
+                "{value:?} in the audit log"
+            );
+        }
+    }
+    assert!(!dump.contains("inhaberin"), "no employee e-mails either");
+}
