@@ -1,36 +1,57 @@
-//! Invitations and roles.
+//! Invitations and roles, through the typed client.
 
-use crate::helpers::{client, spawn_app, PASSWORD};
-use reqwest::StatusCode;
+use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
+use app::api::identity::WhoAmI;
+use app::api::team::{AcceptInvitation, ChangeRole, InviteMember, LoadTeam, PreviewInvitation};
+use app::model::identity::{AcceptInviteInput, Invitation, InviteInput, Role};
+use app::model::validation::Problem;
+use app::AppError;
+use reqwest::{Client, StatusCode};
 
 async fn invite(
-    app: &crate::helpers::TestApp,
-    c: &reqwest::Client,
+    app: &TestApp,
+    c: &Client,
     email: &str,
     role: &str,
-) -> crate::helpers::RpcResponse {
-    app.rpc(
-        c,
-        "team/invite",
-        &[("input[email]", email), ("input[role]", role)],
-    )
-    .await
+) -> Result<Invitation, AppError> {
+    let input = InviteInput {
+        email: email.into(),
+        role: role.into(),
+    };
+    app.call(c, InviteMember { input }).await.result
 }
 
-fn token_of(link: &str) -> (String, String) {
+/// `(slug, token)` out of an invitation link.
+fn token_of(invitation: &Invitation) -> (String, String) {
+    let link = invitation
+        .link
+        .as_deref()
+        .expect("a new invitation has its link");
     let mut parts = link.rsplit('/');
     let token = parts.next().unwrap().to_owned();
     let slug = parts.next().unwrap().to_owned();
     (slug, token)
 }
 
+fn acceptance(slug: &str, token: &str, name: &str) -> AcceptInvitation {
+    AcceptInvitation {
+        input: AcceptInviteInput {
+            slug: slug.into(),
+            token: token.into(),
+            display_name: name.into(),
+            password: PASSWORD.into(),
+        },
+    }
+}
+
 #[tokio::test]
 async fn an_invitation_link_creates_an_account_once() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
-    let invitation = invite(&app, &owner, "Dora@Acme.example", "dpo").await;
-    assert_eq!(invitation.status, StatusCode::OK, "{:?}", invitation.body);
-    let (slug, token) = token_of(invitation.body["link"].as_str().unwrap());
+    let invitation = invite(&app, &owner, "Dora@Acme.example", "dpo")
+        .await
+        .unwrap();
+    let (slug, token) = token_of(&invitation);
     assert_eq!(slug, "acme");
     let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM invitations")
         .fetch_one(&app.db.superuser)
@@ -39,30 +60,24 @@ async fn an_invitation_link_creates_an_account_once() {
     assert_ne!(stored, token.as_bytes(), "only the hash is stored");
 
     let preview = app
-        .rpc(
+        .call(
             &client(),
-            "invitation",
-            &[("slug", &slug), ("token", &token)],
+            PreviewInvitation {
+                slug: slug.clone(),
+                token: token.clone(),
+            },
         )
-        .await;
-    assert_eq!(preview.body["email"], "dora@acme.example");
-    assert_eq!(preview.body["role"], "DataProtectionOfficer");
+        .await
+        .ok();
+    assert_eq!(preview.email, "dora@acme.example");
+    assert_eq!(preview.role, Role::DataProtectionOfficer);
 
     let dora = client();
-    let accept = [
-        ("input[slug]", slug.as_str()),
-        ("input[token]", token.as_str()),
-        ("input[display_name]", "Dora Datenschutz"),
-        ("input[password]", PASSWORD),
-    ];
-    assert_eq!(
-        app.rpc(&dora, "invitation/accept", &accept).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.rpc(&dora, "me", &[]).await.body["role"],
-        "DataProtectionOfficer"
-    );
+    app.call(&dora, acceptance(&slug, &token, "Dora Datenschutz"))
+        .await
+        .ok();
+    let me = app.call(&dora, WhoAmI {}).await.ok().expect("signed in");
+    assert_eq!(me.role, Role::DataProtectionOfficer);
     assert_eq!(
         app.log_in(&client(), "acme", "dora@acme.example", PASSWORD)
             .await
@@ -70,23 +85,14 @@ async fn an_invitation_link_creates_an_account_once() {
         StatusCode::OK
     );
 
-    assert_eq!(
-        app.rpc(&client(), "invitation/accept", &accept)
-            .await
-            .status,
-        StatusCode::NOT_FOUND,
-        "links work once"
-    );
-    let wrong = [
-        ("input[slug]", "acme"),
-        ("input[token]", "guessed"),
-        ("input[display_name]", "Mallory"),
-        ("input[password]", PASSWORD),
-    ];
-    assert_eq!(
-        app.rpc(&client(), "invitation/accept", &wrong).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let again = app
+        .call(&client(), acceptance(&slug, &token, "Dora Datenschutz"))
+        .await;
+    assert_eq!(again.err(), AppError::NotFound, "links work once");
+    let guessed = app
+        .call(&client(), acceptance("acme", "guessed", "Mallory"))
+        .await;
+    assert_eq!(guessed.err(), AppError::NotFound);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 2);
 }
 
@@ -94,87 +100,64 @@ async fn an_invitation_link_creates_an_account_once() {
 async fn only_owners_and_admins_invite_and_admins_cannot_make_owners() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
-    let link = invite(&app, &owner, "admin@acme.example", "admin")
+    let invitation = invite(&app, &owner, "admin@acme.example", "admin")
         .await
-        .body["link"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (slug, token) = token_of(&link);
+        .unwrap();
+    let (slug, token) = token_of(&invitation);
     let admin = client();
-    app.rpc(
-        &admin,
-        "invitation/accept",
-        &[
-            ("input[slug]", &slug),
-            ("input[token]", &token),
-            ("input[display_name]", "Alex Admin"),
-            ("input[password]", PASSWORD),
-        ],
-    )
-    .await;
+    app.call(&admin, acceptance(&slug, &token, "Alex Admin"))
+        .await
+        .ok();
 
+    assert!(invite(&app, &admin, "m@acme.example", "member")
+        .await
+        .is_ok());
     assert_eq!(
-        invite(&app, &admin, "m@acme.example", "member")
-            .await
-            .status,
-        StatusCode::OK
+        invite(&app, &admin, "o@acme.example", "owner").await.err(),
+        Some(AppError::Forbidden)
     );
+    let bad = invite(&app, &admin, "not-an-email", "member")
+        .await
+        .unwrap_err();
     assert_eq!(
-        invite(&app, &admin, "o@acme.example", "owner").await.status,
-        StatusCode::FORBIDDEN
+        bad.field_errors().and_then(|f| f.get("email")),
+        Some(Problem::InvalidEmail)
     );
-    let bad = invite(&app, &admin, "not-an-email", "member").await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let taken = invite(&app, &admin, "owner@acme.example", "member").await;
-    assert_eq!(taken.body["fields"][0]["problem"], "email_taken");
+    let taken = invite(&app, &admin, "owner@acme.example", "member")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        taken.field_errors().and_then(|f| f.get("email")),
+        Some(Problem::EmailTaken)
+    );
 
     // The admin may not demote the owner, and the last owner cannot be demoted at all.
-    let team = app.rpc(&owner, "team", &[]).await;
-    let owner_id = team.body["members"]
-        .as_array()
-        .unwrap()
+    let team = app.call(&owner, LoadTeam {}).await.ok();
+    let owner_id = team
+        .members
         .iter()
-        .find(|m| m["role"] == "Owner")
-        .unwrap()["user_id"]
-        .as_str()
+        .find(|m| m.role == Role::Owner)
         .unwrap()
-        .to_owned();
+        .user_id;
+    let demote = ChangeRole {
+        user_id: owner_id,
+        role: "member".into(),
+    };
     assert_eq!(
-        app.rpc(
-            &admin,
-            "team/role",
-            &[("user_id", &owner_id), ("role", "member")]
-        )
-        .await
-        .status,
-        StatusCode::FORBIDDEN
+        app.call(&admin, demote.clone()).await.err(),
+        AppError::Forbidden
     );
-    assert_eq!(
-        app.rpc(
-            &owner,
-            "team/role",
-            &[("user_id", &owner_id), ("role", "member")]
-        )
-        .await
-        .status,
-        StatusCode::CONFLICT
-    );
+    assert_eq!(app.call(&owner, demote).await.err(), AppError::Conflict);
 
-    let admin_id = app.rpc(&admin, "me", &[]).await.body["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    sqlx::query("UPDATE users SET role = 'member' WHERE user_id = $1::uuid")
+    let admin_id = app.call(&admin, WhoAmI {}).await.ok().unwrap().user_id;
+    sqlx::query("UPDATE users SET role = 'member' WHERE user_id = $1")
         .bind(admin_id)
         .execute(&app.db.superuser)
         .await
         .unwrap();
     assert_eq!(
-        invite(&app, &admin, "x@acme.example", "member")
-            .await
-            .status,
-        StatusCode::FORBIDDEN,
+        invite(&app, &admin, "x@acme.example", "member").await.err(),
+        Some(AppError::Forbidden),
         "members cannot invite"
     );
 }
