@@ -1,12 +1,16 @@
 //! Promise 2: personal data encrypted field by field, still searchable.
 
-use crate::helpers::{
-    client, error_body, id_of, random_master_key, spawn_app, start_server, TestApp,
-};
+use crate::helpers::{call_at, client, random_master_key, spawn_app, start_server, TestApp};
+use app::api::contacts::{DeleteContact, GetContact};
+use app::api::identity::LogIn;
+use app::api::keys::RotateWorkspaceKey;
 use app::backend::auth::throttle::ThrottleLimits;
 use app::backend::crypto::KeyStore;
 use app::backend::services::keys;
 use app::backend::tenancy::begin_for_tenant;
+use app::model::contacts::ContactListQuery;
+use app::model::identity::LoginInput;
+use app::AppError;
 use reqwest::StatusCode;
 use server::cli::seed;
 use uuid::Uuid;
@@ -90,26 +94,25 @@ async fn ciphertext_moved_or_tampered_fails_instead_of_showing_wrong_data() {
     let app = spawn_app().await;
     let a = app.owner_of("alpha").await;
     let b = app.owner_of("beta").await;
-    let a1 = id_of(
-        &app.create_contact(&a, "Anna", "Alpha", "anna@example.de")
-            .await
-            .body,
-    );
-    let a2 = id_of(
-        &app.create_contact(&a, "Arne", "Amsel", "arne@example.de")
-            .await
-            .body,
-    );
-    let b1 = id_of(
-        &app.create_contact(&b, "Bea", "Beta", "bea@example.de")
-            .await
-            .body,
-    );
+    let new = |c, first, last, email| {
+        let app = &app;
+        async move {
+            app.create_contact(c, first, last, email)
+                .await
+                .ok()
+                .id
+                .to_string()
+        }
+    };
+    let a1 = new(&a, "Anna", "Alpha", "anna@example.de").await;
+    let a2 = new(&a, "Arne", "Amsel", "arne@example.de").await;
+    let b1 = new(&b, "Bea", "Beta", "bea@example.de").await;
     let su = &app.db.superuser;
     let read = |id: String| {
         let app = &app;
         let a = &a;
-        async move { app.rpc(a, "contacts/get", &[("id", &id)]).await }
+        let id = Uuid::parse_str(&id).unwrap();
+        async move { app.call(a, GetContact { id }).await }
     };
     assert_eq!(read(a2.clone()).await.status, StatusCode::OK);
 
@@ -156,13 +159,13 @@ async fn ciphertext_moved_or_tampered_fails_instead_of_showing_wrong_data() {
         let response = read(a2.clone()).await;
         assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR, "{what}");
         assert_eq!(
-            response.body,
-            error_body("internal"),
+            response.err(),
+            AppError::Internal,
             "{what}: no garbage, no details"
         );
         restore(&a2, original).await;
         assert_eq!(
-            read(a2.clone()).await.body["last_name"],
+            read(a2.clone()).await.ok().last_name,
             "Amsel",
             "{what}: restored"
         );
@@ -180,12 +183,14 @@ async fn ciphertext_moved_or_tampered_fails_instead_of_showing_wrong_data() {
 async fn the_same_email_has_different_blind_indexes_in_two_tenants() {
     let app = spawn_app().await;
     let (a, b) = (client(), client());
-    app.sign_up(&a, "alpha", "same@example.de").await;
-    app.sign_up(&b, "beta", "same@example.de").await;
+    app.sign_up(&a, "alpha", "same@example.de").await.ok();
+    app.sign_up(&b, "beta", "same@example.de").await.ok();
     app.create_contact(&a, "Sam", "Same", "kunde@example.de")
-        .await;
+        .await
+        .ok();
     app.create_contact(&b, "Sam", "Same", "kunde@example.de")
-        .await;
+        .await
+        .ok();
     for table in ["users", "contacts"] {
         let fingerprints: Vec<Vec<u8>> =
             sqlx::query_scalar(&format!("SELECT DISTINCT email_bidx FROM {table}"))
@@ -212,13 +217,10 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     for i in 0..30 {
-        app.create_contact(
-            &owner,
-            &format!("Vorname{i}"),
-            "Rotation",
-            &format!("r{i}@example.de"),
-        )
-        .await;
+        let email = format!("r{i}@example.de");
+        app.create_contact(&owner, &format!("Vorname{i}"), "Rotation", &email)
+            .await
+            .ok();
     }
     let fingerprint = "SELECT md5(string_agg(c::text, '|' ORDER BY contact_id)) FROM contacts c";
     let before: String = sqlx::query_scalar(fingerprint)
@@ -229,19 +231,21 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
     let reads = async {
         let mut ok = 0;
         for _ in 0..20 {
-            let page = app.list_contacts(&owner, &[]).await;
-            assert_eq!(page.status, StatusCode::OK);
-            assert_eq!(page.body["items"].as_array().unwrap().len(), 30);
+            let page = app
+                .list_contacts(&owner, ContactListQuery::default())
+                .await
+                .ok();
+            assert_eq!(page.items.len(), 30);
             ok += 1;
         }
         ok
     };
-    let rotation = app.rpc(&owner, "keys/rotate", &[]);
+    let rotation = app.call(&owner, RotateWorkspaceKey {});
     let (reads_done, rotation) = tokio::join!(reads, rotation);
     assert_eq!(reads_done, 20, "reads kept working during the rotation");
-    assert_eq!(rotation.status, StatusCode::OK, "{:?}", rotation.body);
-    assert_eq!(rotation.body["version"], 2);
-    assert_eq!(rotation.body["rewrapped"], 31, "30 contacts and the owner");
+    let rotation = rotation.ok();
+    assert_eq!(rotation.version, 2);
+    assert_eq!(rotation.rewrapped, 31, "30 contacts and the owner");
 
     let after: String = sqlx::query_scalar(fingerprint)
         .fetch_one(&app.db.superuser)
@@ -254,9 +258,9 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
             .await
             .unwrap();
     assert_eq!(old, 0);
-    let page = app.list_contacts(&owner, &[("query[q]", "rotation")]).await;
-    assert_eq!(page.body["total"], 30, "blind indexes survive a rotation");
-    assert_eq!(app.rpc(&owner, "me", &[]).await.status, StatusCode::OK);
+    let page = app.search_contacts(&owner, "rotation").await.ok();
+    assert_eq!(page.total, 30, "blind indexes survive a rotation");
+    app.me(&owner).await;
 
     // Members may not rotate.
     sqlx::query("UPDATE users SET role = 'member'")
@@ -264,8 +268,8 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
         .await
         .unwrap();
     assert_eq!(
-        app.rpc(&owner, "keys/rotate", &[]).await.status,
-        StatusCode::FORBIDDEN
+        app.call(&owner, RotateWorkspaceKey {}).await.err(),
+        AppError::Forbidden
     );
 }
 
@@ -273,11 +277,11 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
 async fn rotating_the_master_key_rewraps_tenant_keys_and_the_old_key_is_no_longer_needed() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
-    let id = id_of(
-        &app.create_contact(&owner, "Mia", "Master", "mia@example.de")
-            .await
-            .body,
-    );
+    let id = app
+        .create_contact(&owner, "Mia", "Master", "mia@example.de")
+        .await
+        .ok()
+        .id;
     let before: String = sqlx::query_scalar("SELECT md5(string_agg(c::text, '|')) FROM contacts c")
         .fetch_one(&app.db.superuser)
         .await
@@ -303,39 +307,25 @@ async fn rotating_the_master_key_rewraps_tenant_keys_and_the_old_key_is_no_longe
     only_new.listen = "127.0.0.1:0".parse().unwrap();
     let address = start_server(only_new, ThrottleLimits::default()).await;
     let c = client();
-    let login = c
-        .post(format!("{address}/rpc/login"))
-        .form(&[
-            ("input[workspace]", "acme"),
-            ("input[email]", "owner@acme.example"),
-            ("input[password]", crate::helpers::PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
-    let contact: serde_json::Value = c
-        .post(format!("{address}/rpc/contacts/get"))
-        .form(&[("id", &id)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(contact["last_name"], "Master");
+    let input = LoginInput {
+        workspace: "acme".into(),
+        email: "owner@acme.example".into(),
+        password: crate::helpers::PASSWORD.into(),
+    };
+    call_at(&address, &c, LogIn { input }).await.ok();
+    let contact = call_at(&address, &c, GetContact { id }).await.ok();
+    assert_eq!(contact.last_name, "Master");
 }
 
 #[tokio::test]
 async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
-    let id = id_of(
-        &app.create_contact(&owner, "Erna", "Erased", "erna@example.de")
-            .await
-            .body,
-    );
-    let contact_id = Uuid::parse_str(&id).unwrap();
+    let contact_id = app
+        .create_contact(&owner, "Erna", "Erased", "erna@example.de")
+        .await
+        .ok()
+        .id;
     let su = &app.db.superuser;
     // The "old backup": a copy of the contact's row taken before the erasure.
     sqlx::query("CREATE TABLE backup AS SELECT * FROM contacts WHERE contact_id = $1")
@@ -344,12 +334,9 @@ async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
         .await
         .unwrap();
 
-    assert_eq!(
-        app.rpc(&owner, "contacts/delete", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.call(&owner, DeleteContact { id: contact_id })
+        .await
+        .ok();
     let left: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM subject_keys WHERE subject_id = $1) + (SELECT count(*) FROM contact_search_tokens WHERE contact_id = $1)",
     )
@@ -361,8 +348,8 @@ async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
         .execute(su)
         .await
         .unwrap();
-    let restored = app.rpc(&owner, "contacts/get", &[("id", &id)]).await;
-    assert_eq!(restored.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let restored = app.call(&owner, GetContact { id: contact_id }).await;
+    assert_eq!(restored.err(), AppError::Internal);
     let tenant_id: Uuid =
         sqlx::query_scalar("SELECT tenant_id FROM contacts WHERE contact_id = $1")
             .bind(contact_id)
@@ -378,10 +365,9 @@ async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
             .is_err(),
         "the key store cannot produce the key"
     );
-    let page = app.list_contacts(&owner, &[]).await;
-    assert_eq!(
-        page.body["items"].as_array().unwrap().len(),
-        0,
-        "unreadable rows are not listed"
-    );
+    let page = app
+        .list_contacts(&owner, ContactListQuery::default())
+        .await
+        .ok();
+    assert_eq!(page.items.len(), 0, "unreadable rows are not listed");
 }

@@ -1,7 +1,12 @@
 //! Sign-up, sign-in, throttling, sign-out and session rotation.
 
-use crate::helpers::{client, error_body, spawn_app, TestApp, PASSWORD};
+use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
+use app::api::identity::{LogOut, SignUp, WhoAmI};
 use app::backend::auth::throttle::ThrottleLimits;
+use app::model::contacts::ContactListQuery;
+use app::model::identity::{Role, SignupInput};
+use app::model::validation::Problem;
+use app::AppError;
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -9,16 +14,13 @@ use std::time::Duration;
 async fn sign_up_creates_the_tenant_and_its_owner_and_signs_in() {
     let app = spawn_app().await;
     let c = client();
-    let response = app.sign_up(&c, "muster-gmbh", "Erika@Muster.example").await;
-    assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
-    let me = app.rpc(&c, "me", &[]).await;
-    assert_eq!(me.status, StatusCode::OK);
-    assert_eq!(me.body["role"], "Owner");
-    assert_eq!(
-        me.body["email"], "erika@muster.example",
-        "e-mail is normalised"
-    );
-    assert_eq!(me.body["tenant_slug"], "muster-gmbh");
+    app.sign_up(&c, "muster-gmbh", "Erika@Muster.example")
+        .await
+        .ok();
+    let me = app.me(&c).await;
+    assert_eq!(me.role, Role::Owner);
+    assert_eq!(me.email, "erika@muster.example", "e-mail is normalised");
+    assert_eq!(me.tenant_slug, "muster-gmbh");
     assert_eq!(app.count("SELECT count(*) FROM tenants").await, 1);
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
         .fetch_one(&app.db.superuser)
@@ -34,21 +36,16 @@ async fn sign_up_creates_the_tenant_and_its_owner_and_signs_in() {
 async fn invalid_sign_up_reports_fields_and_creates_nothing() {
     let app = spawn_app().await;
     let c = client();
-    let response = app
-        .rpc(
-            &c,
-            "signup",
-            &[
-                ("input[company_name]", ""),
-                ("input[slug]", "Not A Slug"),
-                ("input[owner_name]", "Erika"),
-                ("input[email]", "erika-at-example"),
-                ("input[password]", "short"),
-            ],
-        )
-        .await;
+    let input = SignupInput {
+        company_name: String::new(),
+        slug: "Not A Slug".into(),
+        owner_name: "Erika".into(),
+        email: "erika-at-example".into(),
+        password: "short".into(),
+    };
+    let response = app.call(&c, SignUp { input }).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    insta::assert_json_snapshot!("invalid_signup", response.body);
+    insta::assert_json_snapshot!("invalid_signup", response.err());
     assert_eq!(app.count("SELECT count(*) FROM tenants").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
 }
@@ -57,9 +54,14 @@ async fn invalid_sign_up_reports_fields_and_creates_nothing() {
 async fn a_taken_slug_is_a_field_error_and_the_first_tenant_is_untouched() {
     let app = spawn_app().await;
     app.owner_of("acme").await;
-    let response = app.sign_up(&client(), "acme", "other@acme.example").await;
-    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(response.body["fields"][0]["problem"], "slug_taken");
+    let err = app
+        .sign_up(&client(), "acme", "other@acme.example")
+        .await
+        .err();
+    assert_eq!(
+        err.field_errors().and_then(|f| f.get("slug")),
+        Some(Problem::SlugTaken)
+    );
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
 }
 
@@ -85,7 +87,7 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
     for response in [&wrong_password, &unknown_user, &unknown_tenant] {
         assert_eq!(response.status, StatusCode::UNAUTHORIZED);
         assert_eq!(
-            response.body, wrong_password.body,
+            response.result, wrong_password.result,
             "the same answer for every failure"
         );
         assert!(
@@ -93,7 +95,7 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
             "no session for a failed login"
         );
     }
-    assert_eq!(wrong_password.body, error_body("invalid_credentials"));
+    assert_eq!(wrong_password.err(), AppError::InvalidCredentials);
 }
 
 #[tokio::test]
@@ -121,7 +123,12 @@ async fn repeated_failures_are_throttled_per_account_with_429() {
         StatusCode::TOO_MANY_REQUESTS,
         "even the right password waits"
     );
-    let wait = blocked.body["retry_after_secs"].as_u64().unwrap();
+    let AppError::RateLimited {
+        retry_after_secs: wait,
+    } = blocked.err()
+    else {
+        panic!("rate limited");
+    };
     assert!(wait > 800 && wait <= 900, "{wait}");
     // Another account from the same address is not affected.
     app.owner_of("other").await;
@@ -170,8 +177,8 @@ async fn log_out_ends_the_session_on_the_server() {
         .unwrap();
     let cookie = cookie.split(';').next().unwrap().to_owned();
 
-    assert_eq!(app.rpc(&c, "logout", &[]).await.status, StatusCode::OK);
-    assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    app.call(&c, LogOut {}).await.ok();
+    assert_eq!(app.call(&c, WhoAmI {}).await.ok(), None);
     assert_eq!(
         app.count("SELECT count(*) FROM tower_sessions.session")
             .await,
@@ -230,9 +237,9 @@ async fn sessions_end_after_the_absolute_timeout() {
         .spawn()
         .await;
     let c = app.owner_of("acme").await;
-    assert_ne!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    assert!(app.call(&c, WhoAmI {}).await.ok().is_some());
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(app.rpc(&c, "me", &[]).await.body, serde_json::Value::Null);
+    assert_eq!(app.call(&c, WhoAmI {}).await.ok(), None);
     assert_eq!(
         app.count("SELECT count(*) FROM tower_sessions.session")
             .await,
@@ -254,7 +261,9 @@ async fn role_changes_take_effect_on_the_next_request() {
         .await
         .unwrap();
     assert_eq!(
-        app.list_contacts(&c, &[]).await.status,
-        StatusCode::FORBIDDEN
+        app.list_contacts(&c, ContactListQuery::default())
+            .await
+            .err(),
+        AppError::Forbidden
     );
 }

@@ -314,14 +314,8 @@ async fn a_thousand_alternating_requests_over_one_connection_never_mix_tenants()
         } else {
             (&bob, "Beta")
         };
-        let page = app.list_contacts(who, &[]).await;
-        assert_eq!(page.status, StatusCode::OK);
-        let names: Vec<&str> = page.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["last_name"].as_str().unwrap())
-            .collect();
+        let page = app.list_contacts(who, Default::default()).await.ok();
+        let names: Vec<&str> = page.items.iter().map(|c| c.last_name.as_str()).collect();
         assert_eq!(names, [expected], "request {i}");
     }
 }

@@ -2,7 +2,8 @@
 //! exact entry, retention purges leave a signed checkpoint.
 
 use super::{tenant_id, verify};
-use crate::helpers::{id_of, spawn_app};
+use crate::helpers::spawn_app;
+use app::api::contacts::GetContact;
 use app::backend::audit::integrity;
 use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
@@ -44,12 +45,12 @@ async fn tampering_with_one_entry_is_reported_at_exactly_that_entry() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     for i in 0..5 {
-        let id = id_of(
-            &app.create_contact(&owner, &format!("T{i}"), "Tamper", "")
-                .await
-                .body,
-        );
-        app.rpc(&owner, "contacts/get", &[("id", &id)]).await;
+        let id = app
+            .create_contact(&owner, &format!("T{i}"), "Tamper", "")
+            .await
+            .ok()
+            .id;
+        app.call(&owner, GetContact { id }).await.ok();
     }
     assert_eq!(verify(&app).await.first_broken, None);
     let victim: i64 = sqlx::query_scalar(

@@ -1,8 +1,29 @@
 //! Who reviews what: the DPO by name, the works council by pseudonym with four-eyes
 //! re-identification, owners administration only, members their own actions.
 
-use crate::helpers::{id_of, spawn_app};
-use reqwest::StatusCode;
+use crate::helpers::{spawn_app, TestApp};
+use app::api::audit::{
+    ApproveReidentification, ListReidentifications, LoadAuditPage, RequestReidentification,
+    UpdateAuditSettings, VerifyAuditLog,
+};
+use app::api::contacts::GetContact;
+use app::model::audit::{AuditAction, AuditFilter, AuditPage, AuditScope};
+use app::model::contacts::ContactAudit;
+use app::model::identity::TeamAudit;
+use app::AppError;
+use reqwest::{Client, StatusCode};
+use uuid::Uuid;
+
+/// The log as `client`'s role may see it, optionally about one data subject.
+async fn review(app: &TestApp, client: &Client, subject: Option<Uuid>) -> AuditPage {
+    let filter = AuditFilter {
+        subject,
+        ..Default::default()
+    };
+    app.call(client, LoadAuditPage { filter }).await.ok()
+}
+
+const CONTACT_READ: AuditAction = AuditAction::Contact(ContactAudit::Read);
 
 #[tokio::test]
 async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles() {
@@ -30,114 +51,79 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
             "Berta Betriebsrat",
         )
         .await;
-    let contact = id_of(
-        &app.create_contact(&seller, "Kai", "Kunde", "kai@example.de")
-            .await
-            .body,
-    );
-    app.rpc(&seller, "contacts/get", &[("id", &contact)]).await;
-    let vera: String = app.rpc(&seller, "me", &[]).await.body["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let contact = app
+        .create_contact(&seller, "Kai", "Kunde", "kai@example.de")
+        .await
+        .ok()
+        .id;
+    app.call(&seller, GetContact { id: contact }).await.ok();
+    let vera = app.me(&seller).await.user_id;
 
     // The DPO sees the employee by name for this customer.
-    let dpo_view = app
-        .rpc(
-            &dpo,
-            "audit/page",
-            &[("filter[subject]", &contact), ("filter[own]", "false")],
-        )
-        .await;
-    assert_eq!(dpo_view.status, StatusCode::OK, "{:?}", dpo_view.body);
-    assert_eq!(dpo_view.body["scope"], "Full");
-    let read = dpo_view.body["entries"]
-        .as_array()
-        .unwrap()
+    let dpo_view = review(&app, &dpo, Some(contact)).await;
+    assert_eq!(dpo_view.scope, AuditScope::Full);
+    let read = dpo_view
+        .entries
         .iter()
-        .find(|e| e["action"] == "contact.read")
+        .find(|e| e.action == CONTACT_READ)
         .unwrap();
-    assert_eq!(read["actor"], "Vera Vertrieb");
-    assert_eq!(read["subjects"][0]["label"], "Kunde, Kai");
+    assert_eq!(read.actor.as_deref(), Some("Vera Vertrieb"));
+    assert_eq!(read.subjects[0].label.as_deref(), Some("Kunde, Kai"));
 
     // The works council sees the same entry with a pseudonym, and nothing that names her.
-    let wc_view = app
-        .rpc(&council, "audit/page", &[("filter[own]", "false")])
-        .await;
-    assert_eq!(wc_view.body["scope"], "Pseudonymised");
-    let text = wc_view.body.to_string();
+    let wc_view = review(&app, &council, None).await;
+    assert_eq!(wc_view.scope, AuditScope::Pseudonymised);
+    let text = serde_json::to_string(&wc_view).unwrap();
     assert!(
-        !text.contains("Vera") && !text.contains(&vera) && !text.contains("vera@"),
+        !text.contains("Vera") && !text.contains(&vera.to_string()) && !text.contains("vera@"),
         "{text}"
     );
-    let entry = wc_view.body["entries"]
-        .as_array()
-        .unwrap()
+    let entry = wc_view
+        .entries
         .iter()
-        .find(|e| e["action"] == "contact.read")
+        .find(|e| e.action == CONTACT_READ)
         .unwrap();
-    let pseudonym = entry["actor"].as_str().unwrap().to_owned();
+    let pseudonym = entry.actor.clone().unwrap();
     assert!(pseudonym.starts_with("P-"), "{pseudonym}");
-    assert_eq!(
-        entry["subjects"],
-        serde_json::json!([]),
+    assert!(
+        entry.subjects.is_empty(),
         "no customer names for the works council"
     );
-    let again = app
-        .rpc(&council2, "audit/page", &[("filter[own]", "false")])
-        .await;
+    let again = review(&app, &council2, None).await;
     assert!(
-        again.body.to_string().contains(&pseudonym),
+        again
+            .entries
+            .iter()
+            .any(|e| e.actor.as_deref() == Some(&pseudonym)),
         "pseudonyms are stable"
     );
 
     // Re-identification: a request alone reveals nothing, the same role cannot approve.
-    let request = app
-        .rpc(
-            &council,
-            "audit/reidentify/request",
-            &[
-                ("pseudonym", &pseudonym),
-                (
-                    "reason",
-                    "Verdacht auf Missbrauch laut Betriebsvereinbarung",
-                ),
-            ],
-        )
-        .await;
-    assert_eq!(request.status, StatusCode::OK, "{:?}", request.body);
-    let list = app.rpc(&council, "audit/reidentify/list", &[]).await;
-    let req = &list.body[0];
-    assert_eq!(req["revealed_name"], serde_json::Value::Null);
-    let id = req["id"].as_str().unwrap().to_owned();
+    let request = RequestReidentification {
+        pseudonym: pseudonym.clone(),
+        reason: "Verdacht auf Missbrauch laut Betriebsvereinbarung".into(),
+    };
+    app.call(&council, request).await.ok();
+    let list = app.call(&council, ListReidentifications {}).await.ok();
+    assert_eq!(list[0].revealed_name, None);
+    let approve = ApproveReidentification { id: list[0].id };
     assert_eq!(
-        app.rpc(&council, "audit/reidentify/approve", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::FORBIDDEN,
+        app.call(&council, approve.clone()).await.err(),
+        AppError::Forbidden,
         "not by the requester"
     );
     assert_eq!(
-        app.rpc(&council2, "audit/reidentify/approve", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::FORBIDDEN,
+        app.call(&council2, approve.clone()).await.err(),
+        AppError::Forbidden,
         "not by the same role"
     );
     assert_eq!(
-        app.rpc(&seller, "audit/reidentify/approve", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::FORBIDDEN
+        app.call(&seller, approve.clone()).await.err(),
+        AppError::Forbidden
     );
-    assert_eq!(
-        app.rpc(&dpo, "audit/reidentify/approve", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::OK
-    );
-    let revealed = app.rpc(&council, "audit/reidentify/list", &[]).await;
-    assert_eq!(revealed.body[0]["revealed_name"], "Vera Vertrieb");
+    app.call(&dpo, approve).await.ok();
+    let revealed = app.call(&council, ListReidentifications {}).await.ok();
+    assert_eq!(revealed[0].revealed_name.as_deref(), Some("Vera Vertrieb"));
     for action in [
         "audit.reidentification_requested",
         "audit.reidentification_approved",
@@ -161,38 +147,29 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
     let dpo = app
         .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
         .await;
-    let id = id_of(
-        &app.create_contact(&seller, "Kai", "Kunde", "kai@example.de")
-            .await
-            .body,
-    );
-    app.rpc(&owner, "contacts/get", &[("id", &id)]).await;
+    let id = app
+        .create_contact(&seller, "Kai", "Kunde", "kai@example.de")
+        .await
+        .ok()
+        .id;
+    app.call(&owner, GetContact { id }).await.ok();
 
-    let owner_view = app
-        .rpc(&owner, "audit/page", &[("filter[own]", "false")])
-        .await;
-    assert_eq!(owner_view.body["scope"], "Administrative");
-    let actions: Vec<&str> = owner_view.body["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert!(actions.contains(&"team.invitation_created"));
+    let owner_view = review(&app, &owner, None).await;
+    assert_eq!(owner_view.scope, AuditScope::Administrative);
+    let actions: Vec<AuditAction> = owner_view.entries.iter().map(|e| e.action).collect();
+    assert!(actions.contains(&AuditAction::Team(TeamAudit::InvitationCreated)));
     assert!(
-        !actions.contains(&"contact.read") && !actions.contains(&"contact.create"),
+        !actions.contains(&CONTACT_READ)
+            && !actions.contains(&AuditAction::Contact(ContactAudit::Create)),
         "{actions:?}"
     );
 
-    let own = app
-        .rpc(&seller, "audit/page", &[("filter[own]", "false")])
-        .await;
-    assert_eq!(own.body["scope"], "Own");
-    assert!(own.body["entries"]
-        .as_array()
-        .unwrap()
+    let own = review(&app, &seller, None).await;
+    assert_eq!(own.scope, AuditScope::Own);
+    assert!(own
+        .entries
         .iter()
-        .all(|e| e["actor"] == "Vera Vertrieb"));
+        .all(|e| e.actor.as_deref() == Some("Vera Vertrieb")));
 
     let export = dpo
         .get(format!(
@@ -220,12 +197,18 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
         .await
         .unwrap();
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+    let body: AppError = denied.json().await.expect("the error contract");
     assert_eq!(
-        app.rpc(&seller, "audit/verify", &[]).await.status,
-        StatusCode::FORBIDDEN
+        body,
+        AppError::Forbidden,
+        "plain routes answer the same contract"
     );
-    let verified = app.rpc(&dpo, "audit/verify", &[]).await;
-    assert_eq!(verified.body["first_broken"], serde_json::Value::Null);
+    assert_eq!(
+        app.call(&seller, VerifyAuditLog {}).await.err(),
+        AppError::Forbidden
+    );
+    let verified = app.call(&dpo, VerifyAuditLog {}).await.ok();
+    assert_eq!(verified.first_broken, None);
 }
 
 #[tokio::test]
@@ -235,28 +218,18 @@ async fn only_the_owner_changes_log_settings_and_the_change_is_logged() {
     let seller = app
         .join(&owner, "vera@acme.example", "member", "Vera Vertrieb")
         .await;
-    let settings = |days: &'static str| [("retention_days", days), ("admins_see_all", "true")];
+    let settings = |retention_days| UpdateAuditSettings {
+        retention_days,
+        admins_see_all: true,
+    };
     assert_eq!(
-        app.rpc(&seller, "audit/settings", &settings("90"))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
+        app.call(&seller, settings(90)).await.err(),
+        AppError::Forbidden
     );
-    assert_eq!(
-        app.rpc(&owner, "audit/settings", &settings("10"))
-            .await
-            .status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        app.rpc(&owner, "audit/settings", &settings("90"))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    let too_short = app.call(&owner, settings(10)).await;
+    assert_eq!(too_short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.call(&owner, settings(90)).await.ok();
     assert_eq!(app.audit_rows("audit.settings_changed").await.len(), 1);
-    let view = app
-        .rpc(&owner, "audit/page", &[("filter[own]", "false")])
-        .await;
-    assert_eq!(view.body["scope"], "Full", "owners now see the whole log");
+    let view = review(&app, &owner, None).await;
+    assert_eq!(view.scope, AuditScope::Full, "owners now see the whole log");
 }

@@ -1,7 +1,10 @@
 //! What lands in the trail: one entry per access, field names not values, no plaintext.
 
 use super::verify;
-use crate::helpers::{client, id_of, spawn_app};
+use crate::helpers::{client, spawn_app};
+use app::api::contacts::{DeleteContact, GetContact, UpdateContact};
+use app::model::contacts::{ContactInput, ContactListQuery};
+use app::AppError;
 use reqwest::StatusCode;
 use server::cli::seed;
 use uuid::Uuid;
@@ -12,43 +15,25 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
     let owner = app.owner_of("acme").await;
     let mut ids = Vec::new();
     for i in 0..55 {
-        ids.push(id_of(
-            &app.create_contact(
-                &owner,
-                &format!("Anna{i:02}"),
-                "Audit",
-                &format!("a{i}@example.de"),
-            )
-            .await
-            .body,
-        ));
+        let (first, email) = (format!("Anna{i:02}"), format!("a{i}@example.de"));
+        let created = app.create_contact(&owner, &first, "Audit", &email).await;
+        ids.push(created.ok().id);
     }
-    let me: Uuid = app.rpc(&owner, "me", &[]).await.body["user_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let me = app.me(&owner).await.user_id;
 
-    assert_eq!(
-        app.rpc(&owner, "contacts/get", &[("id", &ids[3])])
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.call(&owner, GetContact { id: ids[3] }).await.ok();
     let reads = app.audit_rows("contact.read").await;
     assert_eq!(
         reads,
-        vec![(Some(me), vec![ids[3].parse().unwrap()])],
+        vec![(Some(me), vec![ids[3]])],
         "exactly one entry for one read"
     );
 
-    let page = app.list_contacts(&owner, &[]).await;
-    let shown: Vec<Uuid> = page.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().parse().unwrap())
-        .collect();
+    let page = app
+        .list_contacts(&owner, ContactListQuery::default())
+        .await
+        .ok();
+    let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
     assert_eq!(shown.len(), 50);
     let lists = app.audit_rows("contact.list").await;
     assert_eq!(lists.len(), 1, "one entry per list page");
@@ -61,26 +46,20 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
         "the entry names exactly the 50 contacts shown"
     );
 
-    app.list_contacts(&owner, &[("query[q]", "anna01")]).await;
+    app.search_contacts(&owner, "anna01").await.ok();
     assert_eq!(app.audit_rows("contact.search").await.len(), 1);
 
     let before: i64 = app.count("SELECT count(*) FROM audit_log").await;
-    let missing = app
-        .rpc(
-            &owner,
-            "contacts/get",
-            &[("id", &Uuid::now_v7().to_string())],
-        )
-        .await;
+    let missing = app.call(&owner, GetContact { id: Uuid::now_v7() }).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     sqlx::query("UPDATE users SET role = 'works_council'")
         .execute(&app.db.superuser)
         .await
         .unwrap();
-    let forbidden = app.rpc(&owner, "contacts/get", &[("id", &ids[0])]).await;
-    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
-    assert!(
-        forbidden.body.get("first_name").is_none(),
+    let forbidden = app.call(&owner, GetContact { id: ids[0] }).await;
+    assert_eq!(
+        forbidden.err(),
+        AppError::Forbidden,
         "no data on a failed read"
     );
     assert_eq!(
@@ -94,25 +73,22 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
 async fn changes_record_field_names_and_the_chain_verifies() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
-    let id = id_of(
-        &app.create_contact(&owner, "Uwe", "Update", "uwe@example.de")
-            .await
-            .body,
-    );
-    let form = [
-        ("id", id.as_str()),
-        ("version", "1"),
-        ("input[first_name]", "Uwe"),
-        ("input[last_name]", "Update"),
-        ("input[email]", "uwe.neu@example.de"),
-        ("input[phone]", "+49 30 1234567"),
-        ("input[organisation]", "Beispiel AG"),
-        ("input[notes]", ""),
-    ];
-    assert_eq!(
-        app.rpc(&owner, "contacts/update", &form).await.status,
-        StatusCode::OK
-    );
+    let contact = app
+        .create_contact(&owner, "Uwe", "Update", "uwe@example.de")
+        .await
+        .ok();
+    let id = contact.id;
+    let input = ContactInput {
+        email: "uwe.neu@example.de".into(),
+        phone: "+49 30 1234567".into(),
+        ..contact.as_input()
+    };
+    let edit = UpdateContact {
+        id,
+        version: 1,
+        input,
+    };
+    app.call(&owner, edit).await.ok();
     let fields: Vec<String> =
         sqlx::query_scalar("SELECT unnest(fields) FROM audit_log WHERE action = 'contact.update'")
             .fetch_all(&app.db.superuser)
@@ -123,12 +99,7 @@ async fn changes_record_field_names_and_the_chain_verifies() {
         ["email", "phone"],
         "only the changed fields, by name"
     );
-    assert_eq!(
-        app.rpc(&owner, "contacts/delete", &[("id", &id)])
-            .await
-            .status,
-        StatusCode::OK
-    );
+    app.call(&owner, DeleteContact { id }).await.ok();
     assert_eq!(app.audit_rows("contact.delete").await.len(), 1);
     let report = verify(&app).await;
     assert_eq!(report.first_broken, None);
@@ -146,9 +117,12 @@ async fn no_audit_row_holds_personal_data_in_plaintext() {
     seed::seed_demo(&app.backend(), 40).await.unwrap();
     let owner = client();
     app.log_in(&owner, "demo", seed::DEMO_OWNER_EMAIL, seed::DEMO_PASSWORD)
-        .await;
-    app.list_contacts(&owner, &[]).await;
-    app.list_contacts(&owner, &[("query[q]", "müller")]).await;
+        .await
+        .ok();
+    app.list_contacts(&owner, ContactListQuery::default())
+        .await
+        .ok();
+    app.search_contacts(&owner, "müller").await.ok();
     let rows: Vec<String> = sqlx::query_scalar("SELECT t::text FROM audit_log t")
         .fetch_all(&app.db.superuser)
         .await

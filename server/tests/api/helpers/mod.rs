@@ -4,11 +4,16 @@
 mod calls;
 mod db;
 
+pub use calls::{call_at, Called};
 pub use db::{admin_url, TestDb};
 
+use app::api::contacts::{CreateContact, ListContacts};
+use app::api::identity::{LogIn, SignUp, WhoAmI};
+use app::api::team::{AcceptInvitation, InviteMember};
 use app::backend::auth::throttle::ThrottleLimits;
-use reqwest::header::SET_COOKIE;
-use reqwest::StatusCode;
+use app::model::contacts::{Contact, ContactInput, ContactListQuery, ContactPage};
+use app::model::identity::{AcceptInviteInput, CurrentUser, InviteInput, LoginInput, SignupInput};
+use reqwest::{Client, StatusCode};
 use server::config::{Config, Mode};
 use std::time::Duration;
 use uuid::Uuid;
@@ -114,19 +119,21 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
-pub struct RpcResponse {
+/// What a deliberately malformed request answered (see [`TestApp::post_form`]).
+pub struct RawResponse {
     pub status: StatusCode,
     pub body: serde_json::Value,
-    pub session_cookie: Option<String>,
 }
 
 impl TestApp {
-    pub async fn rpc(
+    /// Posts raw form fields to a server function: only for requests the typed client
+    /// cannot express (malformed ids, garbage cursors).
+    pub async fn post_form(
         &self,
-        client: &reqwest::Client,
+        client: &Client,
         endpoint: &str,
         form: &[(&str, &str)],
-    ) -> RpcResponse {
+    ) -> RawResponse {
         let response = client
             .post(format!("{}/rpc/{endpoint}", self.address))
             .form(form)
@@ -134,101 +141,84 @@ impl TestApp {
             .await
             .expect("request is sent");
         let status = response.status();
-        let session_cookie = response
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("tessera_session="))
-            .map(str::to_owned);
         let text = response.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-        RpcResponse {
-            status,
-            body,
-            session_cookie,
-        }
+        RawResponse { status, body }
     }
 
     /// Signs up a tenant with `slug`, leaving `client` signed in as its owner.
-    pub async fn sign_up(&self, client: &reqwest::Client, slug: &str, email: &str) -> RpcResponse {
-        self.rpc(
-            client,
-            "signup",
-            &[
-                ("input[company_name]", &format!("{slug} GmbH")),
-                ("input[slug]", slug),
-                ("input[owner_name]", "Erika Mustermann"),
-                ("input[email]", email),
-                ("input[password]", PASSWORD),
-            ],
-        )
-        .await
+    pub async fn sign_up(&self, client: &Client, slug: &str, email: &str) -> Called<()> {
+        let input = SignupInput {
+            company_name: format!("{slug} GmbH"),
+            slug: slug.into(),
+            owner_name: "Erika Mustermann".into(),
+            email: email.into(),
+            password: PASSWORD.into(),
+        };
+        self.call(client, SignUp { input }).await
     }
 
     pub async fn log_in(
         &self,
-        client: &reqwest::Client,
+        client: &Client,
         slug: &str,
         email: &str,
         password: &str,
-    ) -> RpcResponse {
-        self.rpc(
-            client,
-            "login",
-            &[
-                ("input[workspace]", slug),
-                ("input[email]", email),
-                ("input[password]", password),
-            ],
-        )
-        .await
+    ) -> Called<()> {
+        let input = LoginInput {
+            workspace: slug.into(),
+            email: email.into(),
+            password: password.into(),
+        };
+        self.call(client, LogIn { input }).await
     }
 
     /// A fresh client signed in as the owner of a new tenant.
-    pub async fn owner_of(&self, slug: &str) -> reqwest::Client {
+    pub async fn owner_of(&self, slug: &str) -> Client {
         let client = client();
-        let response = self
-            .sign_up(&client, slug, &format!("owner@{slug}.example"))
-            .await;
-        assert_eq!(response.status, StatusCode::OK, "{:?}", response.body);
+        self.sign_up(&client, slug, &format!("owner@{slug}.example"))
+            .await
+            .ok();
         client
+    }
+
+    /// The signed-in user of `client`.
+    pub async fn me(&self, client: &Client) -> CurrentUser {
+        self.call(client, WhoAmI {}).await.ok().expect("signed in")
     }
 
     pub async fn create_contact(
         &self,
-        client: &reqwest::Client,
+        client: &Client,
         first: &str,
         last: &str,
         email: &str,
-    ) -> RpcResponse {
-        self.rpc(
-            client,
-            "contacts/create",
-            &[
-                ("input[first_name]", first),
-                ("input[last_name]", last),
-                ("input[email]", email),
-                ("input[phone]", ""),
-                ("input[organisation]", "Beispiel AG"),
-                ("input[notes]", ""),
-            ],
-        )
-        .await
+    ) -> Called<Contact> {
+        let input = ContactInput {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            organisation: "Beispiel AG".into(),
+            ..Default::default()
+        };
+        self.call(client, CreateContact { input }).await
     }
 
     pub async fn list_contacts(
         &self,
-        client: &reqwest::Client,
-        extra: &[(&str, &str)],
-    ) -> RpcResponse {
-        let mut form = extra.to_vec();
-        for (key, default) in [("query[q]", ""), ("query[sort]", "NameAsc")] {
-            if !form.iter().any(|(k, _)| *k == key) {
-                form.push((key, default));
-            }
-        }
-        self.rpc(client, "contacts/list", &form).await
+        client: &Client,
+        query: ContactListQuery,
+    ) -> Called<ContactPage> {
+        self.call(client, ListContacts { query }).await
+    }
+
+    /// The contacts whose names match `q`.
+    pub async fn search_contacts(&self, client: &Client, q: &str) -> Called<ContactPage> {
+        let query = ContactListQuery {
+            q: q.into(),
+            ..Default::default()
+        };
+        self.list_contacts(client, query).await
     }
 
     /// The services' backend on this test's database, as the CLI would build it.
@@ -245,51 +235,27 @@ impl TestApp {
     }
 }
 
-/// The whole body of an error with `code`: the published contract, and nothing more.
-pub fn error_body(code: &str) -> serde_json::Value {
-    serde_json::json!({"code": code, "message": format!("error.{code}")})
-}
-
-/// The `id` field of a JSON object.
-pub fn id_of(value: &serde_json::Value) -> String {
-    value["id"].as_str().expect("an id").to_owned()
-}
 
 impl TestApp {
     /// Invites `email` with `role` as `owner` and returns a client signed in as them.
-    pub async fn join(
-        &self,
-        owner: &reqwest::Client,
-        email: &str,
-        role: &str,
-        name: &str,
-    ) -> reqwest::Client {
-        let invitation = self
-            .rpc(
-                owner,
-                "team/invite",
-                &[("input[email]", email), ("input[role]", role)],
-            )
-            .await;
-        assert_eq!(invitation.status, StatusCode::OK, "{:?}", invitation.body);
-        let link = invitation.body["link"].as_str().unwrap().to_owned();
+    pub async fn join(&self, owner: &Client, email: &str, role: &str, name: &str) -> Client {
+        let input = InviteInput {
+            email: email.into(),
+            role: role.into(),
+        };
+        let invitation = self.call(owner, InviteMember { input }).await.ok();
+        let link = invitation.link.expect("a new invitation has its link");
         let mut parts = link.rsplit('/');
         let token = parts.next().unwrap().to_owned();
         let slug = parts.next().unwrap().to_owned();
         let member = client();
-        let accepted = self
-            .rpc(
-                &member,
-                "invitation/accept",
-                &[
-                    ("input[slug]", &slug),
-                    ("input[token]", &token),
-                    ("input[display_name]", name),
-                    ("input[password]", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+        let input = AcceptInviteInput {
+            slug,
+            token,
+            display_name: name.into(),
+            password: PASSWORD.into(),
+        };
+        self.call(&member, AcceptInvitation { input }).await.ok();
         member
     }
 
