@@ -1,11 +1,13 @@
 //! The registry of data-subject kinds. Each area that stores personal data about
-//! people registers how a reviewer sees such a person; the audit review (and later
-//! the data-subject access export and erasure) iterate this list instead of reading
-//! other areas' tables.
+//! people registers how a reviewer sees such a person, how everything about them is
+//! exported (GDPR Art. 15) and how they are erased (Art. 17). The audit review, and the
+//! data-protection tools, iterate this list instead of reading other areas' tables.
 
 use crate::backend::crypto::KeyStore;
-use crate::backend::services::{contacts, identity};
-use crate::AppResult;
+use crate::backend::services::{contacts, team};
+use crate::backend::Scope;
+use crate::model::audit::DataSubject;
+use crate::{AppError, AppResult};
 use sqlx::PgConnection;
 use std::collections::HashMap;
 use std::future::Future;
@@ -14,8 +16,9 @@ use uuid::Uuid;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Display names of those among `ids` that are subjects of one kind (erased ones and
-/// other kinds' ids are absent).
+/// Display names of those among `ids` that are subjects of this kind (erased ones and
+/// other kinds' ids are absent). Works on a bare tenant transaction: the caller has
+/// already decided who may see names.
 pub type LabelFn = for<'a> fn(
     &'a mut PgConnection,
     &'a KeyStore,
@@ -23,24 +26,47 @@ pub type LabelFn = for<'a> fn(
     &'a [Uuid],
 ) -> BoxFuture<'a, AppResult<HashMap<Uuid, String>>>;
 
+/// Everything stored about one subject of this kind, opened; `None` if `id` is not
+/// one. Runs through the area's service, so its permission check and audit entry apply.
+pub type ExportFn =
+    for<'a> fn(&'a mut Scope, Uuid) -> BoxFuture<'a, AppResult<Option<serde_json::Value>>>;
+
+/// Erases one subject of this kind through the area's service; `false` if `id` is not one.
+pub type EraseFn = for<'a> fn(&'a mut Scope, Uuid) -> BoxFuture<'a, AppResult<bool>>;
+
 pub struct SubjectKind {
-    /// Stable name, e.g. `contact`.
-    pub name: &'static str,
+    pub kind: DataSubject,
     pub labels: LabelFn,
+    pub export: ExportFn,
+    /// `None` where this kind is not erased through the registry: employees leave
+    /// through account removal, which keeps the audit trail's actors intact.
+    pub erase: Option<EraseFn>,
 }
 
 /// Every kind of data subject. A new area with personal data adds one line.
-pub const KINDS: &[SubjectKind] = &[contacts::SUBJECT_KIND, identity::EMPLOYEE_SUBJECT_KIND];
+pub const KINDS: &[SubjectKind] = &[contacts::SUBJECT_KIND, team::EMPLOYEE_SUBJECT_KIND];
 
-/// Labels for `ids`, whatever their kind.
+fn registered(kind: DataSubject) -> &'static SubjectKind {
+    KINDS
+        .iter()
+        .find(|k| k.kind == kind)
+        .expect("every data-subject kind is registered")
+}
+
+/// Labels for `ids` of `kind`, or of any kind when `kind` is `None`.
 pub async fn labels(
     conn: &mut PgConnection,
     keys: &KeyStore,
     tenant_id: Uuid,
+    kind: Option<DataSubject>,
     ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, String>> {
+) -> AppResult<HashMap<Uuid, (DataSubject, String)>> {
+    let kinds: Vec<&SubjectKind> = match kind {
+        Some(kind) => vec![registered(kind)],
+        None => KINDS.iter().collect(),
+    };
     let mut labels = HashMap::new();
-    for kind in KINDS {
+    for kind in kinds {
         let missing: Vec<Uuid> = ids
             .iter()
             .filter(|id| !labels.contains_key(*id))
@@ -49,7 +75,43 @@ pub async fn labels(
         if missing.is_empty() {
             break;
         }
-        labels.extend((kind.labels)(conn, keys, tenant_id, &missing).await?);
+        let found = (kind.labels)(conn, keys, tenant_id, &missing).await?;
+        labels.extend(
+            found
+                .into_iter()
+                .map(|(id, label)| (id, (kind.kind, label))),
+        );
     }
     Ok(labels)
+}
+
+/// Everything Tessera stores about one person, by kind (for a data-subject access
+/// request). Each area's service checks the principal's permission and audits the read.
+pub async fn export(
+    scope: &mut Scope,
+    id: Uuid,
+) -> AppResult<Vec<(DataSubject, serde_json::Value)>> {
+    let mut found = Vec::new();
+    for kind in KINDS {
+        if let Some(data) = (kind.export)(scope, id).await? {
+            found.push((kind.kind, data));
+        }
+    }
+    if found.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(found)
+}
+
+/// Erases one person through the first kind that holds them and can erase; `NotFound`
+/// when none can. The area's service checks permissions and audits the erasure.
+pub async fn erase(scope: &mut Scope, id: Uuid) -> AppResult<DataSubject> {
+    for kind in KINDS {
+        if let Some(erase) = kind.erase {
+            if erase(scope, id).await? {
+                return Ok(kind.kind);
+            }
+        }
+    }
+    Err(AppError::NotFound)
 }

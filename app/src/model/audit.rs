@@ -18,6 +18,16 @@ pub enum AuditAction {
     Audit(ReviewAudit),
 }
 
+/// The kinds of people whose data Tessera stores. Each audit action says which kind
+/// its subjects are, so a reviewer's view labels them through that kind alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DataSubject {
+    /// A customer's contact person.
+    Contact,
+    /// An employee of the tenant (a user).
+    Employee,
+}
+
 /// Events of the audit log itself: reviews, exports and re-identification.
 #[derive(
     Debug,
@@ -84,6 +94,29 @@ impl AuditAction {
             "audit" => AuditAction::Audit(event.parse().ok()?),
             _ => return None,
         })
+    }
+
+    /// The kind of the entry's subjects; `None` where they can be of any kind (a
+    /// review filtered by a person) or where an entry names no people.
+    pub fn subject_kind(self) -> Option<DataSubject> {
+        match self {
+            AuditAction::Contact(_) => Some(DataSubject::Contact),
+            AuditAction::Team(TeamAudit::Read | TeamAudit::RoleChanged) => {
+                Some(DataSubject::Employee)
+            }
+            // Invitations are their own short-lived subjects, shredded once accepted.
+            AuditAction::Team(TeamAudit::InvitationCreated | TeamAudit::InvitationAccepted) => None,
+            AuditAction::Auth(_) | AuditAction::Keys(_) => None,
+            AuditAction::Audit(
+                ReviewAudit::Viewed
+                | ReviewAudit::Exported
+                | ReviewAudit::Verified
+                | ReviewAudit::SettingsChanged
+                | ReviewAudit::ReidentificationRequested
+                | ReviewAudit::ReidentificationApproved
+                | ReviewAudit::ReidentificationRevealed,
+            ) => None,
+        }
     }
 
     /// Events about administration and security, which owners and administrators
@@ -165,6 +198,8 @@ pub enum AuditScope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditSubject {
     pub id: Uuid,
+    /// What kind of person this is, where known.
+    pub kind: Option<DataSubject>,
     /// The contact's or employee's name, where the reviewer may see it.
     pub label: Option<String>,
 }
@@ -261,5 +296,14 @@ mod tests {
         assert!(AuditAction::Auth(AuthAudit::SignIn).is_administrative());
         assert!(!AuditAction::Contact(ContactAudit::Read).is_administrative());
         assert!(!AuditAction::Team(TeamAudit::Read).is_administrative());
+        assert_eq!(
+            AuditAction::Contact(ContactAudit::List).subject_kind(),
+            Some(DataSubject::Contact)
+        );
+        assert_eq!(
+            AuditAction::Team(TeamAudit::RoleChanged).subject_kind(),
+            Some(DataSubject::Employee)
+        );
+        assert_eq!(AuditAction::Audit(ReviewAudit::Viewed).subject_kind(), None);
     }
 }

@@ -9,4 +9,5 @@ mod helpers;
 mod identity;
 mod rls;
 mod security;
+mod subjects;
 mod team;

@@ -7,7 +7,7 @@ use crate::backend::services::identity::employee_names;
 use crate::backend::{subjects, Scope};
 use crate::model::audit::{
     AuditAction, AuditActorOption, AuditEntryView, AuditFilter, AuditPage, AuditPurpose,
-    AuditScope, AuditSubject, ReviewAudit, VerifyReport,
+    AuditScope, AuditSubject, DataSubject, ReviewAudit, VerifyReport,
 };
 use crate::model::identity::Role;
 use crate::model::paging::PAGE_SIZE;
@@ -213,18 +213,23 @@ async fn to_views(
 ) -> AppResult<Vec<AuditEntryView>> {
     // Only the data protection officer's view names the people whose data was accessed.
     let show_subjects = reviewer.scope == AuditScope::Full;
-    let labels = if show_subjects {
-        let mut ids: Vec<Uuid> = rows
-            .iter()
-            .flat_map(|r| r.subject_ids.iter().take(SUBJECTS_SHOWN).copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
+    // Each action names the kind of its subjects: one lookup per kind.
+    let mut labels = HashMap::new();
+    if show_subjects {
+        let mut by_kind: HashMap<Option<DataSubject>, Vec<Uuid>> = HashMap::new();
+        for row in &rows {
+            let kind = AuditAction::parse(&row.action).and_then(AuditAction::subject_kind);
+            let ids = by_kind.entry(kind).or_default();
+            ids.extend(row.subject_ids.iter().take(SUBJECTS_SHOWN).copied());
+        }
         let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
-        subjects::labels(&mut tx.tx, &backend.keys, tenant_id, &ids).await?
-    } else {
-        HashMap::new()
-    };
+        for (kind, mut ids) in by_kind {
+            ids.sort_unstable();
+            ids.dedup();
+            let found = subjects::labels(&mut tx.tx, &backend.keys, tenant_id, kind, &ids).await?;
+            labels.extend(found);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -236,7 +241,8 @@ async fn to_views(
                     .take(SUBJECTS_SHOWN)
                     .map(|id| AuditSubject {
                         id: *id,
-                        label: labels.get(id).cloned(),
+                        kind: labels.get(id).map(|(kind, _)| *kind),
+                        label: labels.get(id).map(|(_, label)| label.clone()),
                     })
                     .collect()
             } else {

@@ -7,7 +7,7 @@ use app::api::audit::{
     UpdateAuditSettings, VerifyAuditLog,
 };
 use app::api::contacts::GetContact;
-use app::model::audit::{AuditAction, AuditFilter, AuditPage, AuditScope};
+use app::model::audit::{AuditAction, AuditFilter, AuditPage, AuditScope, DataSubject};
 use app::model::contacts::ContactAudit;
 use app::model::identity::TeamAudit;
 use app::AppError;
@@ -69,6 +69,11 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
         .unwrap();
     assert_eq!(read.actor.as_deref(), Some("Vera Vertrieb"));
     assert_eq!(read.subjects[0].label.as_deref(), Some("Kunde, Kai"));
+    assert_eq!(
+        read.subjects[0].kind,
+        Some(DataSubject::Contact),
+        "typed by the action"
+    );
 
     // The works council sees the same entry with a pseudonym, and nothing that names her.
     let wc_view = review(&app, &council, None).await;

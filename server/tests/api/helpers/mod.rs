@@ -235,7 +235,6 @@ impl TestApp {
     }
 }
 
-
 impl TestApp {
     /// Invites `email` with `role` as `owner` and returns a client signed in as them.
     pub async fn join(&self, owner: &Client, email: &str, role: &str, name: &str) -> Client {

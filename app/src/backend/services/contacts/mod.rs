@@ -10,7 +10,7 @@ use crate::backend::crypto::{fold, open_rows, KeyStore};
 use crate::backend::paging::{page_in_memory, Keyset, OffsetPage};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::Scope;
-use crate::model::audit::AuditAction;
+use crate::model::audit::{AuditAction, DataSubject};
 use crate::model::contacts::{
     Contact, ContactAudit, ContactField, ContactInput, ContactListQuery, ContactPage, ContactSort,
     ContactSummary, NAME_SORT_LIMIT,
@@ -36,10 +36,31 @@ fn all_fields() -> Vec<&'static str> {
     ContactField::VARIANTS.iter().map(|f| f.name()).collect()
 }
 
-/// Contacts are data subjects: reviewers see them as "Last, First".
+/// Contacts are data subjects: reviewers see them as "Last, First"; an export is the
+/// contact as its detail page shows it; erasure is [`delete`].
 pub const SUBJECT_KIND: SubjectKind = SubjectKind {
-    name: "contact",
+    kind: DataSubject::Contact,
     labels: subject_labels,
+    export: |scope, id| {
+        Box::pin(async move {
+            match get(scope, id).await {
+                Ok(contact) => Ok(Some(
+                    serde_json::to_value(contact).map_err(|_| AppError::Internal)?,
+                )),
+                Err(AppError::NotFound) => Ok(None),
+                Err(err) => Err(err),
+            }
+        })
+    },
+    erase: Some(|scope, id| {
+        Box::pin(async move {
+            match delete(scope, id).await {
+                Ok(()) => Ok(true),
+                Err(AppError::NotFound) => Ok(false),
+                Err(err) => Err(err),
+            }
+        })
+    }),
 };
 
 fn subject_labels<'a>(

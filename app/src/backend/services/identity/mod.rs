@@ -7,7 +7,6 @@ pub mod storage;
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
-use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, Principal};
 use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
@@ -32,25 +31,6 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub password_hash: &'a str,
     pub role: Role,
-}
-
-/// Employees are data subjects too: reviewers see them by name.
-pub const EMPLOYEE_SUBJECT_KIND: SubjectKind = SubjectKind {
-    name: "employee",
-    labels: employee_labels,
-};
-
-fn employee_labels<'a>(
-    conn: &'a mut PgConnection,
-    keys: &'a KeyStore,
-    tenant_id: Uuid,
-    ids: &'a [Uuid],
-) -> BoxFuture<'a, AppResult<HashMap<Uuid, String>>> {
-    Box::pin(async move {
-        let mut names = employee_names(conn, keys, tenant_id).await?;
-        names.retain(|id, _| ids.contains(id));
-        Ok(names)
-    })
 }
 
 /// Every employee's decrypted display name (erased accounts are absent).

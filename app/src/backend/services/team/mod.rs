@@ -4,11 +4,14 @@ pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
-use crate::backend::crypto::{open_rows, KeyStore};
-use crate::backend::services::identity::{insert_user, NewUser, SignedIn};
+use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
+use crate::backend::services::identity::storage::USERS;
+use crate::backend::services::identity::{employee_names, insert_user, NewUser, SignedIn};
+use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
+use crate::model::audit::DataSubject;
 use crate::model::identity::{
     AcceptInviteInput, Invitation, InvitationPreview, InviteInput, Role, TeamAudit, TeamMember,
     TeamSummary,
@@ -31,6 +34,63 @@ fn parse_role(value: &str) -> AppResult<Role> {
 
 fn audited(action: TeamAudit) -> AuditAction {
     AuditAction::Team(action)
+}
+
+/// Employees are data subjects too: reviewers see them by name; an export is what the
+/// team page shows of them. They are not erased through the registry (see
+/// [`SubjectKind::erase`]).
+pub const EMPLOYEE_SUBJECT_KIND: SubjectKind = SubjectKind {
+    kind: DataSubject::Employee,
+    labels: employee_labels,
+    export: |scope, id| {
+        Box::pin(async move {
+            let member = member(scope, id).await?;
+            member
+                .map(|m| serde_json::to_value(m).map_err(|_| AppError::Internal))
+                .transpose()
+        })
+    },
+    erase: None,
+};
+
+fn employee_labels<'a>(
+    conn: &'a mut sqlx::PgConnection,
+    keys: &'a KeyStore,
+    tenant_id: Uuid,
+    ids: &'a [Uuid],
+) -> BoxFuture<'a, AppResult<std::collections::HashMap<Uuid, String>>> {
+    Box::pin(async move {
+        let mut names = employee_names(conn, keys, tenant_id).await?;
+        names.retain(|id, _| ids.contains(id));
+        Ok(names)
+    })
+}
+
+/// One member as the team page shows them; the read is audited.
+pub async fn member(scope: &mut Scope, user_id: Uuid) -> AppResult<Option<TeamMember>> {
+    scope.require(Area::Team, Action::Read)?;
+    let Some(row) = storage::member(scope.conn(), user_id).await? else {
+        return Ok(None);
+    };
+    let opened = scope
+        .open_rows(USERS, vec![row], |r| (r.0, r.0), open_member)
+        .await?;
+    let event = scope
+        .event(audited(TeamAudit::Read))
+        .subjects(std::slice::from_ref(&user_id))
+        .fields(&["display_name", "email"]);
+    scope.audit(event).await?;
+    Ok(opened.into_iter().next())
+}
+
+fn open_member(c: &RecordCipher, row: storage::MemberRow) -> AppResult<TeamMember> {
+    let (user_id, name_ct, email_ct, role) = row;
+    Ok(TeamMember {
+        user_id,
+        display_name: c.open("display_name", &name_ct)?,
+        email: c.open("email", &email_ct)?,
+        role: parse_role(&role)?,
+    })
 }
 
 /// The team page: members for everyone; invitations and grantable roles for those
@@ -62,19 +122,7 @@ pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
     let rows = storage::members(scope.conn()).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
     let mut members = scope
-        .open_rows(
-            "users",
-            rows,
-            |r| (r.0, r.0),
-            |c, (user_id, name_ct, email_ct, role)| {
-                Ok(TeamMember {
-                    user_id,
-                    display_name: c.open("display_name", &name_ct)?,
-                    email: c.open("email", &email_ct)?,
-                    role: parse_role(&role)?,
-                })
-            },
-        )
+        .open_rows(USERS, rows, |r| (r.0, r.0), open_member)
         .await?;
     members.sort_by_key(|m| (m.display_name.to_lowercase(), m.user_id));
     let event = scope

@@ -7,8 +7,11 @@ use uuid::Uuid;
 
 pub const INVITATIONS: &str = "invitations";
 
-/// `(user_id, display_name_ct, email_ct, role)` of every member.
-pub async fn members(conn: &mut PgConnection) -> AppResult<Vec<(Uuid, Vec<u8>, Vec<u8>, String)>> {
+/// `(user_id, display_name_ct, email_ct, role)`.
+pub type MemberRow = (Uuid, Vec<u8>, Vec<u8>, String);
+
+/// Every member's row.
+pub async fn members(conn: &mut PgConnection) -> AppResult<Vec<MemberRow>> {
     Ok(
         sqlx::query!("SELECT user_id, display_name_ct, email_ct, role FROM users")
             .fetch_all(conn)
@@ -17,6 +20,17 @@ pub async fn members(conn: &mut PgConnection) -> AppResult<Vec<(Uuid, Vec<u8>, V
             .map(|r| (r.user_id, r.display_name_ct, r.email_ct, r.role))
             .collect(),
     )
+}
+
+/// One member's row.
+pub async fn member(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Option<MemberRow>> {
+    Ok(sqlx::query!(
+        "SELECT user_id, display_name_ct, email_ct, role FROM users WHERE user_id = $1",
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .map(|r| (r.user_id, r.display_name_ct, r.email_ct, r.role)))
 }
 
 /// `(invitation_id, email_ct, role, expires_at)` of invitations still open, newest first.
