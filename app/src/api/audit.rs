@@ -9,7 +9,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::support::in_scope,
-    crate::backend::audit::{reidentification, review},
+    crate::backend::services::audit::{self as review, reidentification},
 };
 
 #[server(prefix = "/rpc", endpoint = "audit/page")]

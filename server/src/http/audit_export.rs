@@ -1,7 +1,7 @@
 //! `GET /audit/export`: the data protection officer's CSV or JSON export, through the
 //! same review service as the UI. Each export is itself logged, with its purpose.
 
-use app::backend::audit::review;
+use app::backend::services::audit as review;
 use app::backend::Scope;
 use app::model::audit::{AuditEntryView, AuditFilter, AuditPurpose};
 use app::AppError;

@@ -5,8 +5,6 @@
 pub mod chain;
 pub mod integrity;
 pub mod pseudonyms;
-pub mod reidentification;
-pub mod review;
 
 use crate::model::audit::{AuditAction, AuditPurpose};
 use crate::AppResult;

@@ -1,8 +1,13 @@
-//! Reviewing the log: who sees what (by role), employees by name or pseudonym, the
-//! people whose data was accessed by name for the data protection officer, export.
+//! The audit log as an area: who reviews what (by role), employees by name or
+//! pseudonym, the people whose data was accessed by name for the data protection
+//! officer, export, verification, settings, and [`reidentification`]. The machinery
+//! that writes and checks the chain is `backend::audit`.
 
-use super::integrity;
-use super::pseudonyms::Pseudonyms;
+pub mod reidentification;
+pub mod storage;
+
+use crate::backend::audit::integrity;
+use crate::backend::audit::pseudonyms::Pseudonyms;
 use crate::backend::services::identity::employee_names;
 use crate::backend::{subjects, Scope};
 use crate::model::audit::{
@@ -14,9 +19,9 @@ use crate::model::paging::PAGE_SIZE;
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
 use std::collections::HashMap;
-use time::{Date, Duration, OffsetDateTime};
+use storage::Row;
+
 use uuid::Uuid;
 
 const EXPORT_LIMIT: i64 = 100_000;
@@ -39,83 +44,6 @@ pub fn scope_for(role: Role, own: bool, admins_see_all: bool) -> AuditScope {
     }
 }
 
-async fn admins_see_all(conn: &mut PgConnection) -> AppResult<bool> {
-    let setting: Option<bool> = sqlx::query_scalar!("SELECT admins_see_all FROM audit_settings")
-        .fetch_optional(conn)
-        .await?;
-    Ok(setting.unwrap_or(false))
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    seq: i64,
-    at: OffsetDateTime,
-    actor_id: Option<Uuid>,
-    action: String,
-    subject_ids: Vec<Uuid>,
-    fields: Vec<String>,
-    purpose: Option<String>,
-}
-
-fn parse_date(value: &Option<String>) -> AppResult<Option<Date>> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    value
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| Date::parse(v, &format).map_err(|_| AppError::BadRequest))
-        .transpose()
-}
-
-/// Builds the WHERE clause for a scope and filter. Only bound values reach SQL.
-fn push_conditions(
-    sql: &mut QueryBuilder<'_, Postgres>,
-    scope: AuditScope,
-    me: Uuid,
-    filter: &AuditFilter,
-    actor: Option<Uuid>,
-) -> AppResult<()> {
-    sql.push(" WHERE true");
-    match scope {
-        AuditScope::Own => {
-            sql.push(" AND actor_id = ").push_bind(me);
-        }
-        AuditScope::Administrative => {
-            let codes: Vec<String> = AuditAction::all()
-                .filter(|a| a.is_administrative())
-                .map(AuditAction::code)
-                .collect();
-            sql.push(" AND action = ANY(").push_bind(codes).push(")");
-        }
-        AuditScope::Full | AuditScope::Pseudonymised => {}
-    }
-    if let Some(subject) = filter.subject {
-        sql.push(" AND subject_ids @> ARRAY[")
-            .push_bind(subject)
-            .push("]::uuid[]");
-    }
-    if filter.actor.as_deref().is_some_and(|a| !a.is_empty()) {
-        // An unknown pseudonym or id matches nothing rather than everything.
-        sql.push(" AND actor_id = ")
-            .push_bind(actor.unwrap_or(Uuid::nil()));
-    }
-    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
-        let action = AuditAction::parse(action).ok_or(AppError::BadRequest)?;
-        sql.push(" AND action = ").push_bind(action.code());
-    }
-    if let Some(from) = parse_date(&filter.from)? {
-        sql.push(" AND at >= ")
-            .push_bind(from.midnight().assume_utc());
-    }
-    if let Some(to) = parse_date(&filter.to)? {
-        sql.push(" AND at < ")
-            .push_bind((to + Duration::days(1)).midnight().assume_utc());
-    }
-    if let Some(before) = filter.before {
-        sql.push(" AND seq < ").push_bind(before);
-    }
-    Ok(())
-}
-
 struct Reviewer {
     scope: AuditScope,
     names: HashMap<Uuid, String>,
@@ -124,7 +52,7 @@ struct Reviewer {
 
 impl Reviewer {
     async fn new(tx: &mut Scope, filter: &AuditFilter) -> AppResult<Self> {
-        let see_all = admins_see_all(tx.conn()).await?;
+        let see_all = storage::admins_see_all(tx.conn()).await?;
         let scope = scope_for(tx.principal.role, filter.own, see_all);
         let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
         let names = employee_names(&mut tx.tx, &backend.keys, tenant_id).await?;
@@ -192,18 +120,8 @@ async fn fetch(
         .actor
         .as_deref()
         .and_then(|a| reviewer.resolve_actor(a));
-    let mut sql = QueryBuilder::new(
-        "SELECT seq, at, actor_id, action, subject_ids, fields, purpose FROM audit_log",
-    );
-    push_conditions(
-        &mut sql,
-        reviewer.scope,
-        tx.principal.user_id,
-        filter,
-        actor,
-    )?;
-    sql.push(" ORDER BY seq DESC LIMIT ").push_bind(limit);
-    Ok(sql.build_query_as().fetch_all(tx.conn()).await?)
+    let me = tx.user_id();
+    storage::entries(tx.conn(), reviewer.scope, me, filter, actor, limit).await
 }
 
 async fn to_views(
@@ -348,15 +266,7 @@ pub async fn update_settings(
         )));
     }
     let tenant_id = tx.tenant_id();
-    sqlx::query!(
-        "INSERT INTO audit_settings (tenant_id, retention_days, admins_see_all) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id) DO UPDATE SET retention_days = excluded.retention_days, admins_see_all = excluded.admins_see_all",
-        tenant_id,
-        retention_days,
-        admins_see_all
-    )
-    .execute(tx.conn())
-    .await?;
+    storage::save_settings(tx.conn(), tenant_id, retention_days, admins_see_all).await?;
     let event = tx
         .event(audited(ReviewAudit::SettingsChanged))
         .fields(&["retention_days", "admins_see_all"]);

@@ -2,7 +2,8 @@
 //! who is behind a pseudonym, a person of the other role approves, and the requester
 //! sees the name for 24 hours. Every step is logged.
 
-use super::pseudonyms::Pseudonyms;
+use super::storage;
+use crate::backend::audit::pseudonyms::Pseudonyms;
 use crate::backend::services::identity::employee_names;
 use crate::backend::Scope;
 use crate::model::audit::{AuditAction, ReidentificationView, ReviewAudit};
@@ -42,9 +43,7 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
     let mut errors = FieldErrors::new();
     errors.check("reason", required(reason, 500));
     errors.into_result()?;
-    let users: Vec<Uuid> = sqlx::query_scalar!("SELECT user_id FROM users")
-        .fetch_all(scope.conn())
-        .await?;
+    let users = storage::employee_ids(scope.conn()).await?;
     if pseudonyms(scope).await?.find(users, pseudonym).is_none() {
         return Err(AppError::Validation(FieldErrors::single(
             "pseudonym",
@@ -54,24 +53,17 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
     let (tenant_id, me, role) = (scope.tenant_id(), scope.user_id(), scope.principal.role);
     let id = Uuid::now_v7();
     // The reason may mention people: sealed under the requester's own key.
-    let key = scope
-        .backend
-        .keys
-        .subject_key(&mut scope.tx, tenant_id, me)
-        .await?;
+    let key = scope.subject_key(me).await?;
     let reason_ct = scope.cipher(&key, TABLE, id).seal("reason", reason);
-    sqlx::query!(
-        "INSERT INTO reidentification_requests (tenant_id, request_id, pseudonym, requested_by, requested_role, reason)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    let request = storage::NewRequest {
         tenant_id,
         id,
         pseudonym,
-        me,
-        role.as_str(),
-        reason_ct
-    )
-    .execute(scope.conn())
-    .await?;
+        requested_by: me,
+        requested_role: role.as_str(),
+        reason_ct,
+    };
+    storage::insert_request(scope.conn(), request).await?;
     let event = scope.event(audited(ReviewAudit::ReidentificationRequested));
     scope.audit(event).await?;
     Ok(id)
@@ -81,12 +73,7 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
 pub async fn approve(scope: &mut Scope, request_id: Uuid) -> AppResult<()> {
     scope.require(Area::Audit, Action::Reidentify)?;
     let (me, role) = (scope.user_id(), scope.principal.role);
-    let request: Option<(Uuid, String, Option<Uuid>)> = sqlx::query!(
-        "SELECT requested_by, requested_role, approved_by FROM reidentification_requests WHERE request_id = $1 FOR UPDATE",
-        request_id
-    )
-    .fetch_optional(scope.conn()).await?
-    .map(|r| (r.requested_by, r.requested_role, r.approved_by));
+    let request = storage::request_for_update(scope.conn(), request_id).await?;
     let (requested_by, requested_role, approved_by) = request.ok_or(AppError::NotFound)?;
     let requested_role = Role::parse(&requested_role).ok_or(AppError::Internal)?;
     if approved_by.is_some() {
@@ -95,39 +82,16 @@ pub async fn approve(scope: &mut Scope, request_id: Uuid) -> AppResult<()> {
     if requested_by == me || counterpart(requested_role) != Some(role) {
         return Err(AppError::Forbidden);
     }
-    sqlx::query!(
-        "UPDATE reidentification_requests SET approved_by = $2, approved_at = now(), expires_at = now() + make_interval(hours => $3)
-         WHERE request_id = $1",
-        request_id,
-        me,
-        VALIDITY_HOURS
-    )
-    .execute(scope.conn())
-    .await?;
+    storage::approve_request(scope.conn(), request_id, me, VALIDITY_HOURS).await?;
     let event = scope.event(audited(ReviewAudit::ReidentificationApproved));
     scope.audit(event).await
-}
-
-struct RequestRow {
-    request_id: Uuid,
-    pseudonym: String,
-    requested_by: Uuid,
-    requested_role: String,
-    reason: Vec<u8>,
-    approved_by: Option<Uuid>,
 }
 
 /// Open and recent requests; the requester sees the name while the approval lasts.
 pub async fn list(scope: &mut Scope) -> AppResult<Vec<ReidentificationView>> {
     scope.require(Area::Audit, Action::Reidentify)?;
     let (tenant_id, me, role) = (scope.tenant_id(), scope.user_id(), scope.principal.role);
-    let rows = sqlx::query_as!(
-        RequestRow,
-        "SELECT request_id, pseudonym, requested_by, requested_role, reason, approved_by
-         FROM reidentification_requests WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC"
-    )
-    .fetch_all(scope.conn())
-    .await?;
+    let rows = storage::open_requests(scope.conn()).await?;
     // Reasons are sealed under their requesters' keys: one batch for all of them.
     let requests = scope
         .open_rows(
