@@ -28,27 +28,17 @@ pub enum DataSubject {
     Employee,
 }
 
-/// Events of the audit log itself: reviews, exports and re-identification.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum ReviewAudit {
-    Viewed,
-    Exported,
-    Verified,
-    SettingsChanged,
-    ReidentificationRequested,
-    ReidentificationApproved,
-    ReidentificationRevealed,
+audit_events! {
+    /// Events of the audit log itself: reviews, exports and re-identification.
+    pub enum ReviewAudit {
+        Viewed,
+        Exported,
+        Verified,
+        SettingsChanged,
+        ReidentificationRequested,
+        ReidentificationApproved,
+        ReidentificationRevealed,
+    }
 }
 
 /// The area prefix of a code and the events of that area.

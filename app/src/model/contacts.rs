@@ -38,26 +38,16 @@ impl ContactField {
     ];
 }
 
-/// What the audit log records about contacts (`contact.<event>`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum ContactAudit {
-    Read,
-    List,
-    Search,
-    Create,
-    Update,
-    Delete,
+audit_events! {
+    /// What the audit log records about contacts (`contact.<event>`).
+    pub enum ContactAudit {
+        Read,
+        List,
+        Search,
+        Create,
+        Update,
+        Delete,
+    }
 }
 
 /// What a user enters for a contact. Empty strings mean "not given".

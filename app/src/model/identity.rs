@@ -48,60 +48,30 @@ impl Role {
     }
 }
 
-/// Sign-in events in the audit log (`auth.<event>`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum AuthAudit {
-    SignIn,
-    SignInFailed,
-    SignOut,
+audit_events! {
+    /// Sign-in events in the audit log (`auth.<event>`).
+    pub enum AuthAudit {
+        SignIn,
+        SignInFailed,
+        SignOut,
+    }
 }
 
-/// Team events in the audit log (`team.<event>`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum TeamAudit {
-    Read,
-    RoleChanged,
-    InvitationCreated,
-    InvitationAccepted,
+audit_events! {
+    /// Team events in the audit log (`team.<event>`).
+    pub enum TeamAudit {
+        Read,
+        RoleChanged,
+        InvitationCreated,
+        InvitationAccepted,
+    }
 }
 
-/// Key administration in the audit log (`keys.<event>`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum KeysAudit {
-    Rotated,
+audit_events! {
+    /// Key administration in the audit log (`keys.<event>`).
+    pub enum KeysAudit {
+        Rotated,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,19 @@
 //! Types and validation shared by server and browser: one definition, one set of rules.
 
+/// Declares an area's audit events. Each is stored as `<area>.<snake_case name>` (see
+/// [`audit::AuditAction`]); the enum lists them, so nothing is counted by hand.
+macro_rules! audit_events {
+    ($(#[$meta:meta])* pub enum $name:ident { $($event:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+        )]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($event),+ }
+    };
+}
+
 pub mod audit;
 pub mod contacts;
 pub mod identity;
