@@ -116,6 +116,9 @@ static EN: Texts = Texts {
     errors: &errors::EN,
 };
 
+/// Picks one text out of the current language's texts, e.g. `|t| t.common.save`.
+pub type TextFn = fn(&Texts) -> &'static str;
+
 /// Fills named placeholders: `fill("Hallo {name}", &[("name", "Jörg")])`.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter()

@@ -142,7 +142,7 @@ impl TryFrom<String> for AuditAction {
 
 /// Why a sensitive action (export, review) was taken. Codes, so no free text
 /// (and no personal data) lands in the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 pub enum AuditPurpose {
     DataSubjectRequest,
     DataProtectionReview,
@@ -151,12 +151,10 @@ pub enum AuditPurpose {
 }
 
 impl AuditPurpose {
-    pub const ALL: [AuditPurpose; 4] = [
-        AuditPurpose::DataSubjectRequest,
-        AuditPurpose::DataProtectionReview,
-        AuditPurpose::WorksCouncilReview,
-        AuditPurpose::LegalObligation,
-    ];
+    /// Every variant, in declaration order.
+    pub fn all() -> impl Iterator<Item = AuditPurpose> {
+        <Self as strum::VariantArray>::VARIANTS.iter().copied()
+    }
 
     pub fn code(self) -> &'static str {
         match self {
@@ -168,7 +166,7 @@ impl AuditPurpose {
     }
 
     pub fn parse(code: &str) -> Option<AuditPurpose> {
-        Self::ALL.into_iter().find(|p| p.code() == code)
+        Self::all().find(|p| p.code() == code)
     }
 }
 
@@ -280,7 +278,7 @@ mod tests {
             assert!(codes.iter().any(|c| c == code), "{code}");
         }
         assert_eq!(AuditAction::parse("contact.bogus"), None);
-        for purpose in AuditPurpose::ALL {
+        for purpose in AuditPurpose::all() {
             assert_eq!(AuditPurpose::parse(purpose.code()), Some(purpose));
         }
         assert!(AuditAction::Auth(AuthAudit::SignIn).is_administrative());

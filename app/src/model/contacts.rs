@@ -152,7 +152,9 @@ pub struct ContactSummary {
     pub organisation: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray,
+)]
 pub enum ContactSort {
     #[default]
     NameAsc,
@@ -162,12 +164,10 @@ pub enum ContactSort {
 }
 
 impl ContactSort {
-    pub const ALL: [ContactSort; 4] = [
-        ContactSort::NameAsc,
-        ContactSort::NameDesc,
-        ContactSort::NewestFirst,
-        ContactSort::OldestFirst,
-    ];
+    /// Every variant, in declaration order.
+    pub fn all() -> impl Iterator<Item = ContactSort> {
+        <Self as strum::VariantArray>::VARIANTS.iter().copied()
+    }
 
     pub fn as_param(self) -> &'static str {
         match self {
@@ -179,7 +179,7 @@ impl ContactSort {
     }
 
     pub fn from_param(value: &str) -> Self {
-        Self::ALL
+        Self::all()
             .into_iter()
             .find(|s| s.as_param() == value)
             .unwrap_or_default()
@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn sort_params_round_trip() {
-        for sort in ContactSort::ALL {
+        for sort in ContactSort::all() {
             assert_eq!(ContactSort::from_param(sort.as_param()), sort);
         }
         assert_eq!(ContactSort::from_param("bogus"), ContactSort::NameAsc);

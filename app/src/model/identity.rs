@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray)]
 pub enum Role {
     Owner,
     Admin,
@@ -15,13 +15,10 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Owner,
-        Role::Admin,
-        Role::Member,
-        Role::DataProtectionOfficer,
-        Role::WorksCouncil,
-    ];
+    /// Every variant, in declaration order.
+    pub fn all() -> impl Iterator<Item = Role> {
+        <Self as strum::VariantArray>::VARIANTS.iter().copied()
+    }
 
     /// The value stored in the database.
     pub fn as_str(self) -> &'static str {
@@ -35,7 +32,7 @@ impl Role {
     }
 
     pub fn parse(value: &str) -> Option<Role> {
-        Self::ALL.into_iter().find(|r| r.as_str() == value)
+        Self::all().find(|r| r.as_str() == value)
     }
 
     /// Whether this role may hand out `role` (only owners make owners).
@@ -223,7 +220,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip_and_grants() {
-        for role in Role::ALL {
+        for role in Role::all() {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert!(Role::Admin.can_grant(Role::Admin));

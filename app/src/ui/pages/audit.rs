@@ -8,7 +8,7 @@ use crate::api::audit::{
 use crate::i18n::{fill, use_i18n};
 use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
 use crate::model::identity::Role;
-use crate::ui::components::async_view::AsyncView;
+use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::form::ErrorBanner;
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
@@ -151,7 +151,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form> }.into_any()}
         {if page.entries.is_empty() {
-            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().audit.empty}</p></div> }.into_any()
+            view! { <EmptyState title=|t| t.audit.empty /> }.into_any()
         } else {
             view! {
                 <table class="data-table audit-table">
@@ -262,7 +262,7 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
                     <select id="audit-purpose" on:change=move |ev| {
                         if let Some(p) = AuditPurpose::parse(&event_target_value(&ev)) { purpose.set(p); }
                     }>
-                        {AuditPurpose::ALL.into_iter().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose_name(p)}</option> }).collect_view()}
+                        {AuditPurpose::all().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose_name(p)}</option> }).collect_view()}
                     </select>
                 </div>
                 <a class="button" href=export_csv download="audit-log.csv">"CSV"</a>

@@ -101,10 +101,7 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
     let members = members(scope).await?;
     let can_manage = role.may(Area::Team, Action::Manage);
     let (invitations, grantable_roles) = if can_manage {
-        let grantable = Role::ALL
-            .into_iter()
-            .filter(|r| role.can_grant(*r))
-            .collect();
+        let grantable = Role::all().filter(|r| role.can_grant(*r)).collect();
         (open_invitations(scope).await?, grantable)
     } else {
         (Vec::new(), Vec::new())

@@ -1,10 +1,10 @@
 //! The contact list: filter, sort, keyset pages, keyboard shortcuts.
 
 use crate::api::contacts::list_contacts;
-use crate::i18n::{use_i18n, Texts};
+use crate::i18n::{use_i18n, TextFn, Texts};
 use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort};
 use crate::model::permission::{Action, Area};
-use crate::ui::components::async_view::AsyncView;
+use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::layout::use_current_user;
 use crate::ui::url_query::{use_url_query, UrlQuery};
 use leptos::prelude::*;
@@ -116,8 +116,7 @@ pub fn ContactListPage() -> impl IntoView {
             />
             <label for="contact-sort">{move || i18n.texts().contacts.sort_label}</label>
             <select id="contact-sort" name="sort">
-                {ContactSort::ALL
-                    .into_iter()
+                {ContactSort::all()
                     .map(|sort| view! {
                         <option value=sort.as_param() selected=sort == initial.sort>
                             {move || sort_label(i18n.texts(), sort)}
@@ -136,18 +135,18 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
     let i18n = use_i18n();
     if page.items.is_empty() {
         return if query.q.is_empty() && page.total == 0 {
+            let new_contact: TextFn = |t| t.contacts.new_contact;
+            let hint: TextFn = |t| t.contacts.empty_contacts_hint;
             view! {
-                <div class="empty-state">
-                    <p class="empty-title">{move || i18n.texts().contacts.empty_contacts}</p>
-                    {can_write.then(|| view! {
-                        <p>{move || i18n.texts().contacts.empty_contacts_hint}</p>
-                        <A href="/contacts/new" attr:class="button primary">{move || i18n.texts().contacts.new_contact}</A>
-                    })}
-                </div>
+                <EmptyState
+                    title=|t| t.contacts.empty_contacts
+                    hint=can_write.then_some(hint)
+                    action=can_write.then_some(("/contacts/new", new_contact))
+                />
             }
             .into_any()
         } else {
-            view! { <div class="empty-state"><p class="empty-title">{move || i18n.texts().contacts.no_matches}</p></div> }.into_any()
+            view! { <EmptyState title=|t| t.contacts.no_matches /> }.into_any()
         };
     }
     let fallback = page.sort != query.sort && !page.ranked;
