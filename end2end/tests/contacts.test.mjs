@@ -15,16 +15,40 @@ test('tenant A signs up, logs in, creates, lists, edits a contact and logs out',
   await logOut(page);
   await logIn(page, slug, email);
 
-  await page.getByRole('link', { name: 'New contact' }).first().click();
-  await page.waitForURL(`${BASE}/contacts/new`);
+  // The company first, then its contact from the company's page.
+  await page.getByRole('link', { name: 'Organisations' }).click();
+  await page.waitForURL(`${BASE}/organisations`);
+  await page.getByText('No organisations yet.').waitFor();
+  await page.getByRole('link', { name: 'New organisation' }).first().click();
+  await page.waitForURL(`${BASE}/organisations/new`);
+  await hydrated(page);
+  await page.fill('#field-name', 'Müller Maschinenbau');
+  await page.fill('#field-legal_form', 'GmbH');
+  await page.fill('#field-website', 'mueller-maschinenbau.example');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/organisations\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { name: 'Müller Maschinenbau GmbH' }).waitFor();
+  await page.getByRole('link', { name: 'Add contact' }).click();
+  await page.waitForURL(/\/contacts\/new\?organisation=/);
+  await hydrated(page);
+  assert.equal(await page.inputValue('#field-organisation_id'), 'Müller Maschinenbau GmbH');
+  await page.selectOption('#field-salutation', 'mr');
   await page.fill('#field-first_name', 'Jörg');
   await page.fill('#field-last_name', 'Weiß');
-  await page.fill('#field-email', 'joerg.weiss@example.de');
-  await page.fill('#field-phone', '+49 30 1234567');
-  await page.fill('#field-organisation', 'Müller Maschinenbau GmbH');
+  await page.fill('#field-emails-0-address', 'joerg.weiss@example.de');
+  await page.fill('#field-phones-0-number', '+49 30 1234567');
+  await page.fill('#field-birthday', '1980-12-31');
+  await page.selectOption('#field-stage', 'customer');
   await page.click('button[type=submit]');
   await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
   await page.getByRole('heading', { name: 'Jörg Weiß' }).waitFor();
+  await page.getByRole('link', { name: 'Müller Maschinenbau GmbH' }).waitFor();
+  assert.equal(await page.inputValue('#inline-stage'), 'customer');
+
+  // The stage changes in place and the history shows it.
+  await hydrated(page);
+  await page.selectOption('#inline-stage', 'at_risk');
+  await page.locator('.plain-list li').filter({ hasText: 'At risk' }).waitFor();
 
   await page.getByRole('link', { name: 'Contacts' }).click();
   await page.waitForURL(`${BASE}/contacts`);
@@ -33,6 +57,8 @@ test('tenant A signs up, logs in, creates, lists, edits a contact and logs out',
   assert.equal(await row.count(), 1);
   assert.match(await row.first().innerText(), /Weiß, Jörg/);
   assert.match(await row.first().innerText(), /joerg\.weiss@example\.de/);
+  assert.match(await row.first().innerText(), /Müller Maschinenbau GmbH/);
+  assert.match(await row.first().innerText(), /At risk/);
   await screenshot(page, 'contact-list');
 
   await page.getByRole('link', { name: 'Weiß, Jörg' }).click();
@@ -68,11 +94,11 @@ test('a bad e-mail shows a field error and saves nothing', async () => {
   await hydrated(page);
   await page.fill('#field-first_name', 'Anna');
   await page.fill('#field-last_name', 'Schmidt');
-  await page.fill('#field-email', 'anna-at-example');
+  await page.fill('#field-emails-0-address', 'anna-at-example');
   await page.click('button[type=submit]');
-  const error = page.locator('#field-email-error');
+  const error = page.locator('#field-emails-0-address-error');
   await error.getByText('Please enter a valid e-mail address').waitFor();
-  assert.equal(await page.locator('#field-email').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#field-emails-0-address').getAttribute('aria-invalid'), 'true');
   assert.equal(new URL(page.url()).pathname, '/contacts/new');
   await screenshot(page, 'field-error');
 

@@ -12,7 +12,7 @@ async function createContact(page, first, last, email) {
   await hydrated(page);
   await page.fill('#field-first_name', first);
   await page.fill('#field-last_name', last);
-  await page.fill('#field-email', email);
+  await page.fill('#field-emails-0-address', email);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
 }

@@ -63,8 +63,7 @@ async fn main() -> anyhow::Result<()> {
     let query = ContactListQuery {
         q: String::new(),
         sort: ContactSort::NewestFirst,
-        after: None,
-        before: None,
+        ..Default::default()
     };
 
     let mut full = Vec::with_capacity(RUNS);

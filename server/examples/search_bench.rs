@@ -15,9 +15,7 @@
 //! for the same page under the same role and row-level security.
 #![recursion_limit = "256"]
 
-use app::backend::crypto::blind_index::IndexKey;
-use app::backend::crypto::keystore::BulkWrapper;
-use app::backend::crypto::{DataKey, KeyStore, RecordCipher};
+use app::backend::crypto::{DataKey, KeyStore};
 use app::backend::services::{contacts, identity};
 use app::backend::tenancy::begin_for_tenant;
 use app::backend::{Backend, Scope};
@@ -26,7 +24,7 @@ use app::model::identity::SignupInput;
 use server::cli::seed::demo_contacts;
 use server::config::Config;
 use server::db;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+use sqlx::{Connection, Executor, PgConnection};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -75,7 +73,6 @@ async fn main() -> anyhow::Result<()> {
         KeyStore::new(config.key_ring()?),
         "http://localhost",
     );
-    let keys = &backend.keys;
 
     let signed_in = identity::sign_up(
         &backend,
@@ -94,24 +91,8 @@ async fn main() -> anyhow::Result<()> {
     println!("generating {count} contacts…");
     let started = Instant::now();
     let inputs = demo_contacts(count, 7);
-    let mut tx = begin_for_tenant(&pool, tenant_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let index = keys
-        .index_key(&mut tx, tenant_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tx.commit().await?;
-    let mut tx = begin_for_tenant(&pool, tenant_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let wrapper = keys
-        .bulk_wrapper(&mut tx, tenant_id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tx.commit().await?;
     for (n, chunk) in inputs.chunks(BATCH).enumerate() {
-        write_batch(&pool, &index, &wrapper, tenant_id, signed_in.user_id, chunk).await?;
+        write_batch(&backend, tenant_id, signed_in.user_id, chunk).await?;
         if n % 40 == 0 {
             println!(
                 "  {} contacts after {:?}",
@@ -136,19 +117,19 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     for chunk in inputs.chunks(BATCH) {
         let ids: Vec<Uuid> = chunk.iter().map(|_| Uuid::now_v7()).collect();
-        let col = |f: fn(&app::model::contacts::ContactInput) -> &String| {
-            chunk.iter().map(f).cloned().collect::<Vec<_>>()
+        let col = |f: fn(&app::model::contacts::ContactInput) -> String| {
+            chunk.iter().map(f).collect::<Vec<_>>()
         };
         sqlx::query(
             "INSERT INTO plain_contacts SELECT $1, * , concat_ws(' ', f, l, o) FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(id, f, l, e, p, o)",
         )
         .bind(tenant_id)
         .bind(&ids)
-        .bind(col(|c| &c.first_name))
-        .bind(col(|c| &c.last_name))
-        .bind(col(|c| &c.email))
-        .bind(col(|c| &c.phone))
-        .bind(col(|c| &c.organisation))
+        .bind(col(|c| c.first_name.clone()))
+        .bind(col(|c| c.last_name.clone()))
+        .bind(col(|c| c.primary_email().unwrap_or_default().to_owned()))
+        .bind(col(|c| c.phones.first().map(|p| p.number.clone()).unwrap_or_default()))
+        .bind(col(|c| c.position.clone()))
         .execute(&owner)
         .await?;
     }
@@ -171,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let sizes: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class WHERE relname IN ('contacts', 'contact_search_tokens', 'subject_keys', 'plain_contacts') ORDER BY 1",
+        "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class WHERE relname IN ('contacts', 'search_tokens', 'fingerprints', 'subject_keys', 'plain_contacts') ORDER BY 1",
     )
     .fetch_all(&owner)
     .await?;
@@ -195,8 +176,7 @@ async fn main() -> anyhow::Result<()> {
                 &ContactListQuery {
                     q: q.to_string(),
                     sort: ContactSort::NameAsc,
-                    after: None,
-                    before: None,
+                    ..Default::default()
                 },
             )
             .await
@@ -270,59 +250,21 @@ fn test_config(url: &str) -> Config {
 }
 
 async fn write_batch(
-    pool: &PgPool,
-    index: &IndexKey,
-    wrapper: &BulkWrapper,
+    backend: &std::sync::Arc<app::backend::Backend>,
     tenant_id: Uuid,
-    created_by: Uuid,
+    user_id: Uuid,
     chunk: &[app::model::contacts::ContactInput],
 ) -> anyhow::Result<()> {
-    let mut ids = Vec::with_capacity(chunk.len());
-    let (mut wrapped, mut first, mut last, mut email, mut phone, mut org) =
-        (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let (mut email_bidx, mut phone_bidx) = (vec![], vec![]);
-    let (mut token_contacts, mut tokens, mut exact) = (vec![], vec![], vec![]);
-    for input in chunk {
-        let id = Uuid::now_v7();
-        let key = DataKey::generate();
-        wrapped.push(wrapper.wrap(id, &key));
-        let r = RecordCipher {
-            key: &key,
-            tenant_id,
-            table: "contacts",
-            row_id: id,
-        };
-        first.push(r.seal("first_name", &input.first_name));
-        last.push(r.seal("last_name", &input.last_name));
-        email.push(r.seal("email", &input.email));
-        phone.push(r.seal("phone", &input.phone));
-        org.push(r.seal("organisation", &input.organisation));
-        // Demo e-mails repeat across a million rows; keep fingerprints unique per row.
-        email_bidx.push(index.email(&format!("{}#{id}", input.email)));
-        phone_bidx.push(index.phone(&input.phone).unwrap_or_default());
-        for t in index.tokens_for(
-            &[&input.first_name, &input.last_name],
-            &[&input.organisation],
-        ) {
-            token_contacts.push(id);
-            tokens.push(t.token);
-            exact.push(t.exact);
-        }
-        ids.push(id);
-    }
-    let mut tx = begin_for_tenant(pool, tenant_id)
+    let rows: Vec<(Uuid, app::model::contacts::ContactInput)> = chunk
+        .iter()
+        .map(|input| (Uuid::now_v7(), input.clone()))
+        .collect();
+    let mut scope = Scope::begin(backend.clone(), tenant_id, user_id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    sqlx::query("INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key) SELECT $1, id, $4, w FROM unnest($2::uuid[], $3::bytea[]) AS t(id, w)")
-        .bind(tenant_id).bind(&ids).bind(&wrapped).bind(wrapper.version).execute(&mut *tx).await?;
-    sqlx::query(
-        "INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, email_ct, phone_ct, organisation_ct, email_bidx, phone_bidx, created_by)
-         SELECT $1, id, f, l, e, p, o, eb, pb, $9 FROM unnest($2::uuid[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[], $10::bytea[]) AS t(id, f, l, e, p, o, eb, pb)",
-    )
-    .bind(tenant_id).bind(&ids).bind(&first).bind(&last).bind(&email).bind(&phone).bind(&org).bind(&email_bidx).bind(created_by).bind(&phone_bidx)
-    .execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO contact_search_tokens (tenant_id, token, contact_id, exact) SELECT $1, t, c, x FROM unnest($2::bigint[], $3::uuid[], $4::boolean[]) AS u(t, c, x)")
-        .bind(tenant_id).bind(&tokens).bind(&token_contacts).bind(&exact).execute(&mut *tx).await?;
-    tx.commit().await?;
+    contacts::insert_many_unaudited(&mut scope, &rows)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }

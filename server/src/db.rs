@@ -57,9 +57,25 @@ pub async fn run_migrations(owner: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Applies the migrations and the data upgrades that follow them (which decrypt, so
+/// they need the master key).
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let owner = owner_pool(&config.database_url).await?;
     run_migrations(&owner).await?;
+    let pool = app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
+    let keys = app::backend::crypto::KeyStore::new(config.key_ring()?);
+    let backend = app::backend::Backend::new(pool, keys, config.public_url.clone());
+    upgrade_data(&backend, &owner).await?;
     tracing::info!("migrations applied");
+    Ok(())
+}
+
+pub async fn upgrade_data(
+    backend: &std::sync::Arc<app::backend::Backend>,
+    owner: &PgPool,
+) -> anyhow::Result<()> {
+    app::backend::upgrade::run(backend, owner)
+        .await
+        .map_err(|e| anyhow::anyhow!("data upgrade failed: {e}"))?;
     Ok(())
 }

@@ -31,7 +31,6 @@ impl Application {
         let keys = KeyStore::new(config.key_ring()?);
         let owner = db::owner_pool(&config.database_url).await?;
         db::run_migrations(&owner).await?;
-        owner.close().await;
         let pool = db::app_pool(
             &config.database_url,
             config.app_database_url.as_deref(),
@@ -55,6 +54,8 @@ impl Application {
                 public_url: config.public_url.clone(),
             }),
         };
+        db::upgrade_data(&state.backend, &owner).await?;
+        owner.close().await;
         let router = router::build(
             state.clone(),
             SessionSettings {

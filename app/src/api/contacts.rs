@@ -1,6 +1,6 @@
 //! Contacts.
 
-use crate::model::contacts::{Contact, ContactInput, ContactListQuery, ContactPage};
+use crate::model::contacts::{Contact, ContactInput, ContactListQuery, ContactPage, ContactPatch};
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -18,9 +18,13 @@ pub async fn get_contact(id: Uuid) -> Result<Contact, AppError> {
     in_scope(async |s| contacts::get(s, id).await).await
 }
 
+/// `confirmed`: save even though a likely duplicate exists.
 #[server(prefix = "/rpc", endpoint = "contacts/create")]
-pub async fn create_contact(input: ContactInput) -> Result<Contact, AppError> {
-    in_scope(async |s| contacts::create(s, &input).await).await
+pub async fn create_contact(
+    input: ContactInput,
+    #[server(default)] confirmed: bool,
+) -> Result<Contact, AppError> {
+    in_scope(async |s| contacts::create(s, &input, confirmed).await).await
 }
 
 #[server(prefix = "/rpc", endpoint = "contacts/update")]
@@ -30,6 +34,15 @@ pub async fn update_contact(
     input: ContactInput,
 ) -> Result<Contact, AppError> {
     in_scope(async |s| contacts::update(s, id, version, &input).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "contacts/patch")]
+pub async fn patch_contact(
+    id: Uuid,
+    version: i32,
+    change: ContactPatch,
+) -> Result<Contact, AppError> {
+    in_scope(async |s| contacts::patch(s, id, version, &change).await).await
 }
 
 #[server(prefix = "/rpc", endpoint = "contacts/delete")]

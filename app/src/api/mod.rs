@@ -9,7 +9,9 @@ pub mod audit;
 pub mod contacts;
 pub mod identity;
 pub mod keys;
+pub mod organisations;
 pub mod team;
+pub mod timeline;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

@@ -15,6 +15,12 @@ pub async fn load_team() -> Result<TeamSummary, AppError> {
     in_scope(async |s| team::summary(s).await).await
 }
 
+/// Colleagues' names for pickers and labels.
+#[server(prefix = "/rpc", endpoint = "team/directory")]
+pub async fn load_directory() -> Result<Vec<crate::model::identity::Colleague>, AppError> {
+    in_scope(async |s| team::directory(s).await).await
+}
+
 #[server(prefix = "/rpc", endpoint = "team/invite")]
 pub async fn invite_member(input: InviteInput) -> Result<Invitation, AppError> {
     in_scope(async |s| team::invite(s, &input).await).await

@@ -107,6 +107,15 @@ impl Scope {
             .await
     }
 
+    /// New keys for many subjects at once, in the order of `subject_ids`.
+    pub async fn create_subject_keys(&mut self, subject_ids: &[Uuid]) -> AppResult<Vec<DataKey>> {
+        let tenant_id = self.principal.tenant_id;
+        self.backend
+            .keys
+            .create_subject_keys(&mut self.tx, tenant_id, subject_ids)
+            .await
+    }
+
     /// A subject's key; `KeyErased` once the subject was erased.
     pub async fn subject_key(&mut self, subject_id: Uuid) -> AppResult<DataKey> {
         let tenant_id = self.principal.tenant_id;

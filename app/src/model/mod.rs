@@ -17,6 +17,9 @@ macro_rules! audit_events {
 pub mod audit;
 pub mod contacts;
 pub mod identity;
+pub mod organisations;
 pub mod paging;
 pub mod permission;
+pub mod records;
+pub mod timeline;
 pub mod validation;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Area {
     Contacts,
+    Organisations,
+    Timeline,
     Team,
     Keys,
     Audit,
@@ -50,6 +52,24 @@ pub const GRANTS: &[(Area, Action, &[Role])] = &[
     (Contacts, Create, STAFF),
     (Contacts, Update, STAFF),
     (Contacts, Delete, STAFF),
+    (Contacts, Export, STAFF),
+    (
+        Organisations,
+        Read,
+        &[Owner, Admin, Member, DataProtectionOfficer],
+    ),
+    (Organisations, Create, STAFF),
+    (Organisations, Update, STAFF),
+    (Organisations, Delete, STAFF),
+    (Organisations, Export, STAFF),
+    (
+        Timeline,
+        Read,
+        &[Owner, Admin, Member, DataProtectionOfficer],
+    ),
+    (Timeline, Create, STAFF),
+    (Timeline, Update, STAFF),
+    (Timeline, Delete, STAFF),
     (Team, Read, EVERYONE),
     (Team, Manage, &[Owner, Admin]),
     (Keys, Manage, &[Owner, Admin]),

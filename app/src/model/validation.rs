@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidPhone,
     InvalidSlug,
@@ -17,6 +21,27 @@ pub enum Problem {
     SlugTaken,
     EmailTaken,
     InvalidRole,
+    TooMany {
+        max: usize,
+    },
+    InvalidPostalCode,
+    InvalidUrl,
+    InvalidDate,
+    InvalidTime,
+    /// A date that must not lie in the future (a birthday).
+    DateInFuture,
+    /// An end before its start.
+    EndBeforeStart,
+    InvalidVatId,
+    InvalidNumber,
+    /// A choice that is not one of the offered ones.
+    InvalidChoice,
+    /// A linked record (organisation, owner, contact) that does not exist here.
+    UnknownReference,
+    /// Likely the same as an existing record; saving anyway needs a confirmation.
+    PossibleDuplicate {
+        of: uuid::Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +215,86 @@ pub fn new_password(value: &str) -> Result<(), Problem> {
     }
 }
 
+/// A calendar date as people type it: ISO `2025-12-31` (what `<input type=date>`
+/// sends) or German `31.12.2025` / `31.12.25`.
+pub fn parse_date(value: &str) -> Option<time::Date> {
+    let value = value.trim();
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(date) = time::Date::parse(value, &iso) {
+        return Some(date);
+    }
+    let mut parts = value.split('.');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let day: u8 = day.trim().parse().ok()?;
+    let month: u8 = month.trim().parse().ok()?;
+    let year = year.trim();
+    let year: i32 = match year.len() {
+        4 => year.parse().ok()?,
+        // Two-digit years: 00–29 this century, the rest the last.
+        2 => {
+            let y: i32 = year.parse().ok()?;
+            if y < 30 {
+                2000 + y
+            } else {
+                1900 + y
+            }
+        }
+        _ => return None,
+    };
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+/// The ISO form of a typed date, or the text unchanged when it is no date (so that
+/// validation can say so).
+pub fn normalize_date(value: &str) -> String {
+    let value = value.trim();
+    match parse_date(value) {
+        Some(date) => iso_date(date),
+        None => value.to_owned(),
+    }
+}
+
+pub fn iso_date(date: time::Date) -> String {
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&iso).unwrap_or_default()
+}
+
+pub fn optional_date(value: &str) -> Result<(), Problem> {
+    if value.trim().is_empty() || parse_date(value).is_some() {
+        Ok(())
+    } else {
+        Err(Problem::InvalidDate)
+    }
+}
+
+/// `14:30` (24-hour).
+pub fn parse_time(value: &str) -> Option<time::Time> {
+    let (hour, minute) = value.trim().split_once(':')?;
+    time::Time::from_hms(hour.parse().ok()?, minute.get(..2)?.parse().ok()?, 0).ok()
+}
+
+/// EU VAT identification numbers: country prefix and 2–13 letters or digits; German
+/// ones (`DE` + 9 digits) exactly.
+pub fn optional_vat_id(value: &str) -> Result<(), Problem> {
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Ok(());
+    }
+    let (country, rest) = compact.split_at(compact.len().min(2));
+    let country_ok = country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase());
+    let rest_ok = (2..=13).contains(&rest.len()) && rest.chars().all(|c| c.is_ascii_alphanumeric());
+    let german_ok =
+        country != "DE" || (rest.len() == 9 && rest.chars().all(|c| c.is_ascii_digit()));
+    if country_ok && rest_ok && german_ok {
+        Ok(())
+    } else {
+        Err(Problem::InvalidVatId)
+    }
+}
+
 /// Lower-cased, trimmed e-mail: the form in which e-mails are compared.
 pub fn normalize_email(value: &str) -> String {
     value.trim().to_lowercase()
@@ -248,6 +353,33 @@ mod tests {
         assert!(required("Müller", 6).is_ok());
         assert_eq!(required("Müllers", 6), Err(Problem::TooLong { max: 6 }));
         assert_eq!(required("   ", 6), Err(Problem::Required));
+    }
+
+    #[test]
+    fn german_and_iso_dates() {
+        let want = time::macros::date!(2025 - 12 - 31);
+        assert_eq!(parse_date("2025-12-31"), Some(want));
+        assert_eq!(parse_date("31.12.2025"), Some(want));
+        assert_eq!(parse_date(" 31.12.25 "), Some(want));
+        assert_eq!(
+            parse_date("1.2.1980"),
+            Some(time::macros::date!(1980 - 02 - 01))
+        );
+        assert_eq!(parse_date("31.02.2025"), None);
+        assert_eq!(parse_date("12/31/2025"), None);
+        assert_eq!(normalize_date("31.12.2025"), "2025-12-31");
+        assert_eq!(optional_date("morgen"), Err(Problem::InvalidDate));
+        assert_eq!(parse_time("14:30"), time::Time::from_hms(14, 30, 0).ok());
+        assert_eq!(parse_time("25:00"), None);
+    }
+
+    #[test]
+    fn vat_ids() {
+        assert!(optional_vat_id("DE123456789").is_ok());
+        assert!(optional_vat_id("ATU12345678").is_ok());
+        assert!(optional_vat_id("").is_ok());
+        assert_eq!(optional_vat_id("DE12345"), Err(Problem::InvalidVatId));
+        assert_eq!(optional_vat_id("123456789"), Err(Problem::InvalidVatId));
     }
 
     #[test]

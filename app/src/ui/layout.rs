@@ -70,6 +70,7 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
             <span class="tenant-name">{user.tenant_name.clone()}</span>
             <nav aria-label="Main">
                 <A href="/contacts">{move || i18n.texts().common.nav_contacts}</A>
+                <A href="/organisations">{move || i18n.texts().common.nav_organisations}</A>
                 <A href="/team">{move || i18n.texts().common.nav_team}</A>
                 <A href="/audit">{move || i18n.texts().common.nav_audit}</A>
             </nav>

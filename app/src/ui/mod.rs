@@ -87,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/new") view=NewContactPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id/edit") view=EditContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/new") view=NewOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/:id") view=OrganisationDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations/:id/edit") view=EditOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -34,3 +34,48 @@ pub fn use_url_query<Q: UrlQuery>() -> Memo<Q> {
         Q::from_params(&|key| map.get(key).filter(|v| !v.is_empty()))
     })
 }
+
+/// The metadata filter of a record list, as URL parameters (shared by every list).
+pub fn filter_params(filter: &crate::model::contacts::RecordFilter) -> Vec<(&'static str, String)> {
+    let mut params = Vec::new();
+    params.extend(filter.owner.map(|o| ("owner", o.to_string())));
+    if !filter.tag.is_empty() {
+        params.push(("tag", filter.tag.clone()));
+    }
+    params.extend(filter.stage.map(|s| ("stage", s.code().to_owned())));
+    params.extend(
+        filter
+            .classification
+            .map(|c| ("class", c.code().to_owned())),
+    );
+    params.extend(filter.organisation.map(|o| ("organisation", o.to_string())));
+    if !filter.from.is_empty() || !filter.to.is_empty() {
+        if filter.by_updated() {
+            params.push(("period", "updated".to_owned()));
+        }
+        if !filter.from.is_empty() {
+            params.push(("from", filter.from.clone()));
+        }
+        if !filter.to.is_empty() {
+            params.push(("to", filter.to.clone()));
+        }
+    }
+    params
+}
+
+pub fn filter_from_params(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> crate::model::contacts::RecordFilter {
+    use crate::model::contacts::{LifecycleStage, RecordFilter};
+    let uuid = |key: &str| get(key).and_then(|v| uuid::Uuid::parse_str(&v).ok());
+    RecordFilter {
+        owner: uuid("owner"),
+        tag: get("tag").unwrap_or_default(),
+        stage: get("stage").and_then(|s| LifecycleStage::parse(&s)),
+        classification: get("class").and_then(|c| c.parse().ok()),
+        organisation: uuid("organisation"),
+        period_field: get("period").unwrap_or_default(),
+        from: get("from").unwrap_or_default(),
+        to: get("to").unwrap_or_default(),
+    }
+}

@@ -22,8 +22,11 @@ async fn two_tenants(db: &TestDb) -> (Uuid, Uuid) {
         // Placeholder bytes stand in for ciphertext: these tests are about isolation.
         sqlx::query("INSERT INTO users (tenant_id, user_id, email_ct, email_bidx, display_name_ct, password_hash, role) VALUES ($1, $2, '\\x00', 'same-fingerprint', '\\x00', 'x', 'owner')")
             .bind(tenant).bind(user).execute(&mut *tx).await.unwrap();
-        sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, email_bidx, created_by) VALUES ($1, $2, '\\x00', convert_to($3, 'UTF8'), 'same-fingerprint', $4)")
-            .bind(tenant).bind(Uuid::now_v7()).bind(slug).bind(user).execute(&mut *tx).await.unwrap();
+        let contact = Uuid::now_v7();
+        sqlx::query("INSERT INTO contacts (tenant_id, contact_id, first_name_ct, last_name_ct, created_by) VALUES ($1, $2, '\\x00', convert_to($3, 'UTF8'), $4)")
+            .bind(tenant).bind(contact).bind(slug).bind(user).execute(&mut *tx).await.unwrap();
+        sqlx::query("INSERT INTO fingerprints (tenant_id, kind, bidx, record_kind, record_id) VALUES ($1, 1, 'same-fingerprint', 1, $2)")
+            .bind(tenant).bind(contact).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
         ids.push(tenant);
     }
@@ -51,7 +54,10 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "contacts",
         "tenant_keys",
         "subject_keys",
-        "contact_search_tokens",
+        "search_tokens",
+        "fingerprints",
+        "organisations",
+        "contact_stages",
     ] {
         assert!(
             names.contains(&expected),
@@ -232,7 +238,9 @@ async fn without_tenant_context_nothing_is_visible_and_writes_fail() {
         "contacts",
         "tenant_keys",
         "subject_keys",
-        "contact_search_tokens",
+        "search_tokens",
+        "fingerprints",
+        "organisations",
     ] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
             .fetch_one(&mut *tx)
@@ -276,7 +284,7 @@ async fn uniqueness_is_per_tenant() {
             .await
             .unwrap();
     let contacts: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM contacts WHERE email_bidx = 'same-fingerprint'")
+        sqlx::query_scalar("SELECT count(*) FROM fingerprints WHERE bidx = 'same-fingerprint'")
             .fetch_one(&db.superuser)
             .await
             .unwrap();

@@ -20,9 +20,7 @@ async fn a_cross_origin_post_is_rejected_and_changes_nothing() {
             .form(&[
                 ("input[first_name]", "Eve"),
                 ("input[last_name]", "Evil"),
-                ("input[email]", ""),
-                ("input[phone]", ""),
-                ("input[organisation]", ""),
+                ("input[emails][0][address]", ""),
                 ("input[notes]", ""),
             ])
             .send()
@@ -43,9 +41,10 @@ async fn a_cross_origin_post_is_rejected_and_changes_nothing() {
         .form(&[
             ("input[first_name]", "Anna"),
             ("input[last_name]", "A"),
-            ("input[email]", ""),
-            ("input[phone]", ""),
-            ("input[organisation]", ""),
+            ("input[emails][0][kind]", "work"),
+            ("input[emails][0][address]", ""),
+            ("input[owner_id]", ""),
+            ("input[consent_email]", "true"),
             ("input[notes]", ""),
         ])
         .send()

@@ -39,7 +39,10 @@ async fn export_finds_a_person_by_kind_through_the_areas_own_service() {
     let contact = subjects::export(&mut scope, kai.id).await.unwrap();
     assert_eq!(contact.len(), 1);
     assert_eq!(contact[0].0, DataSubject::Contact);
-    assert_eq!(contact[0].1["email"], "kai@example.de");
+    assert_eq!(
+        contact[0].1["input"]["emails"][0]["address"],
+        "kai@example.de"
+    );
     let employee = subjects::export(&mut scope, owner_id).await.unwrap();
     assert_eq!(employee[0].0, DataSubject::Employee);
     assert_eq!(employee[0].1["email"], "owner@acme.example");

@@ -43,6 +43,50 @@ impl IndexKey {
         normalize_phone(phone).map(|digits| self.mac("phone", &digits)[..EXACT_LEN].to_vec())
     }
 
+    /// Fingerprint of a person's folded name within `scope` (their organisation), so
+    /// "Jörg Müller" and "Joerg Mueller" at one company match and "Muller" does not.
+    pub fn person_name(&self, first: &str, last: &str, scope: Option<uuid::Uuid>) -> Vec<u8> {
+        let name = words(&format!("{first} {last}")).join(" ");
+        let scope = scope.map(|s| s.to_string()).unwrap_or_default();
+        self.mac("person-name", &format!("{name}\u{0}{scope}"))[..EXACT_LEN].to_vec()
+    }
+
+    /// Fingerprint of an organisation's folded full name (legal form included, so
+    /// "Muster GmbH" and "Muster Inc." differ).
+    pub fn organisation_name(&self, display_name: &str) -> Vec<u8> {
+        self.mac("organisation-name", &words(display_name).join(" "))[..EXACT_LEN].to_vec()
+    }
+
+    /// Keyed fingerprint of a mail's Message-ID, for de-duplication and threading.
+    pub fn message_id(&self, message_id: &str) -> Vec<u8> {
+        let id = message_id
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        self.mac("message-id", id)[..EXACT_LEN].to_vec()
+    }
+
+    /// Whole-word tokens of free text (notes, mail): no prefixes, which would multiply
+    /// the index of long texts.
+    pub fn word_tokens(&self, texts: &[&str]) -> Vec<SearchToken> {
+        let mut tokens: Vec<SearchToken> = texts
+            .iter()
+            .flat_map(|t| words(t))
+            .filter(|w| w.chars().count() >= MIN_PREFIX)
+            .map(|word| {
+                let chars: Vec<char> = word.chars().collect();
+                let whole: String = chars[..chars.len().min(MAX_PREFIX)].iter().collect();
+                SearchToken {
+                    token: self.token("prefix", &whole),
+                    exact: true,
+                }
+            })
+            .collect();
+        tokens.sort_by_key(|t| t.token);
+        tokens.dedup_by_key(|t| t.token);
+        tokens
+    }
+
     fn token(&self, kind: &str, value: &str) -> i64 {
         let mac = self.mac(kind, value);
         i64::from_be_bytes(mac[..8].try_into().expect("8 bytes"))
@@ -218,6 +262,33 @@ mod tests {
             key.query("m").is_empty(),
             "one letter is too short to search"
         );
+    }
+
+    #[test]
+    fn name_fingerprints_fold_umlauts_but_keep_distinct_names_apart() {
+        let key = IndexKey::derive_from(&DataKey::generate());
+        let org = Some(uuid::Uuid::from_u128(7));
+        assert_eq!(
+            key.person_name("Jörg", "Müller", org),
+            key.person_name("Joerg", "Mueller", org)
+        );
+        assert_ne!(
+            key.person_name("Jörg", "Müller", org),
+            key.person_name("Jörg", "Muller", org)
+        );
+        assert_ne!(
+            key.person_name("Jörg", "Müller", org),
+            key.person_name("Jörg", "Müller", None)
+        );
+        assert_ne!(
+            key.organisation_name("Muster GmbH"),
+            key.organisation_name("Muster Inc.")
+        );
+        assert_eq!(
+            key.organisation_name("Muster  GmbH"),
+            key.organisation_name("muster gmbh")
+        );
+        assert_eq!(key.message_id("<a@b>"), key.message_id("a@b"));
     }
 
     #[test]

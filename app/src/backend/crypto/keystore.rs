@@ -208,6 +208,40 @@ impl KeyStore {
         Ok(key)
     }
 
+    /// New keys for many subjects in two statements (imports, bulk seeding).
+    pub async fn create_subject_keys(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        subject_ids: &[Uuid],
+    ) -> AppResult<Vec<DataKey>> {
+        let wrapper = self.bulk_wrapper(conn, tenant_id).await?;
+        let keys: Vec<DataKey> = subject_ids.iter().map(|_| DataKey::generate()).collect();
+        let wrapped: Vec<Vec<u8>> = subject_ids
+            .iter()
+            .zip(&keys)
+            .map(|(id, key)| wrapper.wrap(*id, key))
+            .collect();
+        sqlx::query!(
+            "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key)
+             SELECT $1, t.id, $2, t.w FROM unnest($3::uuid[], $4::bytea[]) AS t(id, w)",
+            tenant_id,
+            wrapper.version,
+            subject_ids,
+            &wrapped
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "UPDATE tenant_keys SET wraps = wraps + $2 WHERE version = $1",
+            wrapper.version,
+            subject_ids.len() as i64
+        )
+        .execute(&mut *conn)
+        .await?;
+        Ok(keys)
+    }
+
     /// The subject's key; `KeyErased` once the subject was erased.
     pub async fn subject_key(
         &self,

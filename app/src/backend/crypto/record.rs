@@ -53,6 +53,37 @@ impl RecordCipher<'_> {
         )?)
     }
 
+    /// Seals a structured value (lists, addresses) as JSON.
+    pub fn seal_json<T: serde::Serialize>(&self, column: &str, value: &T) -> Vec<u8> {
+        self.seal(
+            column,
+            &serde_json::to_string(value).expect("values serialise"),
+        )
+    }
+
+    pub fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        column: &str,
+        ciphertext: &[u8],
+    ) -> AppResult<T> {
+        serde_json::from_str(&self.open(column, ciphertext)?).map_err(|_| {
+            tracing::error!(column, "sealed JSON does not parse");
+            crate::AppError::Internal
+        })
+    }
+
+    /// `T::default()` for a value never stored.
+    pub fn open_json_or_default<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        column: &str,
+        ciphertext: Option<&[u8]>,
+    ) -> AppResult<T> {
+        ciphertext
+            .map(|c| self.open_json(column, c))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
     pub fn open_optional(
         &self,
         column: &str,

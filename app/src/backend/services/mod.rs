@@ -5,4 +5,6 @@ pub mod audit;
 pub mod contacts;
 pub mod identity;
 pub mod keys;
+pub mod organisations;
 pub mod team;
+pub mod timeline;

@@ -47,6 +47,9 @@ pub fn ValidatedForm<S, OutputProtocol>(
     validate: fn(&S) -> FieldErrors,
     client_errors: RwSignal<FieldErrors>,
     #[prop(optional, into)] class: Option<&'static str>,
+    /// Lets the page reset the form after a successful submission.
+    #[prop(optional)]
+    form_ref: Option<NodeRef<leptos::html::Form>>,
     children: Children,
 ) -> impl IntoView
 where
@@ -78,7 +81,7 @@ where
         }
     };
     view! {
-        <form method="post" action=S::url() class=class novalidate on:submit=on_submit>
+        <form method="post" action=S::url() class=class novalidate on:submit=on_submit node_ref=form_ref.unwrap_or_default()>
             {children()}
         </form>
     }
@@ -88,9 +91,11 @@ where
 #[component]
 pub fn TextField(
     /// The form field name, e.g. `input[email]`.
-    name: &'static str,
+    #[prop(into)]
+    name: String,
     /// The key under which validation reports this field, e.g. `email`.
-    field: &'static str,
+    #[prop(into)]
+    field: String,
     label: fn(&Texts) -> &'static str,
     errors: Memo<FieldErrors>,
     #[prop(default = "text")] kind: &'static str,
@@ -102,11 +107,12 @@ pub fn TextField(
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{field}");
+    let id = format!("field-{}", field.replace('.', "-"));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let message = move || errors.get().get(field).map(|p| i18n.texts().problem(p));
-    let invalid = move || message().is_some();
+    let problem = Memo::new(move |_| errors.get().get(&field));
+    let message = move || problem.get().map(|p| i18n.texts().problem(p));
+    let invalid = move || problem.get().is_some();
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
         move || {

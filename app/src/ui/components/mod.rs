@@ -1,5 +1,7 @@
 //! Reusable UI pieces.
 
 pub mod async_view;
+pub mod fields;
 pub mod form;
 pub mod language;
+pub mod pickers;

@@ -79,9 +79,9 @@ async fn changes_record_field_names_and_the_chain_verifies() {
         .ok();
     let id = contact.id;
     let input = ContactInput {
-        email: "uwe.neu@example.de".into(),
-        phone: "+49 30 1234567".into(),
-        ..contact.as_input()
+        emails: crate::helpers::email_list("uwe.neu@example.de"),
+        phones: crate::helpers::phone_list("+49 30 1234567"),
+        ..contact.input
     };
     let edit = UpdateContact {
         id,
@@ -96,7 +96,7 @@ async fn changes_record_field_names_and_the_chain_verifies() {
             .unwrap();
     assert_eq!(
         fields,
-        ["email", "phone"],
+        ["emails", "phones"],
         "only the changed fields, by name"
     );
     app.call(&owner, DeleteContact { id }).await.ok();
@@ -134,7 +134,9 @@ async fn no_audit_row_holds_personal_data_in_plaintext() {
         "no search text"
     );
     for c in seed::demo_contacts(40, 2026) {
-        for value in [c.first_name, c.last_name, c.email, c.phone, c.organisation] {
+        let email = c.primary_email().unwrap_or_default().to_owned();
+        let phone = c.phones[0].number.clone();
+        for value in [c.first_name, c.last_name, email, phone, c.position] {
             assert!(
                 !dump.contains(&value.to_lowercase()),
                 "{value:?} in the audit log"

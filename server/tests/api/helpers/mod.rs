@@ -11,7 +11,10 @@ use app::api::contacts::{CreateContact, ListContacts};
 use app::api::identity::{LogIn, SignUp, WhoAmI};
 use app::api::team::{AcceptInvitation, InviteMember};
 use app::backend::auth::throttle::ThrottleLimits;
-use app::model::contacts::{Contact, ContactInput, ContactListQuery, ContactPage};
+use app::model::contacts::{
+    Contact, ContactInput, ContactListQuery, ContactPage, EmailEntry, EmailKind, PhoneEntry,
+    PhoneKind,
+};
 use app::model::identity::{AcceptInviteInput, CurrentUser, InviteInput, LoginInput, SignupInput};
 use reqwest::{Client, StatusCode};
 use server::config::{Config, Mode};
@@ -19,6 +22,30 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// One work e-mail, or none for "".
+pub fn email_list(email: &str) -> Vec<EmailEntry> {
+    if email.is_empty() {
+        Vec::new()
+    } else {
+        vec![EmailEntry {
+            kind: EmailKind::Work,
+            address: email.into(),
+        }]
+    }
+}
+
+/// One work phone, or none for "".
+pub fn phone_list(phone: &str) -> Vec<PhoneEntry> {
+    if phone.is_empty() {
+        Vec::new()
+    } else {
+        vec![PhoneEntry {
+            kind: PhoneKind::Work,
+            number: phone.into(),
+        }]
+    }
+}
 
 pub struct TestApp {
     pub address: String,
@@ -197,11 +224,17 @@ impl TestApp {
         let input = ContactInput {
             first_name: first.into(),
             last_name: last.into(),
-            email: email.into(),
-            organisation: "Beispiel AG".into(),
+            emails: email_list(email),
             ..Default::default()
         };
-        self.call(client, CreateContact { input }).await
+        self.call(
+            client,
+            CreateContact {
+                input,
+                confirmed: false,
+            },
+        )
+        .await
     }
 
     pub async fn list_contacts(
@@ -225,6 +258,24 @@ impl TestApp {
     pub fn backend(&self) -> std::sync::Arc<app::backend::Backend> {
         let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
         app::backend::Backend::new(self.db.app.clone(), keys, "http://localhost")
+    }
+
+    /// Creates an organisation named `name` (legal form included) as `client`.
+    pub async fn create_organisation(&self, client: &Client, name: &str) -> Uuid {
+        let input = app::model::organisations::OrganisationInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        self.call(
+            client,
+            app::api::organisations::CreateOrganisation {
+                input,
+                confirmed: false,
+            },
+        )
+        .await
+        .ok()
+        .id
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

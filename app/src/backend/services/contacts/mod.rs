@@ -1,39 +1,41 @@
 //! Contacts: the rules. Every personal field is sealed under the contact's own key
-//! ([`storage`]); lists are keyset pages on the creation time (plaintext metadata) or,
-//! for tenants up to [`NAME_SORT_LIMIT`] contacts, ordered by name in memory; a filter
-//! is a ranked blind-index [`search`]. Every read and change is audited here.
+//! ([`storage`]); lists are keyset pages on creation or change time (plaintext
+//! metadata) or, for tenants up to [`NAME_SORT_LIMIT`] contacts, ordered by name in
+//! memory; a text filter is a ranked blind-index search. Every read and change is
+//! audited here.
 
-pub mod search;
+mod listing;
 pub mod storage;
 
-use crate::backend::crypto::{fold, open_rows, KeyStore};
-use crate::backend::paging::{page_in_memory, Keyset, OffsetPage};
+pub use listing::list;
+
+use crate::backend::crypto::{open_rows, KeyStore};
+use crate::backend::search::{self, Fingerprint, RecordKind};
+use crate::backend::services::{organisations, timeline};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::Scope;
 use crate::model::audit::{AuditAction, DataSubject};
 use crate::model::contacts::{
-    Contact, ContactAudit, ContactField, ContactInput, ContactListQuery, ContactPage, ContactSort,
-    ContactSummary, NAME_SORT_LIMIT,
+    Contact, ContactAudit, ContactField, ContactInput, ContactPatch, RecordRef,
 };
-use crate::model::paging::Page;
 use crate::model::permission::{Action, Area};
+use crate::model::timeline::HistoryEvent;
+use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use search::Lookup;
 use sqlx::PgConnection;
 use std::collections::HashMap;
-use storage::{SealedInput, SealedSummary, SEALED_FIELDS, TABLE};
-use strum::VariantArray;
+use storage::{SealedInput, SEALED_FIELDS, TABLE};
 use uuid::Uuid;
 
 /// A subject key is replaced well before AES-GCM's random-nonce limit.
 const REKEY_AFTER_ENCRYPTIONS: i64 = 1 << 30;
 
-fn audited(action: ContactAudit) -> AuditAction {
+pub(crate) fn audited(action: ContactAudit) -> AuditAction {
     AuditAction::Contact(action)
 }
 
 fn all_fields() -> Vec<&'static str> {
-    ContactField::VARIANTS.iter().map(|f| f.name()).collect()
+    ContactField::all().map(ContactField::name).collect()
 }
 
 /// Contacts are data subjects: reviewers see them as "Last, First"; an export is the
@@ -81,139 +83,69 @@ fn subject_labels<'a>(
             |c, r| r.open(c),
         )
         .await?;
-        Ok(names.into_iter().collect())
+        Ok(names
+            .into_iter()
+            .map(|(id, first, last)| (id, format!("{last}, {first}")))
+            .collect())
     })
 }
 
-/// A list page, logged as one audit entry naming every contact shown.
-pub async fn list(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
-    scope.require(Area::Contacts, Action::Read)?;
-    let page = list_unaudited(scope, query).await?;
-    if !page.items.is_empty() {
-        let shown: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
-        // A search logs which contacts it showed, never what was searched for.
-        let action = if page.ranked {
-            ContactAudit::Search
-        } else {
-            ContactAudit::List
-        };
-        let fields = ContactField::SUMMARY.map(ContactField::name);
-        let event = scope
-            .event(audited(action))
-            .subjects(&shown)
-            .fields(&fields);
-        scope.audit(event).await?;
+/// Names (`First Last`) of contacts another area shows beside its own data. That
+/// area's audit entry names these contacts; erased ones are absent.
+pub async fn names_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(page)
-}
-
-async fn list_unaudited(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
-    if !query.q.trim().is_empty() {
-        return search(scope, query).await;
-    }
-    let total = storage::count(scope.conn()).await?;
-    let by_name = matches!(query.sort, ContactSort::NameAsc | ContactSort::NameDesc);
-    let (page, sort) = if by_name && total <= NAME_SORT_LIMIT {
-        (list_by_name(scope, query).await?, query.sort)
-    } else if by_name {
-        // Too many to order ciphertext in memory: newest first, from the start.
-        let fallback = ContactListQuery {
-            sort: ContactSort::NewestFirst,
-            after: None,
-            before: None,
-            ..query.clone()
-        };
-        (list_by_created(scope, &fallback).await?, fallback.sort)
-    } else {
-        (list_by_created(scope, query).await?, query.sort)
-    };
-    Ok(ContactPage::from_page(page, total, sort, false))
-}
-
-/// Opens sealed list rows in one batch of key lookups; erased contacts are skipped.
-async fn open_summaries(
-    scope: &mut Scope,
-    rows: Vec<SealedSummary>,
-) -> AppResult<Vec<ContactSummary>> {
-    scope
+    let rows = storage::names_by_ids(scope.conn(), &ids).await?;
+    Ok(scope
         .open_rows(
             TABLE,
             rows,
             |r| (r.contact_id, r.contact_id),
             |c, r| r.open(c),
         )
-        .await
-}
-
-/// Names are ciphertext, so name order is made in memory (bounded by NAME_SORT_LIMIT).
-async fn list_by_name(
-    scope: &mut Scope,
-    query: &ContactListQuery,
-) -> AppResult<Page<ContactSummary>> {
-    let rows = storage::all_summaries(scope.conn()).await?;
-    let opened = open_summaries(scope, rows).await?;
-    let name_key =
-        |c: &ContactSummary| format!("{}\u{1f}{}", fold(&c.last_name), fold(&c.first_name));
-    let mut sorted: Vec<(String, Uuid, ContactSummary)> = opened
-        .into_iter()
-        .map(|c| (name_key(&c), c.id, c))
-        .collect();
-    sorted.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
-    if query.sort == ContactSort::NameDesc {
-        // Descending order: re-key by position so keyset comparisons still ascend.
-        sorted.reverse();
-        for (i, entry) in sorted.iter_mut().enumerate() {
-            entry.0 = format!("{i:012}");
-        }
-    }
-    page_in_memory(sorted, &query.page_request())
-}
-
-async fn list_by_created(
-    scope: &mut Scope,
-    query: &ContactListQuery,
-) -> AppResult<Page<ContactSummary>> {
-    let keyset = Keyset::new(&query.page_request())?;
-    let oldest_first = query.sort == ContactSort::OldestFirst;
-    let rows = storage::summaries_by_created(scope.conn(), &keyset, oldest_first).await?;
-    let page = keyset.page(rows, SealedSummary::created_cursor);
-    let items = open_summaries(scope, page.items).await?;
-    Ok(Page {
-        items,
-        next: page.next,
-        prev: page.prev,
-    })
-}
-
-/// Ranked search: every word must match a name or organisation word prefix.
-async fn search(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
-    let index = scope.index_key().await?;
-    let offsets = OffsetPage::new(&query.page_request())?;
-    let lookup = Lookup::classify(&index, &query.q);
-    let (ids, total) = search::ranked_ids(scope.conn(), lookup, offsets.offset).await?;
-    let rows = storage::summaries_by_ids(scope.conn(), &ids).await?;
-    let mut opened: HashMap<Uuid, ContactSummary> = open_summaries(scope, rows)
         .await?
         .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let items = ids.iter().filter_map(|id| opened.remove(id)).collect();
-    Ok(ContactPage::from_page(
-        offsets.page(items, total),
-        total,
-        query.sort,
-        true,
-    ))
+        .map(|(id, first, last)| (id, format!("{first} {last}")))
+        .collect())
 }
 
-/// One contact, decrypted; the read is audited with every field.
+/// Each existing contact's organisation (plaintext metadata; no personal data).
+pub async fn organisation_ids(
+    scope: &mut Scope,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Option<Uuid>>> {
+    storage::organisation_ids(scope.conn(), ids).await
+}
+
+/// Names (`First Last`) of contacts other areas link to; audited as a listing.
+pub async fn names(scope: &mut Scope, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    scope.require(Area::Contacts, Action::Read)?;
+    let names = names_unaudited(scope, ids).await?;
+    if names.is_empty() {
+        return Ok(names);
+    }
+    let shown: Vec<Uuid> = names.keys().copied().collect();
+    let fields = [
+        ContactField::FirstName.name(),
+        ContactField::LastName.name(),
+    ];
+    let event = scope
+        .event(audited(ContactAudit::List))
+        .subjects(&shown)
+        .fields(&fields);
+    scope.audit(event).await?;
+    Ok(names)
+}
+
+/// One contact, decrypted, with its organisation and stage history; the read is
+/// audited with every field.
 pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     scope.require(Area::Contacts, Action::Read)?;
-    let row = storage::find(scope.conn(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let key = scope.subject_key(id).await?;
-    let contact = row.open(&scope.cipher(&key, TABLE, id))?;
+    let contact = load(scope, id).await?;
     let fields = all_fields();
     let event = scope
         .event(audited(ContactAudit::Read))
@@ -223,25 +155,154 @@ pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     Ok(contact)
 }
 
-pub async fn create(scope: &mut Scope, input: &ContactInput) -> AppResult<Contact> {
+/// The contact as [`get`] returns it, without the read entry: for answering a write
+/// with what was just written.
+async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
+    let row = storage::find(scope.conn(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let key = scope.subject_key(id).await?;
+    let input = row.open(&scope.cipher(&key, TABLE, id))?;
+    let organisation = if scope.principal.role.may(Area::Organisations, Action::Read) {
+        organisations::record_ref(scope, input.organisation_id).await?
+    } else {
+        None
+    };
+    let stage_history = storage::stage_history(scope.conn(), id).await?;
+    Ok(Contact {
+        id,
+        input,
+        organisation,
+        stage_history,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// Contacts that are likely the same person: a shared e-mail or phone, or the same
+/// folded name at the same organisation.
+pub async fn likely_duplicates(
+    scope: &mut Scope,
+    input: &ContactInput,
+    except: Option<Uuid>,
+) -> AppResult<Vec<Uuid>> {
+    let index = scope.index_key().await?;
+    let mut checks: Vec<(Fingerprint, Vec<u8>)> = input
+        .emails
+        .iter()
+        .map(|e| (Fingerprint::Email, index.email(&e.address)))
+        .collect();
+    checks.extend(
+        input
+            .phones
+            .iter()
+            .filter_map(|p| index.phone(&p.number))
+            .map(|b| (Fingerprint::Phone, b)),
+    );
+    checks.push((
+        Fingerprint::Name,
+        index.person_name(&input.first_name, &input.last_name, input.organisation_id),
+    ));
+    let mut found = Vec::new();
+    for (kind, bidx) in checks {
+        for id in search::by_fingerprint(scope.conn(), RecordKind::Contact, kind, &bidx).await? {
+            if Some(id) != except && !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn duplicate_error(of: Uuid) -> AppError {
+    AppError::Validation(FieldErrors::single(
+        "last_name",
+        Problem::PossibleDuplicate { of },
+    ))
+}
+
+/// The organisation's name for the contact's search tokens, if it may be read.
+async fn organisation_name(scope: &mut Scope, input: &ContactInput) -> AppResult<Option<String>> {
+    Ok(organisations::record_ref(scope, input.organisation_id)
+        .await?
+        .map(|r| r.name))
+}
+
+/// Creates a contact; a likely duplicate is refused unless `confirmed`.
+pub async fn create(
+    scope: &mut Scope,
+    input: &ContactInput,
+    confirmed: bool,
+) -> AppResult<Contact> {
     scope.require(Area::Contacts, Action::Create)?;
     let input = input.normalized();
     input.validate().into_result()?;
-    let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
+    if !confirmed {
+        if let Some(of) = likely_duplicates(scope, &input, None).await?.first() {
+            return Err(duplicate_error(*of));
+        }
+    }
     let id = Uuid::now_v7();
-    let key = scope.create_subject_key(id).await?;
-    let index = scope.index_key().await?;
-    let cipher = scope.cipher(&key, TABLE, id);
-    let sealed = SealedInput::seal(&cipher, &index, &input);
-    let row = storage::insert(scope.conn(), tenant_id, id, sealed, created_by).await?;
-    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    insert_unaudited(scope, id, &input).await?;
     let fields = input.changed_fields(&ContactInput::default());
     let event = scope
         .event(audited(ContactAudit::Create))
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
-    row.open(&cipher)
+    load(scope, id).await
+}
+
+/// Seals and stores a new contact. The caller checked the permission and audits
+/// (once per contact, or once for a whole import).
+pub async fn insert_unaudited(scope: &mut Scope, id: Uuid, input: &ContactInput) -> AppResult<()> {
+    let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
+    let organisation = organisation_name(scope, input).await?;
+    let key = scope.create_subject_key(id).await?;
+    let index = scope.index_key().await?;
+    let cipher = scope.cipher(&key, TABLE, id);
+    let sealed = SealedInput::seal(&cipher, &index, input, organisation.as_deref());
+    storage::insert(scope.conn(), tenant_id, id, sealed, created_by).await?;
+    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    Ok(())
+}
+
+/// Seals and stores many new contacts (normalised and validated by the caller) in a
+/// few statements. The caller checked the permission and audits.
+pub async fn insert_many_unaudited(
+    scope: &mut Scope,
+    inputs: &[(Uuid, ContactInput)],
+) -> AppResult<()> {
+    if inputs.is_empty() {
+        return Ok(());
+    }
+    let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
+    let org_ids: Vec<Uuid> = inputs
+        .iter()
+        .filter_map(|(_, i)| i.organisation_id)
+        .collect();
+    let org_names = if org_ids.is_empty() {
+        HashMap::new()
+    } else {
+        organisations::names(scope, &org_ids).await?
+    };
+    let ids: Vec<Uuid> = inputs.iter().map(|(id, _)| *id).collect();
+    let keys = scope.create_subject_keys(&ids).await?;
+    let index = scope.index_key().await?;
+    let rows = inputs
+        .iter()
+        .zip(&keys)
+        .map(|((id, input), key)| {
+            let cipher = scope.cipher(key, TABLE, *id);
+            let org = input
+                .organisation_id
+                .and_then(|o| org_names.get(&o))
+                .map(String::as_str);
+            (*id, SealedInput::seal(&cipher, &index, input, org))
+        })
+        .collect();
+    storage::insert_many(scope.conn(), tenant_id, rows, created_by).await
 }
 
 /// Updates the contact if nobody changed it since `version` was read.
@@ -254,39 +315,100 @@ pub async fn update(
     scope.require(Area::Contacts, Action::Update)?;
     let input = input.normalized();
     input.validate().into_result()?;
-    let current = match storage::find_for_update(scope.conn(), id).await? {
-        None => return Err(AppError::NotFound),
-        Some(row) if row.version != version => return Err(AppError::Conflict),
-        Some(row) => row,
-    };
-    let old_key = scope.subject_key(id).await?;
-    let before = current.open(&scope.cipher(&old_key, TABLE, id))?.as_input();
+    let before = locked_input(scope, id, Some(version)).await?;
+    let fields = write_unaudited(scope, id, &before, &input).await?;
+    let event = scope
+        .event(audited(ContactAudit::Update))
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    scope.audit(event).await?;
+    load(scope, id).await
+}
+
+/// One change from the detail page (stage, owner, class, tags, notes), with the
+/// same locking and audit as a full update.
+pub async fn patch(
+    scope: &mut Scope,
+    id: Uuid,
+    version: i32,
+    change: &ContactPatch,
+) -> AppResult<Contact> {
+    scope.require(Area::Contacts, Action::Update)?;
+    let before = locked_input(scope, id, Some(version)).await?;
+    let mut input = before.clone();
+    change.apply(&mut input);
+    update(scope, id, version, &input).await
+}
+
+/// The contact's current input, locked; `Conflict` if `version` is given and stale.
+pub async fn locked_input(
+    scope: &mut Scope,
+    id: Uuid,
+    version: Option<i32>,
+) -> AppResult<ContactInput> {
+    let row = storage::find_for_update(scope.conn(), &[id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    if version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Conflict);
+    }
+    let key = scope.subject_key(id).await?;
+    row.open(&scope.cipher(&key, TABLE, id))
+}
+
+/// Writes `input` over `before` (already locked and normalised): reseals, reindexes,
+/// records a stage change. Returns the changed fields' names; the caller audits.
+pub async fn write_unaudited(
+    scope: &mut Scope,
+    id: Uuid,
+    before: &ContactInput,
+    input: &ContactInput,
+) -> AppResult<Vec<&'static str>> {
     // Every field is rewritten, so a worn key is simply replaced here.
     let worn = KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?
         > REKEY_AFTER_ENCRYPTIONS;
     let key = if worn {
         scope.create_subject_key(id).await?
     } else {
-        old_key
+        scope.subject_key(id).await?
     };
+    let organisation = organisation_name(scope, input).await?;
     let index = scope.index_key().await?;
     let cipher = scope.cipher(&key, TABLE, id);
-    let sealed = SealedInput::seal(&cipher, &index, &input);
-    let tenant_id = scope.tenant_id();
-    let row = storage::update(scope.conn(), tenant_id, id, sealed).await?;
-    let fields = input.changed_fields(&before);
-    let event = scope
-        .event(audited(ContactAudit::Update))
-        .subjects(std::slice::from_ref(&id))
-        .fields(&fields);
-    scope.audit(event).await?;
-    row.open(&cipher)
+    let sealed = SealedInput::seal(&cipher, &index, input, organisation.as_deref());
+    let (tenant_id, user_id) = (scope.tenant_id(), scope.user_id());
+    storage::update(scope.conn(), tenant_id, id, sealed).await?;
+    if input.stage != before.stage {
+        storage::record_stage(scope.conn(), tenant_id, id, input.stage.code(), user_id).await?;
+        let event = HistoryEvent::StageChanged {
+            from: before.stage,
+            to: input.stage,
+        };
+        timeline::record_history(scope, (RecordKind::Contact, id), event).await?;
+    }
+    if input.owner_id != before.owner_id {
+        let event = HistoryEvent::OwnerChanged {
+            from: before.owner_id,
+            to: input.owner_id,
+        };
+        timeline::record_history(scope, (RecordKind::Contact, id), event).await?;
+    }
+    Ok(input.changed_fields(before))
 }
 
-/// Erases the contact (GDPR Art. 17): its row, its search tokens and its key. Copies
+/// Erases the contact (GDPR Art. 17): its row, its search data and its key. Copies
 /// of its ciphertext elsewhere (backups) become unreadable with the key.
 pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     scope.require(Area::Contacts, Action::Delete)?;
+    let input = match locked_input(scope, id, None).await {
+        Ok(input) => input,
+        Err(AppError::NotFound) => return Err(AppError::NotFound),
+        Err(err) => return Err(err),
+    };
+    let addresses: Vec<String> = input.emails.into_iter().map(|e| e.address).collect();
+    timeline::erase_participant(scope, id, &addresses).await?;
     if !storage::delete(scope.conn(), id).await? {
         return Err(AppError::NotFound);
     }
@@ -295,4 +417,13 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
         .event(audited(ContactAudit::Delete))
         .subjects(std::slice::from_ref(&id));
     scope.audit(event).await
+}
+
+/// A linked contact for `id`, named through [`names`].
+pub async fn record_ref(scope: &mut Scope, id: Uuid) -> AppResult<Option<RecordRef>> {
+    let names = names(scope, &[id]).await?;
+    Ok(names.get(&id).map(|name| RecordRef {
+        id,
+        name: name.clone(),
+    }))
 }

@@ -93,6 +93,34 @@ fn open_member(c: &RecordCipher, row: storage::MemberRow) -> AppResult<TeamMembe
     })
 }
 
+/// Everyone's display name, for owner and assignee pickers and labels. The read is
+/// audited once per call as a team read of those names.
+pub async fn directory(scope: &mut Scope) -> AppResult<Vec<crate::model::identity::Colleague>> {
+    scope.require(Area::Team, Action::Read)?;
+    let tenant_id = scope.tenant_id();
+    let names = employee_names(&mut scope.tx, &scope.backend.keys, tenant_id).await?;
+    let mut colleagues: Vec<_> = names
+        .into_iter()
+        .map(
+            |(user_id, display_name)| crate::model::identity::Colleague {
+                user_id,
+                display_name,
+            },
+        )
+        .collect();
+    colleagues.sort_by(|a, b| {
+        crate::backend::crypto::fold(&a.display_name)
+            .cmp(&crate::backend::crypto::fold(&b.display_name))
+    });
+    let ids: Vec<Uuid> = colleagues.iter().map(|c| c.user_id).collect();
+    let event = scope
+        .event(audited(TeamAudit::Read))
+        .subjects(&ids)
+        .fields(&["display_name"]);
+    scope.audit(event).await?;
+    Ok(colleagues)
+}
+
 /// The team page: members for everyone; invitations and grantable roles for those
 /// who manage the team.
 pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {

@@ -1,12 +1,16 @@
-//! The contact list: filter, sort, keyset pages, keyboard shortcuts.
+//! The contact list: text search, metadata filters, sort, keyset pages, keyboard
+//! shortcuts.
 
 use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, TextFn, Texts};
-use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort};
+use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort, LifecycleStage};
+use crate::model::identity::Colleague;
 use crate::model::permission::{Action, Area};
+use crate::model::records::Classification;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
+use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::layout::use_current_user;
-use crate::ui::url_query::{use_url_query, UrlQuery};
+use crate::ui::url_query::{filter_from_params, filter_params, use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_navigate;
@@ -17,6 +21,7 @@ fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
         ContactSort::NameDesc => t.contacts.sort_name_desc,
         ContactSort::NewestFirst => t.contacts.sort_newest,
         ContactSort::OldestFirst => t.contacts.sort_oldest,
+        ContactSort::RecentlyChanged => t.organisations.sort_changed,
     }
 }
 
@@ -28,6 +33,7 @@ impl UrlQuery for ContactListQuery {
         if !self.q.is_empty() {
             params.push(("q", self.q.clone()));
         }
+        params.extend(filter_params(&self.filter));
         if self.sort != ContactSort::default() {
             params.push(("sort", self.sort.as_param().to_owned()));
         }
@@ -39,6 +45,7 @@ impl UrlQuery for ContactListQuery {
     fn from_params(get: &dyn Fn(&str) -> Option<String>) -> Self {
         ContactListQuery {
             q: get("q").unwrap_or_default(),
+            filter: filter_from_params(get),
             sort: ContactSort::from_param(&get("sort").unwrap_or_default()),
             after: get("after"),
             before: get("before"),
@@ -61,6 +68,7 @@ pub fn ContactListPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_url_query::<ContactListQuery>();
     let page = Resource::new(move || query.get(), list_contacts);
+    let colleagues = directory();
     let user = use_current_user();
     let can_write = move || {
         user.get()
@@ -125,16 +133,60 @@ pub fn ContactListPage() -> impl IntoView {
                     .collect_view()}
             </select>
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
+            <AsyncView resource=colleagues render=move |colleagues| view! { <FilterControls query=query.get_untracked() colleagues /> } />
         </Form>
-        <AsyncView resource=page render=move |page| view! { <ContactTable page query=query.get_untracked() can_write=can_write() /> } />
+        <AsyncView resource=page render=move |page| view! {
+            <AsyncView resource=colleagues render=move |colleagues| view! {
+                <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues />
+            } />
+        } />
+    }
+}
+
+/// Stage, class, account manager, tag and organisation filters of the list form.
+#[component]
+fn FilterControls(query: ContactListQuery, colleagues: Vec<Colleague>) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = query.filter;
+    view! {
+        <label for="filter-stage">{move || i18n.texts().records.stage}</label>
+        <select id="filter-stage" name="stage">
+            <option value="" selected=f.stage.is_none()>{move || i18n.texts().records.any}</option>
+            {LifecycleStage::all().map(|s| view! {
+                <option value=s.code() selected=f.stage == Some(s)>{move || (i18n.texts().records.stages)(s)}</option>
+            }).collect_view()}
+        </select>
+        <label for="filter-class">{move || i18n.texts().records.classification}</label>
+        <select id="filter-class" name="class">
+            <option value="" selected=f.classification.is_none()>{move || i18n.texts().records.any}</option>
+            {Classification::all().map(|c| view! {
+                <option value=c.code() selected=f.classification == Some(c)>{c.letter()}</option>
+            }).collect_view()}
+        </select>
+        <label for="filter-owner">{move || i18n.texts().records.owner}</label>
+        <select id="filter-owner" name="owner">
+            <option value="" selected=f.owner.is_none()>{move || i18n.texts().records.any}</option>
+            {colleagues.into_iter().map(|c| view! {
+                <option value=c.user_id.to_string() selected=f.owner == Some(c.user_id)>{c.display_name}</option>
+            }).collect_view()}
+        </select>
+        <label for="filter-tag">{move || i18n.texts().records.tags}</label>
+        <input id="filter-tag" name="tag" type="text" size="12" value=f.tag.clone() />
+        {f.organisation.map(|org| view! { <input type="hidden" name="organisation" value=org.to_string() /> })}
+        {(!f.is_empty()).then(|| view! { <A href="/contacts" attr:class="button link">{move || i18n.texts().records.reset_filters}</A> })}
     }
 }
 
 #[component]
-fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> impl IntoView {
+fn ContactTable(
+    page: ContactPage,
+    query: ContactListQuery,
+    can_write: bool,
+    colleagues: Vec<Colleague>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if page.items.is_empty() {
-        return if query.q.is_empty() && page.total == 0 {
+        return if query.q.is_empty() && query.filter.is_empty() && page.total == 0 {
             let new_contact: TextFn = |t| t.contacts.new_contact;
             let hint: TextFn = |t| t.contacts.empty_contacts_hint;
             view! {
@@ -168,6 +220,8 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
                 <tr>
                     <th scope="col">{move || i18n.texts().contacts.col_name}</th>
                     <th scope="col">{move || i18n.texts().contacts.organisation}</th>
+                    <th scope="col">{move || i18n.texts().contacts.col_stage}</th>
+                    <th scope="col">{move || i18n.texts().contacts.col_owner}</th>
                     <th scope="col">{move || i18n.texts().common.email}</th>
                     <th scope="col">{move || i18n.texts().contacts.phone}</th>
                 </tr>
@@ -176,13 +230,22 @@ fn ContactTable(page: ContactPage, query: ContactListQuery, can_write: bool) -> 
                 {page
                     .items
                     .into_iter()
-                    .map(|c| view! {
-                        <tr>
-                            <td><A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A></td>
-                            <td>{c.organisation}</td>
-                            <td>{c.email}</td>
-                            <td>{c.phone}</td>
-                        </tr>
+                    .map(|c| {
+                        let stage = c.stage;
+                        let owner = colleague_name(&colleagues, c.owner_id);
+                        view! {
+                            <tr>
+                                <td>
+                                    <A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A>
+                                    {c.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}
+                                </td>
+                                <td>{c.organisation.map(|o| view! { <A href=format!("/organisations/{}", o.id)>{o.name}</A> })}</td>
+                                <td><span class=format!("stage stage-{}", stage.code())>{move || (i18n.texts().records.stages)(stage)}</span></td>
+                                <td>{owner}</td>
+                                <td>{c.email}</td>
+                                <td>{c.phone}</td>
+                            </tr>
+                        }
                     })
                     .collect_view()}
             </tbody>

@@ -4,6 +4,6 @@ mod detail;
 mod form;
 mod list;
 
-pub use detail::ContactDetailPage;
-pub use form::{EditContactPage, NewContactPage};
+pub use detail::{id_param, ContactDetailPage};
+pub use form::{DuplicateWarning, EditContactPage, NewContactPage};
 pub use list::ContactListPage;

@@ -1,0 +1,235 @@
+//! Finding sealed records, written once for every area: keyed search tokens (word
+//! prefixes and whole words) and exact fingerprints (e-mail, phone, folded name) in
+//! two shared tables, each row naming the kind of record it points at.
+
+use super::crypto::blind_index::SearchToken;
+use super::crypto::IndexKey;
+use crate::AppResult;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// Which table a token or fingerprint points into (`record_kind` in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i16)]
+pub enum RecordKind {
+    Contact = 1,
+    Organisation = 2,
+    Interaction = 3,
+}
+
+/// What a fingerprint is of (`kind` in the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i16)]
+pub enum Fingerprint {
+    Email = 1,
+    Phone = 2,
+    /// Folded full name (for contacts: together with their organisation).
+    Name = 3,
+}
+
+/// How a search text is looked up.
+pub enum Lookup {
+    Email(Vec<u8>),
+    Phone(Vec<u8>),
+    Words { prefixes: Vec<i64>, exact: Vec<i64> },
+    Nothing,
+}
+
+impl Lookup {
+    /// An `@` means an e-mail, digits and separators a phone, anything else words.
+    pub fn classify(index: &IndexKey, q: &str) -> Lookup {
+        let q = q.trim();
+        if q.contains('@') {
+            return Lookup::Email(index.email(q));
+        }
+        let phone_like = q
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-/().".contains(c));
+        if phone_like {
+            return match index.phone(q) {
+                Some(bidx) => Lookup::Phone(bidx),
+                None => Lookup::Nothing,
+            };
+        }
+        let query = index.query(q);
+        if query.is_empty() {
+            Lookup::Nothing
+        } else {
+            Lookup::Words {
+                prefixes: query.prefixes,
+                exact: query.exact,
+            }
+        }
+    }
+}
+
+/// Replaces a record's search tokens.
+pub async fn write_tokens(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    kind: RecordKind,
+    record_id: Uuid,
+    tokens: &[SearchToken],
+) -> AppResult<()> {
+    delete_tokens(conn, record_id).await?;
+    let values: Vec<i64> = tokens.iter().map(|t| t.token).collect();
+    let exact: Vec<bool> = tokens.iter().map(|t| t.exact).collect();
+    sqlx::query!(
+        "INSERT INTO search_tokens (tenant_id, token, record_kind, record_id, exact)
+         SELECT $1, t.token, $2, $3, t.exact FROM unnest($4::bigint[], $5::boolean[]) AS t(token, exact)",
+        tenant_id,
+        kind as i16,
+        record_id,
+        &values,
+        &exact
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Replaces a record's fingerprints.
+pub async fn write_fingerprints(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    kind: RecordKind,
+    record_id: Uuid,
+    fingerprints: &[(Fingerprint, Vec<u8>)],
+) -> AppResult<()> {
+    sqlx::query!("DELETE FROM fingerprints WHERE record_id = $1", record_id)
+        .execute(&mut *conn)
+        .await?;
+    let kinds: Vec<i16> = fingerprints.iter().map(|(k, _)| *k as i16).collect();
+    let values: Vec<Vec<u8>> = fingerprints.iter().map(|(_, v)| v.clone()).collect();
+    sqlx::query!(
+        "INSERT INTO fingerprints (tenant_id, kind, bidx, record_kind, record_id)
+         SELECT $1, f.kind, f.bidx, $2, $3 FROM unnest($4::smallint[], $5::bytea[]) AS f(kind, bidx)
+         ON CONFLICT DO NOTHING",
+        tenant_id,
+        kind as i16,
+        record_id,
+        &kinds,
+        &values
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn delete_tokens(conn: &mut PgConnection, record_id: Uuid) -> AppResult<()> {
+    sqlx::query!("DELETE FROM search_tokens WHERE record_id = $1", record_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes everything that finds a record (tokens and fingerprints), on deletion.
+pub async fn forget(conn: &mut PgConnection, record_id: Uuid) -> AppResult<()> {
+    delete_tokens(conn, record_id).await?;
+    sqlx::query!("DELETE FROM fingerprints WHERE record_id = $1", record_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Records of `kind` with the fingerprint, oldest first.
+pub async fn by_fingerprint(
+    conn: &mut PgConnection,
+    kind: RecordKind,
+    fingerprint: Fingerprint,
+    bidx: &[u8],
+) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT record_id FROM fingerprints WHERE kind = $1 AND bidx = $2 AND record_kind = $3
+         ORDER BY record_id",
+        fingerprint as i16,
+        bidx,
+        kind as i16
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Groups of records of `kind` sharing a fingerprint (duplicate candidates).
+pub async fn shared_fingerprints(
+    conn: &mut PgConnection,
+    kind: RecordKind,
+    limit: i64,
+) -> AppResult<Vec<(Fingerprint, Vec<Uuid>)>> {
+    let rows = sqlx::query!(
+        r#"SELECT kind, array_agg(record_id ORDER BY record_id) AS "ids!"
+         FROM fingerprints WHERE record_kind = $1
+         GROUP BY kind, bidx HAVING count(*) > 1
+         ORDER BY min(record_id::text) LIMIT $2"#,
+        kind as i16,
+        limit
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let kind = match r.kind {
+                1 => Fingerprint::Email,
+                2 => Fingerprint::Phone,
+                3 => Fingerprint::Name,
+                _ => return None,
+            };
+            Some((kind, r.ids))
+        })
+        .collect())
+}
+
+/// One page of matching ids of `kind` in rank order, and how many match in all.
+pub async fn ranked_ids(
+    conn: &mut PgConnection,
+    kind: RecordKind,
+    lookup: &Lookup,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<Uuid>, i64)> {
+    match lookup {
+        Lookup::Nothing => Ok((Vec::new(), 0)),
+        Lookup::Email(bidx) => exact(conn, kind, Fingerprint::Email, bidx, offset, limit).await,
+        Lookup::Phone(bidx) => exact(conn, kind, Fingerprint::Phone, bidx, offset, limit).await,
+        Lookup::Words { prefixes, exact } => {
+            // Every word must match a prefix token; whole-word matches rank first.
+            let ranked = sqlx::query!(
+                r#"SELECT record_id, count(*) OVER () AS "total!"
+                 FROM search_tokens
+                 WHERE record_kind = $1 AND (token = ANY($2) OR token = ANY($3))
+                 GROUP BY record_id
+                 HAVING count(DISTINCT token) FILTER (WHERE token = ANY($2)) = cardinality($2)
+                 ORDER BY count(*) FILTER (WHERE token = ANY($3)) DESC, record_id
+                 OFFSET $4 LIMIT $5"#,
+                kind as i16,
+                prefixes,
+                exact,
+                offset,
+                limit
+            )
+            .fetch_all(conn)
+            .await?;
+            let total = ranked.first().map(|r| r.total).unwrap_or(0);
+            Ok((ranked.into_iter().map(|r| r.record_id).collect(), total))
+        }
+    }
+}
+
+async fn exact(
+    conn: &mut PgConnection,
+    kind: RecordKind,
+    fingerprint: Fingerprint,
+    bidx: &[u8],
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<Uuid>, i64)> {
+    let ids = by_fingerprint(conn, kind, fingerprint, bidx).await?;
+    let total = ids.len() as i64;
+    let page = ids
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit.max(0) as usize)
+        .collect();
+    Ok((page, total))
+}

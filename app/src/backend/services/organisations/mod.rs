@@ -1,0 +1,426 @@
+//! Organisations: the rules. Name, contact details and notes are sealed under the
+//! organisation's own key ([`storage`]); metadata (legal form, industry, owner, tags,
+//! class) is plaintext for filtering. Every read and change is audited here.
+
+pub mod storage;
+
+use crate::backend::crypto::{fold, open_rows, KeyStore};
+use crate::backend::paging::{page_in_memory, Keyset, OffsetPage};
+use crate::backend::search::{self, Fingerprint, Lookup, RecordKind};
+use crate::backend::subjects::{BoxFuture, SubjectKind};
+use crate::backend::Scope;
+use crate::model::audit::{AuditAction, DataSubject};
+use crate::model::contacts::RecordRef;
+use crate::model::organisations::{
+    Organisation, OrganisationAudit, OrganisationField, OrganisationInput, OrganisationListQuery,
+    OrganisationPage, OrganisationSort, OrganisationSummary,
+};
+use crate::model::paging::{Page, PAGE_SIZE};
+use crate::model::permission::{Action, Area};
+use crate::model::validation::{FieldErrors, Problem};
+use crate::{AppError, AppResult};
+use sqlx::PgConnection;
+use std::collections::HashMap;
+use storage::{SealedInput, SealedSummary, SEALED_FIELDS, TABLE};
+use uuid::Uuid;
+
+/// Up to this many organisations, the list can be ordered by name in memory.
+pub const NAME_SORT_LIMIT: i64 = 20_000;
+
+fn audited(action: OrganisationAudit) -> AuditAction {
+    AuditAction::Organisation(action)
+}
+
+fn all_fields() -> Vec<&'static str> {
+    OrganisationField::all()
+        .map(OrganisationField::name)
+        .collect()
+}
+
+/// Organisations are data subjects (a sole trader's company is a person's data).
+pub const SUBJECT_KIND: SubjectKind = SubjectKind {
+    kind: DataSubject::Organisation,
+    labels: subject_labels,
+    export: |scope, id| {
+        Box::pin(async move {
+            match get(scope, id).await {
+                Ok(org) => Ok(Some(
+                    serde_json::to_value(org).map_err(|_| AppError::Internal)?,
+                )),
+                Err(AppError::NotFound) => Ok(None),
+                Err(err) => Err(err),
+            }
+        })
+    },
+    erase: Some(|scope, id| {
+        Box::pin(async move {
+            match delete(scope, id).await {
+                Ok(()) => Ok(true),
+                Err(AppError::NotFound) => Ok(false),
+                Err(err) => Err(err),
+            }
+        })
+    }),
+};
+
+fn subject_labels<'a>(
+    conn: &'a mut PgConnection,
+    keys: &'a KeyStore,
+    tenant_id: Uuid,
+    ids: &'a [Uuid],
+) -> BoxFuture<'a, AppResult<HashMap<Uuid, String>>> {
+    Box::pin(async move {
+        let rows = storage::names_by_ids(conn, ids).await?;
+        let names = open_rows(
+            keys,
+            conn,
+            tenant_id,
+            TABLE,
+            rows,
+            |r| (r.organisation_id, r.organisation_id),
+            |c, r| r.open(c),
+        )
+        .await?;
+        Ok(names.into_iter().collect())
+    })
+}
+
+/// Display names of organisations another area shows beside its own data; that
+/// area's audit entry names them.
+pub async fn names_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = storage::names_by_ids(scope.conn(), &ids).await?;
+    Ok(scope
+        .open_rows(
+            TABLE,
+            rows,
+            |r| (r.organisation_id, r.organisation_id),
+            |c, r| r.open(c),
+        )
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Display names of organisations other areas link to; the read is audited as a
+/// listing of those organisations' names.
+pub async fn names(scope: &mut Scope, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    scope.require(Area::Organisations, Action::Read)?;
+    let names = names_unaudited(scope, ids).await?;
+    if names.is_empty() {
+        return Ok(names);
+    }
+    let shown: Vec<Uuid> = names.keys().copied().collect();
+    let event = scope
+        .event(audited(OrganisationAudit::List))
+        .subjects(&shown)
+        .fields(&["name"]);
+    scope.audit(event).await?;
+    Ok(names)
+}
+
+/// A linked record for `id`, named through [`names`].
+pub async fn record_ref(scope: &mut Scope, id: Option<Uuid>) -> AppResult<Option<RecordRef>> {
+    let Some(id) = id else { return Ok(None) };
+    let names = names(scope, &[id]).await?;
+    Ok(names.get(&id).map(|name| RecordRef {
+        id,
+        name: name.clone(),
+    }))
+}
+
+/// A list page, logged as one audit entry naming every organisation shown.
+pub async fn list(scope: &mut Scope, query: &OrganisationListQuery) -> AppResult<OrganisationPage> {
+    scope.require(Area::Organisations, Action::Read)?;
+    let page = if query.q.trim().is_empty() {
+        list_unranked(scope, query).await?
+    } else {
+        search(scope, query).await?
+    };
+    if !page.items.is_empty() {
+        let shown: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
+        let action = if page.ranked {
+            OrganisationAudit::Search
+        } else {
+            OrganisationAudit::List
+        };
+        let fields = OrganisationField::SUMMARY.map(OrganisationField::name);
+        let event = scope
+            .event(audited(action))
+            .subjects(&shown)
+            .fields(&fields);
+        scope.audit(event).await?;
+    }
+    Ok(page)
+}
+
+async fn open_summaries(
+    scope: &mut Scope,
+    rows: Vec<SealedSummary>,
+) -> AppResult<Vec<OrganisationSummary>> {
+    scope
+        .open_rows(
+            TABLE,
+            rows,
+            |r| (r.organisation_id, r.organisation_id),
+            |c, r| r.open(c),
+        )
+        .await
+}
+
+async fn list_unranked(
+    scope: &mut Scope,
+    query: &OrganisationListQuery,
+) -> AppResult<OrganisationPage> {
+    let total = storage::count_filtered(scope.conn(), &query.filter).await?;
+    let (page, sort) = if query.sort == OrganisationSort::NameAsc && total <= NAME_SORT_LIMIT {
+        let rows = storage::all_summaries(scope.conn(), &query.filter).await?;
+        let sorted = open_summaries(scope, rows)
+            .await?
+            .into_iter()
+            .map(|o| (fold(&o.name), o.id, o))
+            .collect::<Vec<_>>();
+        let mut sorted = sorted;
+        sorted.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
+        (page_in_memory(sorted, &query.page_request())?, query.sort)
+    } else {
+        let sort = match query.sort {
+            OrganisationSort::NameAsc => OrganisationSort::NewestFirst,
+            other => other,
+        };
+        let request = if sort == query.sort {
+            query.page_request()
+        } else {
+            Default::default()
+        };
+        let keyset = Keyset::new(&request)?;
+        let by_updated = sort == OrganisationSort::RecentlyChanged;
+        let rows =
+            storage::summaries_by_time(scope.conn(), &query.filter, &keyset, by_updated).await?;
+        let page = keyset.page(rows, |r| r.cursor(by_updated));
+        let items = open_summaries(scope, page.items).await?;
+        (
+            Page {
+                items,
+                next: page.next,
+                prev: page.prev,
+            },
+            sort,
+        )
+    };
+    Ok(OrganisationPage {
+        items: page.items,
+        next: page.next,
+        prev: page.prev,
+        total,
+        sort,
+        ranked: false,
+    })
+}
+
+async fn search(scope: &mut Scope, query: &OrganisationListQuery) -> AppResult<OrganisationPage> {
+    let index = scope.index_key().await?;
+    let offsets = OffsetPage::new(&query.page_request())?;
+    let lookup = Lookup::classify(&index, &query.q);
+    let (ids, total) = search::ranked_ids(
+        scope.conn(),
+        RecordKind::Organisation,
+        &lookup,
+        offsets.offset,
+        PAGE_SIZE,
+    )
+    .await?;
+    let rows = storage::summaries_by_ids(scope.conn(), &ids, &query.filter).await?;
+    let mut opened: HashMap<Uuid, OrganisationSummary> = open_summaries(scope, rows)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let items = ids.iter().filter_map(|id| opened.remove(id)).collect();
+    let page = offsets.page(items, total);
+    Ok(OrganisationPage {
+        items: page.items,
+        next: page.next,
+        prev: page.prev,
+        total,
+        sort: query.sort,
+        ranked: true,
+    })
+}
+
+/// One organisation with its parent and subsidiaries, decrypted; the read is audited.
+pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Organisation> {
+    scope.require(Area::Organisations, Action::Read)?;
+    let organisation = load(scope, id).await?;
+    let fields = all_fields();
+    let event = scope
+        .event(audited(OrganisationAudit::Read))
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    scope.audit(event).await?;
+    Ok(organisation)
+}
+
+/// The organisation as [`get`] returns it, without the read entry (answers writes).
+async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Organisation> {
+    let row = storage::find(scope.conn(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let key = scope.subject_key(id).await?;
+    let input = row.open(&scope.cipher(&key, TABLE, id))?;
+    let subsidiary_ids = storage::subsidiaries(scope.conn(), id).await?;
+    let mut linked = subsidiary_ids.clone();
+    linked.extend(row.parent_id);
+    let names = names(scope, &linked).await?;
+    let named = |id: Uuid| {
+        names.get(&id).map(|name| RecordRef {
+            id,
+            name: name.clone(),
+        })
+    };
+    Ok(Organisation {
+        id,
+        parent: row.parent_id.and_then(named),
+        subsidiaries: subsidiary_ids.into_iter().filter_map(named).collect(),
+        input,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// Organisations with the same name (and legal form), e-mail or phone.
+pub async fn likely_duplicates(
+    scope: &mut Scope,
+    input: &OrganisationInput,
+    except: Option<Uuid>,
+) -> AppResult<Vec<Uuid>> {
+    let index = scope.index_key().await?;
+    let mut checks = vec![(
+        Fingerprint::Name,
+        index.organisation_name(&input.display_name()),
+    )];
+    if !input.email.is_empty() {
+        checks.push((Fingerprint::Email, index.email(&input.email)));
+    }
+    let mut found = Vec::new();
+    for (kind, bidx) in checks {
+        for id in
+            search::by_fingerprint(scope.conn(), RecordKind::Organisation, kind, &bidx).await?
+        {
+            if Some(id) != except && !found.contains(&id) {
+                found.push(id);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn check_parent(scope: &mut Scope, id: Uuid, input: &OrganisationInput) -> AppResult<()> {
+    if let Some(parent) = input.parent_id {
+        if parent == id || storage::would_cycle(scope.conn(), id, parent).await? {
+            return Err(AppError::Validation(FieldErrors::single(
+                "parent_id",
+                Problem::UnknownReference,
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn duplicate_error(of: Uuid) -> AppError {
+    AppError::Validation(FieldErrors::single(
+        "name",
+        Problem::PossibleDuplicate { of },
+    ))
+}
+
+/// Creates the organisation; a likely duplicate is refused unless `confirmed`.
+pub async fn create(
+    scope: &mut Scope,
+    input: &OrganisationInput,
+    confirmed: bool,
+) -> AppResult<Organisation> {
+    scope.require(Area::Organisations, Action::Create)?;
+    let input = input.normalized();
+    input.validate().into_result()?;
+    if !confirmed {
+        if let Some(of) = likely_duplicates(scope, &input, None).await?.first() {
+            return Err(duplicate_error(*of));
+        }
+    }
+    let id = Uuid::now_v7();
+    insert_unaudited(scope, id, &input).await?;
+    let fields = input.changed_fields(&OrganisationInput::default());
+    let event = scope
+        .event(audited(OrganisationAudit::Create))
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    scope.audit(event).await?;
+    load(scope, id).await
+}
+
+/// Seals and stores a new organisation (for [`create`] and bulk paths that audit
+/// once for many rows).
+pub async fn insert_unaudited(
+    scope: &mut Scope,
+    id: Uuid,
+    input: &OrganisationInput,
+) -> AppResult<()> {
+    let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
+    let key = scope.create_subject_key(id).await?;
+    let index = scope.index_key().await?;
+    let sealed = SealedInput::seal(&scope.cipher(&key, TABLE, id), &index, input);
+    storage::insert(scope.conn(), tenant_id, id, input, sealed, created_by).await?;
+    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    Ok(())
+}
+
+pub async fn update(
+    scope: &mut Scope,
+    id: Uuid,
+    version: i32,
+    input: &OrganisationInput,
+) -> AppResult<Organisation> {
+    scope.require(Area::Organisations, Action::Update)?;
+    let input = input.normalized();
+    input.validate().into_result()?;
+    let current = match storage::find_for_update(scope.conn(), id).await? {
+        None => return Err(AppError::NotFound),
+        Some(row) if row.version != version => return Err(AppError::Conflict),
+        Some(row) => row,
+    };
+    check_parent(scope, id, &input).await?;
+    let key = scope.subject_key(id).await?;
+    let before = current.open(&scope.cipher(&key, TABLE, id))?;
+    let index = scope.index_key().await?;
+    let sealed = SealedInput::seal(&scope.cipher(&key, TABLE, id), &index, &input);
+    let tenant_id = scope.tenant_id();
+    storage::update(scope.conn(), tenant_id, id, &input, sealed).await?;
+    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    let fields = input.changed_fields(&before);
+    let event = scope
+        .event(audited(OrganisationAudit::Update))
+        .subjects(std::slice::from_ref(&id))
+        .fields(&fields);
+    scope.audit(event).await?;
+    load(scope, id).await
+}
+
+/// Erases the organisation (row, search data, key). Its contacts stay, unlinked.
+pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
+    scope.require(Area::Organisations, Action::Delete)?;
+    if !storage::delete(scope.conn(), id).await? {
+        return Err(AppError::NotFound);
+    }
+    KeyStore::destroy_subject_key(scope.conn(), id).await?;
+    let event = scope
+        .event(audited(OrganisationAudit::Delete))
+        .subjects(std::slice::from_ref(&id));
+    scope.audit(event).await
+}

@@ -1,0 +1,207 @@
+//! The demo tenant: realistic German sample data, created through the same services
+//! the UI uses, so the seed obeys every rule real data does.
+
+mod people;
+mod vocabulary;
+
+pub use people::{demo_contacts, demo_duplicate_pair, demo_organisations, demo_people};
+
+use crate::config::Config;
+use crate::db;
+use app::backend::crypto::KeyStore;
+use app::backend::services::{contacts, identity, organisations, team};
+use app::backend::{Backend, Scope};
+use app::model::identity::{AcceptInviteInput, InviteInput, Role, SignupInput};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const DEMO_SLUG: &str = "demo";
+pub const DEMO_PASSWORD: &str = "Tessera-Demo-2026";
+pub const DEMO_OWNER_EMAIL: &str = "inhaberin@demo.example";
+
+pub struct SeededTenant {
+    pub contacts: usize,
+    pub organisations: usize,
+}
+
+fn failed(what: &'static str) -> impl Fn(app::AppError) -> anyhow::Error {
+    move |e| anyhow::anyhow!("{what} failed: {e}")
+}
+
+/// Creates the demo tenant unless it exists. Returns `None` when it already existed.
+pub async fn seed_demo(
+    backend: &Arc<Backend>,
+    contact_count: usize,
+) -> anyhow::Result<Option<SeededTenant>> {
+    let pool = &backend.db;
+    let exists: Option<uuid::Uuid> = app::backend::tenancy::tenant_id_for_slug(pool, DEMO_SLUG)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if exists.is_some() {
+        return Ok(None);
+    }
+    let owner = identity::sign_up(
+        backend,
+        &SignupInput {
+            company_name: "Demo Handelsgesellschaft mbH".into(),
+            slug: DEMO_SLUG.into(),
+            owner_name: "Ingrid Inhaberin".into(),
+            email: DEMO_OWNER_EMAIL.into(),
+            password: DEMO_PASSWORD.into(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo sign-up failed: {e}"))?;
+
+    let colleagues = [
+        ("Valentin Vertrieb", "vertrieb@demo.example", Role::Member),
+        ("Alexandra Admin", "admin@demo.example", Role::Admin),
+        (
+            "Dora Datenschutz",
+            "datenschutz@demo.example",
+            Role::DataProtectionOfficer,
+        ),
+        (
+            "Bernd Betriebsrat",
+            "betriebsrat@demo.example",
+            Role::WorksCouncil,
+        ),
+    ];
+    for (name, email, role) in colleagues {
+        let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let invitation = team::invite(
+            &mut scope,
+            &InviteInput {
+                email: email.into(),
+                role: role.as_str().into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo invitation failed: {e}"))?;
+        scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let link = invitation.link.expect("new invitations carry their link");
+        let token = link.rsplit('/').next().expect("link ends in the token");
+        team::accept_invitation(
+            backend,
+            &AcceptInviteInput {
+                slug: DEMO_SLUG.into(),
+                token: token.into(),
+                display_name: name.into(),
+                password: DEMO_PASSWORD.into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo invitation acceptance failed: {e}"))?;
+    }
+
+    let staff: Vec<Uuid> = {
+        let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
+            .await
+            .map_err(failed("demo scope"))?;
+        let members = team::members(&mut scope)
+            .await
+            .map_err(failed("demo team"))?;
+        scope.commit().await.map_err(failed("demo commit"))?;
+        members
+            .into_iter()
+            .filter(|m| matches!(m.role, Role::Owner | Role::Member | Role::Admin))
+            .map(|m| m.user_id)
+            .collect()
+    };
+
+    let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
+        .await
+        .map_err(failed("demo scope"))?;
+    let mut organisation_ids = Vec::new();
+    for (i, mut input) in demo_organisations(2026).into_iter().enumerate() {
+        input.owner_id = Some(staff[i % staff.len()]);
+        let org = organisations::create(&mut scope, &input, true)
+            .await
+            .map_err(failed("demo organisation"))?;
+        organisation_ids.push(org.id);
+    }
+    scope.commit().await.map_err(failed("demo commit"))?;
+
+    let people = demo_people(contact_count, 2026);
+    for (chunk_no, chunk) in people.chunks(100).enumerate() {
+        let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
+            .await
+            .map_err(failed("demo scope"))?;
+        for (i, person) in chunk.iter().enumerate() {
+            let mut input = person.input.clone();
+            input.organisation_id = Some(organisation_ids[person.organisation]);
+            input.owner_id = Some(staff[(chunk_no * 100 + i) % staff.len()]);
+            contacts::create(&mut scope, &input, true)
+                .await
+                .map_err(failed("demo contact"))?;
+        }
+        scope.commit().await.map_err(failed("demo commit"))?;
+    }
+    // A pair of records of one person, for the duplicate finder and merge.
+    let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
+        .await
+        .map_err(failed("demo scope"))?;
+    let mueller = organisation_ids[1];
+    for mut twin in demo_duplicate_pair() {
+        twin.organisation_id = Some(mueller);
+        contacts::create(&mut scope, &twin, true)
+            .await
+            .map_err(failed("demo duplicate"))?;
+    }
+    scope.commit().await.map_err(failed("demo commit"))?;
+    Ok(Some(SeededTenant {
+        contacts: people.len() + 2,
+        organisations: organisation_ids.len(),
+    }))
+}
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    db::migrate(config).await?;
+    let keys = KeyStore::new(config.key_ring()?);
+    let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
+    let backend = Backend::new(pool, keys, config.public_url.clone());
+    match seed_demo(&backend, 240).await? {
+        Some(seeded) => tracing::info!(
+            contacts = seeded.contacts,
+            organisations = seeded.organisations,
+            "demo tenant created"
+        ),
+        None => tracing::info!("demo tenant exists; nothing to do"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::people::ascii_fold;
+    use super::*;
+
+    #[test]
+    fn demo_people_are_valid_and_span_fifty_organisations() {
+        let people = demo_people(240, 1);
+        assert!(people
+            .iter()
+            .all(|p| p.input.normalized().validate().is_empty()));
+        let orgs: std::collections::HashSet<_> = people.iter().map(|p| p.organisation).collect();
+        assert_eq!(orgs.len(), 50);
+        let emails: std::collections::HashSet<_> = people
+            .iter()
+            .map(|p| p.input.emails[0].address.clone())
+            .collect();
+        assert_eq!(emails.len(), 240, "work e-mails are unique");
+        assert!(demo_organisations(1)
+            .iter()
+            .all(|o| o.normalized().validate().is_empty()));
+        assert!(demo_duplicate_pair()
+            .iter()
+            .all(|c| c.normalized().validate().is_empty()));
+    }
+
+    #[test]
+    fn folding_makes_ascii_domains() {
+        assert_eq!(ascii_fold("Müller Maschinenbau"), "mueller-maschinenbau");
+        assert_eq!(ascii_fold("Søren"), "soren");
+    }
+}
