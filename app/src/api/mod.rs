@@ -6,10 +6,12 @@
 //! the HTTP status of an error. Cross-origin calls are rejected by a layer in the server.
 
 pub mod audit;
+pub mod calendar;
 pub mod contacts;
 pub mod identity;
 pub mod keys;
 pub mod organisations;
+pub mod tasks;
 pub mod team;
 pub mod timeline;
 

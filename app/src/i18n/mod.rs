@@ -7,21 +7,25 @@
 
 mod audit;
 mod auth;
+mod calendar;
 mod common;
 mod contacts;
 mod errors;
 mod organisations;
 mod records;
+mod tasks;
 mod team;
 mod timeline;
 
 pub use audit::AuditTexts;
 pub use auth::AuthTexts;
+pub use calendar::CalendarTexts;
 pub use common::CommonTexts;
 pub use contacts::ContactTexts;
 pub use errors::ErrorTexts;
 pub use organisations::OrganisationTexts;
 pub use records::RecordTexts;
+pub use tasks::TaskTexts;
 pub use team::TeamTexts;
 pub use timeline::TimelineTexts;
 
@@ -102,6 +106,8 @@ pub struct Texts {
     pub organisations: &'static OrganisationTexts,
     pub records: &'static RecordTexts,
     pub timeline: &'static TimelineTexts,
+    pub tasks: &'static TaskTexts,
+    pub calendar: &'static CalendarTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -114,6 +120,8 @@ static DE: Texts = Texts {
     organisations: &organisations::DE,
     records: &records::DE,
     timeline: &timeline::DE,
+    tasks: &tasks::DE,
+    calendar: &calendar::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -126,6 +134,8 @@ static EN: Texts = Texts {
     organisations: &organisations::EN,
     records: &records::EN,
     timeline: &timeline::EN,
+    tasks: &tasks::EN,
+    calendar: &calendar::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,

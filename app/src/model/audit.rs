@@ -1,8 +1,10 @@
 //! The audit trail as the UI and the API see it.
 
+use super::calendar::AppointmentAudit;
 use super::contacts::ContactAudit;
 use super::identity::{AuthAudit, KeysAudit, TeamAudit};
 use super::organisations::OrganisationAudit;
+use super::tasks::TaskAudit;
 use super::timeline::InteractionAudit;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,6 +18,8 @@ pub enum AuditAction {
     Contact(ContactAudit),
     Organisation(OrganisationAudit),
     Interaction(InteractionAudit),
+    Task(TaskAudit),
+    Appointment(AppointmentAudit),
     Team(TeamAudit),
     Auth(AuthAudit),
     Keys(KeysAudit),
@@ -53,6 +57,8 @@ fn split(action: AuditAction) -> (&'static str, &'static str) {
         AuditAction::Contact(a) => ("contact", a.into()),
         AuditAction::Organisation(a) => ("organisation", a.into()),
         AuditAction::Interaction(a) => ("interaction", a.into()),
+        AuditAction::Task(a) => ("task", a.into()),
+        AuditAction::Appointment(a) => ("appointment", a.into()),
         AuditAction::Team(a) => ("team", a.into()),
         AuditAction::Auth(a) => ("auth", a.into()),
         AuditAction::Keys(a) => ("keys", a.into()),
@@ -72,6 +78,8 @@ impl AuditAction {
         variants(AuditAction::Contact)
             .chain(variants(AuditAction::Organisation))
             .chain(variants(AuditAction::Interaction))
+            .chain(variants(AuditAction::Task))
+            .chain(variants(AuditAction::Appointment))
             .chain(variants(AuditAction::Team))
             .chain(variants(AuditAction::Auth))
             .chain(variants(AuditAction::Keys))
@@ -90,6 +98,8 @@ impl AuditAction {
             "contact" => AuditAction::Contact(event.parse().ok()?),
             "organisation" => AuditAction::Organisation(event.parse().ok()?),
             "interaction" => AuditAction::Interaction(event.parse().ok()?),
+            "task" => AuditAction::Task(event.parse().ok()?),
+            "appointment" => AuditAction::Appointment(event.parse().ok()?),
             "team" => AuditAction::Team(event.parse().ok()?),
             "auth" => AuditAction::Auth(event.parse().ok()?),
             "keys" => AuditAction::Keys(event.parse().ok()?),
@@ -105,7 +115,9 @@ impl AuditAction {
             AuditAction::Contact(_) => Some(DataSubject::Contact),
             AuditAction::Organisation(_) => Some(DataSubject::Organisation),
             // Timeline entries name the contacts and organisations they were shown for.
-            AuditAction::Interaction(_) => None,
+            AuditAction::Interaction(_) | AuditAction::Task(_) | AuditAction::Appointment(_) => {
+                None
+            }
             AuditAction::Team(TeamAudit::Read | TeamAudit::RoleChanged) => {
                 Some(DataSubject::Employee)
             }

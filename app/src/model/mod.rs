@@ -15,11 +15,13 @@ macro_rules! audit_events {
 }
 
 pub mod audit;
+pub mod calendar;
 pub mod contacts;
 pub mod identity;
 pub mod organisations;
 pub mod paging;
 pub mod permission;
 pub mod records;
+pub mod tasks;
 pub mod timeline;
 pub mod validation;

@@ -184,6 +184,27 @@ pub mod checkbox {
     }
 }
 
+/// Lists of record ids from repeated form fields (`ids[0]`, `ids[1]`, …) where unused
+/// slots are empty: those are dropped, anything else must be an id.
+pub mod ids {
+    use super::*;
+    use uuid::Uuid;
+
+    pub fn serialize<S: Serializer>(value: &[Uuid], serializer: S) -> Result<S::Ok, S::Error> {
+        let text: Vec<String> = value.iter().map(Uuid::to_string).collect();
+        text.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Uuid>, D::Error> {
+        let text: Vec<String> = Vec::deserialize(deserializer)?;
+        text.iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| Uuid::parse_str(t).map_err(|_| serde::de::Error::custom("not an id")))
+            .collect()
+    }
+}
+
 /// A website as typed (`muster.de`), with the scheme made explicit.
 pub fn normalize_website(value: &str) -> String {
     let value = value.trim();

@@ -96,6 +96,7 @@ pub struct InteractionInput {
     #[serde(with = "records::optional")]
     pub channel: Option<MessageChannel>,
     /// The contacts it was with (at least one, or an organisation).
+    #[serde(with = "records::ids")]
     pub contact_ids: Vec<Uuid>,
     #[serde(with = "records::optional")]
     pub organisation_id: Option<Uuid>,

@@ -3,7 +3,9 @@
 use crate::api::identity::{who_am_i, LogOut};
 use crate::i18n::use_i18n;
 use crate::model::identity::CurrentUser;
+use crate::model::permission::{Action, Area};
 use crate::ui::components::language::LanguageSwitch;
+use crate::ui::pages::tasks::Reminders;
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -71,10 +73,13 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/contacts">{move || i18n.texts().common.nav_contacts}</A>
                 <A href="/organisations">{move || i18n.texts().common.nav_organisations}</A>
+                {role.may(Area::Tasks, Action::Read).then(|| view! { <A href="/tasks">{move || i18n.texts().common.nav_tasks}</A> })}
+                {role.may(Area::Calendar, Action::Read).then(|| view! { <A href="/calendar">{move || i18n.texts().common.nav_calendar}</A> })}
                 <A href="/team">{move || i18n.texts().common.nav_team}</A>
                 <A href="/audit">{move || i18n.texts().common.nav_audit}</A>
             </nav>
             <div class="user-menu">
+                {role.may(Area::Tasks, Action::Read).then(|| view! { <Reminders /> })}
                 <span class="user-name">{user.display_name.clone()}</span>
                 <span class="role-badge">{move || i18n.texts().role(role)}</span>
                 <LanguageSwitch />

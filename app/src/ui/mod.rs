@@ -91,6 +91,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/new") view=NewOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id") view=OrganisationDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id/edit") view=EditOrganisationPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view=TaskListPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasks/new") view=NewTaskPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasks/:id/edit") view=EditTaskPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar/new") view=NewAppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/calendar/:id/edit") view=EditAppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>

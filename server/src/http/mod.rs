@@ -1,6 +1,7 @@
 //! The HTTP stack: routes and the layers every request passes through.
 
 pub mod audit_export;
+pub mod calendar;
 pub mod health;
 pub mod origin_check;
 pub mod router;

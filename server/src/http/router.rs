@@ -1,7 +1,7 @@
 //! The axum router: probes, server functions, pages and static files, wrapped in
 //! sessions, the origin check and security headers.
 
-use super::{audit_export, health, origin_check, security_headers};
+use super::{audit_export, calendar, health, origin_check, security_headers};
 use app::backend::AppState;
 use app::ui::{shell, App};
 use axum::body::Body;
@@ -56,6 +56,8 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/audit/export", get(audit_export::export))
+        .route("/feeds/calendar/{slug}/{file}", get(calendar::feed))
+        .route("/appointments/{file}", get(calendar::download))
         .route(
             "/rpc/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

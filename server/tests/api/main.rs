@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 mod audit;
+mod calendar;
 mod contacts;
 mod encryption;
 mod helpers;
@@ -11,5 +12,6 @@ mod organisations;
 mod rls;
 mod security;
 mod subjects;
+mod tasks;
 mod team;
 mod timeline;

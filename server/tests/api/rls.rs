@@ -58,6 +58,12 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "fingerprints",
         "organisations",
         "contact_stages",
+        "interactions",
+        "interaction_links",
+        "tasks",
+        "appointments",
+        "appointment_participants",
+        "calendar_feeds",
     ] {
         assert!(
             names.contains(&expected),

@@ -2,9 +2,11 @@
 //! translate; permission checks and validation happen here.
 
 pub mod audit;
+pub mod calendar;
 pub mod contacts;
 pub mod identity;
 pub mod keys;
 pub mod organisations;
+pub mod tasks;
 pub mod team;
 pub mod timeline;

@@ -2,19 +2,23 @@
 
 mod audit;
 mod auth;
+pub(crate) mod calendar;
 pub(crate) mod contacts;
 mod invite;
 mod misc;
 mod organisations;
+pub(crate) mod tasks;
 mod team;
 pub(crate) mod timeline;
 
 pub use audit::AuditPage;
 pub use auth::{LoginPage, SignupPage};
+pub use calendar::{CalendarPage, EditAppointmentPage, NewAppointmentPage};
 pub use contacts::{ContactDetailPage, ContactListPage, EditContactPage, NewContactPage};
 pub use invite::AcceptInvitePage;
 pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{
     EditOrganisationPage, NewOrganisationPage, OrganisationDetailPage, OrganisationListPage,
 };
+pub use tasks::{EditTaskPage, NewTaskPage, TaskListPage};
 pub use team::TeamPage;

@@ -11,7 +11,7 @@ pub use listing::list;
 
 use crate::backend::crypto::{open_rows, KeyStore};
 use crate::backend::search::{self, Fingerprint, RecordKind};
-use crate::backend::services::{organisations, timeline};
+use crate::backend::services::{calendar, organisations, tasks, timeline};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::Scope;
 use crate::model::audit::{AuditAction, DataSubject};
@@ -409,6 +409,8 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     };
     let addresses: Vec<String> = input.emails.into_iter().map(|e| e.address).collect();
     timeline::erase_participant(scope, id, &addresses).await?;
+    tasks::erase_for_contact(scope, id).await?;
+    calendar::erase_contact(scope, id).await?;
     if !storage::delete(scope.conn(), id).await? {
         return Err(AppError::NotFound);
     }

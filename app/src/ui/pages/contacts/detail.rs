@@ -12,6 +12,8 @@ use crate::ui::components::form::ErrorBanner;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::calendar::RecordAppointments;
+use crate::ui::pages::tasks::RecordTasks;
 use crate::ui::pages::timeline::{Timeline, TimelineOwner};
 use crate::AppError;
 use leptos::prelude::*;
@@ -206,6 +208,10 @@ fn ContactCard(
         </div>
         <h2>{move || i18n.texts().contacts.notes}</h2>
         <p class="notes">{format::or_dash(Some(input.notes.clone()).filter(|n| !n.is_empty()))}</p>
+        <div class="record-grid">
+            <RecordTasks record=id link=format!("contact={id}") colleagues=colleagues.clone() />
+                <RecordAppointments record=id link=format!("contact={id}") />
+        </div>
         <Timeline
             owner=TimelineOwner { record: id, contact: Some(id), organisation: None }
             colleagues=colleagues.clone()

@@ -11,7 +11,9 @@ use crate::ui::components::form::ErrorBanner;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::calendar::RecordAppointments;
 use crate::ui::pages::contacts::id_param;
+use crate::ui::pages::tasks::RecordTasks;
 use crate::ui::pages::timeline::{Timeline, TimelineOwner};
 use crate::AppError;
 use leptos::prelude::*;
@@ -156,6 +158,10 @@ fn OrganisationCard(organisation: Organisation) -> impl IntoView {
         <h2>{move || i18n.texts().organisations.notes}</h2>
         <p class="notes">{format::or_dash(some(&input.notes))}</p>
         <AsyncView resource=colleagues render=move |colleagues| view! {
+            <div class="record-grid">
+                <RecordTasks record=id link=format!("organisation={id}") colleagues=colleagues.clone() />
+                <RecordAppointments record=id link=format!("organisation={id}") />
+            </div>
             <Timeline
                 owner=TimelineOwner { record: id, contact: None, organisation: Some(id) }
                 colleagues

@@ -1,0 +1,10 @@
+//! The tasks area's screens: "my tasks", new and edit; the open tasks of a record;
+//! the reminders in the header.
+
+mod form;
+mod list;
+mod reminders;
+
+pub use form::{EditTaskPage, NewTaskPage};
+pub use list::{RecordTasks, TaskListPage};
+pub use reminders::Reminders;
