@@ -16,6 +16,8 @@ pub struct ListTable {
     pub organisation: Option<&'static str>,
     /// Whether rows have a lifecycle stage.
     pub has_stage: bool,
+    /// A condition every listed row meets (e.g. not merged away), if any.
+    pub always: Option<&'static str>,
 }
 
 /// Adds the filter's conditions, starting with `WHERE` unless `after_where`; returns
@@ -31,6 +33,10 @@ pub fn push_filter(
         sql.push(if has_where { " AND " } else { " WHERE " });
         has_where = true;
     };
+    if let Some(condition) = table.always {
+        and(sql);
+        sql.push(condition);
+    }
     if let Some(owner) = filter.owner {
         and(sql);
         sql.push("owner_id = ").push_bind(owner);

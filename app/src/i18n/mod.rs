@@ -10,8 +10,10 @@ mod auth;
 mod calendar;
 mod common;
 mod contacts;
+mod duplicates;
 mod errors;
 mod organisations;
+mod palette;
 mod records;
 mod tasks;
 mod team;
@@ -22,8 +24,10 @@ pub use auth::AuthTexts;
 pub use calendar::CalendarTexts;
 pub use common::CommonTexts;
 pub use contacts::ContactTexts;
+pub use duplicates::DuplicateTexts;
 pub use errors::ErrorTexts;
 pub use organisations::OrganisationTexts;
+pub use palette::PaletteTexts;
 pub use records::RecordTexts;
 pub use tasks::TaskTexts;
 pub use team::TeamTexts;
@@ -108,6 +112,8 @@ pub struct Texts {
     pub timeline: &'static TimelineTexts,
     pub tasks: &'static TaskTexts,
     pub calendar: &'static CalendarTexts,
+    pub palette: &'static PaletteTexts,
+    pub duplicates: &'static DuplicateTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -122,6 +128,8 @@ static DE: Texts = Texts {
     timeline: &timeline::DE,
     tasks: &tasks::DE,
     calendar: &calendar::DE,
+    palette: &palette::DE,
+    duplicates: &duplicates::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -136,6 +144,8 @@ static EN: Texts = Texts {
     timeline: &timeline::EN,
     tasks: &tasks::EN,
     calendar: &calendar::EN,
+    palette: &palette::EN,
+    duplicates: &duplicates::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,

@@ -17,9 +17,11 @@ macro_rules! audit_events {
 pub mod audit;
 pub mod calendar;
 pub mod contacts;
+pub mod duplicates;
 pub mod identity;
 pub mod organisations;
 pub mod paging;
+pub mod palette;
 pub mod permission;
 pub mod records;
 pub mod tasks;

@@ -5,6 +5,7 @@ use crate::i18n::use_i18n;
 use crate::model::identity::CurrentUser;
 use crate::model::permission::{Action, Area};
 use crate::ui::components::language::LanguageSwitch;
+use crate::ui::components::palette::CommandPalette;
 use crate::ui::pages::tasks::Reminders;
 use crate::AppError;
 use leptos::prelude::*;
@@ -78,6 +79,7 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
                 <A href="/team">{move || i18n.texts().common.nav_team}</A>
                 <A href="/audit">{move || i18n.texts().common.nav_audit}</A>
             </nav>
+            <CommandPalette role />
             <div class="user-menu">
                 {role.may(Area::Tasks, Action::Read).then(|| view! { <Reminders /> })}
                 <span class="user-name">{user.display_name.clone()}</span>

@@ -85,6 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/contacts") view=ContactListPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/new") view=NewContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts/duplicates") view=DuplicatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts/merge") view=MergePage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id/edit") view=EditContactPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />

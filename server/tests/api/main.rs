@@ -5,10 +5,12 @@
 mod audit;
 mod calendar;
 mod contacts;
+mod duplicates;
 mod encryption;
 mod helpers;
 mod identity;
 mod organisations;
+mod palette;
 mod rls;
 mod security;
 mod subjects;

@@ -4,9 +4,11 @@
 pub mod audit;
 pub mod calendar;
 pub mod contacts;
+pub mod duplicates;
 pub mod identity;
 pub mod keys;
 pub mod organisations;
+pub mod palette;
 pub mod tasks;
 pub mod team;
 pub mod timeline;

@@ -4,4 +4,5 @@ pub mod async_view;
 pub mod fields;
 pub mod form;
 pub mod language;
+pub mod palette;
 pub mod pickers;

@@ -14,7 +14,9 @@ pub(crate) mod timeline;
 pub use audit::AuditPage;
 pub use auth::{LoginPage, SignupPage};
 pub use calendar::{CalendarPage, EditAppointmentPage, NewAppointmentPage};
-pub use contacts::{ContactDetailPage, ContactListPage, EditContactPage, NewContactPage};
+pub use contacts::{
+    ContactDetailPage, ContactListPage, DuplicatesPage, EditContactPage, MergePage, NewContactPage,
+};
 pub use invite::AcceptInvitePage;
 pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{

@@ -313,23 +313,43 @@ pub async fn erase_contact(scope: &mut Scope, contact: Uuid) -> AppResult<()> {
     Ok(())
 }
 
-/// Moves a contact's appointments to another (a merge); returns the moved ids.
-pub async fn move_contact(scope: &mut Scope, from: Uuid, to: Uuid) -> AppResult<Vec<Uuid>> {
+/// Moves a contact's appointments to another (a merge). Returns those only `from`
+/// took part in (now `to`) and those both did (now just `to`).
+pub async fn move_contact(
+    scope: &mut Scope,
+    from: Uuid,
+    to: Uuid,
+) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
     let ids = storage::with_contact(scope.conn(), from).await?;
+    let already = storage::with_contact(scope.conn(), to).await?;
     let tenant_id = scope.tenant_id();
-    for id in &ids {
-        storage::remove_participant(scope.conn(), *id, from).await?;
-        storage::add_contact(scope.conn(), tenant_id, *id, to).await?;
+    let (mut moved, mut shared) = (Vec::new(), Vec::new());
+    for id in ids {
+        storage::remove_participant(scope.conn(), id, from).await?;
+        if already.contains(&id) {
+            shared.push(id);
+        } else {
+            storage::add_contact(scope.conn(), tenant_id, id, to).await?;
+            moved.push(id);
+        }
     }
-    Ok(ids)
+    Ok((moved, shared))
 }
 
-/// Puts the given appointments back on `to` and off `from`.
-pub async fn relink(scope: &mut Scope, ids: &[Uuid], from: Uuid, to: Uuid) -> AppResult<()> {
+/// Undoes [`move_contact`].
+pub async fn restore_contact(
+    scope: &mut Scope,
+    moved: &[Uuid],
+    shared: &[Uuid],
+    from: Uuid,
+    to: Uuid,
+) -> AppResult<()> {
     let tenant_id = scope.tenant_id();
-    for id in ids {
-        storage::remove_participant(scope.conn(), *id, from).await?;
-        storage::add_contact(scope.conn(), tenant_id, *id, to).await?;
+    for id in moved {
+        storage::remove_participant(scope.conn(), *id, to).await?;
+    }
+    for id in moved.iter().chain(shared) {
+        storage::add_contact(scope.conn(), tenant_id, *id, from).await?;
     }
     Ok(())
 }

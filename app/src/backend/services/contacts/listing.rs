@@ -174,3 +174,14 @@ async fn search(scope: &mut Scope, query: &ContactListQuery) -> AppResult<Contac
         true,
     ))
 }
+
+/// List rows of `ids` (in no particular order) for another area that audits what it
+/// shows (the command palette, duplicate groups).
+pub async fn summaries_unaudited(
+    scope: &mut Scope,
+    ids: &[Uuid],
+    query: &ContactListQuery,
+) -> AppResult<Vec<ContactSummary>> {
+    let rows = storage::summaries_by_ids(scope.conn(), ids, &query.filter).await?;
+    open_summaries(scope, rows).await
+}

@@ -7,7 +7,7 @@
 mod listing;
 pub mod storage;
 
-pub use listing::list;
+pub use listing::{list, summaries_unaudited};
 
 use crate::backend::crypto::{open_rows, KeyStore};
 use crate::backend::search::{self, Fingerprint, RecordKind};
@@ -408,6 +408,11 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
         Err(err) => return Err(err),
     };
     let addresses: Vec<String> = input.emails.into_iter().map(|e| e.address).collect();
+    // Records merged into this one go with it (they are the same person).
+    for merged in storage::merged_into(scope.conn(), id).await? {
+        storage::delete(scope.conn(), merged).await?;
+        KeyStore::destroy_subject_key(scope.conn(), merged).await?;
+    }
     timeline::erase_participant(scope, id, &addresses).await?;
     tasks::erase_for_contact(scope, id).await?;
     calendar::erase_contact(scope, id).await?;

@@ -216,6 +216,7 @@ const ORGANISATIONS: ListTable = ListTable {
     id: "organisation_id",
     organisation: Some("parent_id"),
     has_stage: false,
+    always: None,
 };
 
 pub async fn count_filtered(conn: &mut PgConnection, filter: &RecordFilter) -> AppResult<i64> {

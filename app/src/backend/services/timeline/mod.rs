@@ -470,39 +470,62 @@ pub async fn erase_participant(
     Ok(())
 }
 
-/// Moves every entry of `from` onto `to` (a merge); returns the moved ids.
-pub async fn move_links(scope: &mut Scope, from: Uuid, to: Uuid) -> AppResult<Vec<Uuid>> {
+/// Moves every entry of `from` onto `to` (a merge). Returns the entries that were
+/// only `from`'s (now `to`'s) and those both had (now just `to`'s).
+pub async fn move_links(
+    scope: &mut Scope,
+    from: Uuid,
+    to: Uuid,
+) -> AppResult<(Vec<Uuid>, Vec<Uuid>)> {
     let ids = storage::linked_to(scope.conn(), from).await?;
+    let already: Vec<Uuid> = storage::linked_to(scope.conn(), to).await?;
     let rows = storage::find_many(scope.conn(), &ids).await?;
     let tenant_id = scope.tenant_id();
+    let (mut moved, mut shared) = (Vec::new(), Vec::new());
     for row in &rows {
-        storage::unlink(scope.conn(), row.interaction_id, from).await?;
-        storage::link(
-            scope.conn(),
-            tenant_id,
-            row.interaction_id,
-            row.kind(),
-            row.occurred_at,
-            &[(RecordKind::Contact, to)],
-        )
-        .await?;
+        let id = row.interaction_id;
+        storage::unlink(scope.conn(), id, from).await?;
+        if already.contains(&id) {
+            shared.push(id);
+        } else {
+            storage::link(
+                scope.conn(),
+                tenant_id,
+                id,
+                row.kind(),
+                row.occurred_at,
+                &[(RecordKind::Contact, to)],
+            )
+            .await?;
+            moved.push(id);
+        }
     }
-    Ok(ids)
+    Ok((moved, shared))
 }
 
-/// Links the given entries back to `to` and off `from` (undoing [`move_links`]).
-pub async fn restore_links(scope: &mut Scope, ids: &[Uuid], from: Uuid, to: Uuid) -> AppResult<()> {
-    let rows = storage::find_many(scope.conn(), ids).await?;
+/// Undoes [`move_links`]: `moved` go back from `to` to `from`, `shared` get `from` again.
+pub async fn restore_links(
+    scope: &mut Scope,
+    moved: &[Uuid],
+    shared: &[Uuid],
+    from: Uuid,
+    to: Uuid,
+) -> AppResult<()> {
+    let all: Vec<Uuid> = moved.iter().chain(shared).copied().collect();
+    let rows = storage::find_many(scope.conn(), &all).await?;
     let tenant_id = scope.tenant_id();
     for row in &rows {
-        storage::unlink(scope.conn(), row.interaction_id, from).await?;
+        let id = row.interaction_id;
+        if moved.contains(&id) {
+            storage::unlink(scope.conn(), id, to).await?;
+        }
         storage::link(
             scope.conn(),
             tenant_id,
-            row.interaction_id,
+            id,
             row.kind(),
             row.occurred_at,
-            &[(RecordKind::Contact, to)],
+            &[(RecordKind::Contact, from)],
         )
         .await?;
     }

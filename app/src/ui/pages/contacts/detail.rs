@@ -1,6 +1,7 @@
 //! One contact at a glance: data, relationship (editable in place), completeness,
 //! stage history, notes; the timeline, tasks and appointments have their sections.
 
+use super::duplicates::MergeHistory;
 use crate::api::contacts::{get_contact, DeleteContact, PatchContact};
 use crate::i18n::use_i18n;
 use crate::model::contacts::{Contact, ContactPatch, LifecycleStage};
@@ -54,13 +55,15 @@ pub fn contact_from_route() -> Resource<Result<Contact, AppError>> {
 #[component]
 pub fn ContactDetailPage() -> impl IntoView {
     let patch = ServerAction::<PatchContact>::new();
-    let contact = contact_from_route_with(Signal::derive(move || patch.version().get()));
+    let undone = RwSignal::new(0usize);
+    let contact =
+        contact_from_route_with(Signal::derive(move || patch.version().get() + undone.get()));
     let colleagues = directory();
     view! {
         <ErrorBanner error=Signal::derive(move || patch.value().get().and_then(Result::err)) />
         <AsyncView resource=contact back="/contacts" render=move |contact| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <ContactCard contact=contact.clone() colleagues patch />
+                <ContactCard contact=contact.clone() colleagues patch undone />
             } />
         } />
     }
@@ -71,6 +74,7 @@ fn ContactCard(
     contact: Contact,
     colleagues: Vec<Colleague>,
     patch: ServerAction<PatchContact>,
+    undone: RwSignal<usize>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
@@ -217,6 +221,7 @@ fn ContactCard(
             colleagues=colleagues.clone()
             can_write=user.get_untracked().is_some_and(|u| u.role.may(Area::Timeline, Action::Create))
         />
+        <MergeHistory contact=id changed=undone />
         <p><A href="/contacts">{move || i18n.texts().common.back}</A></p>
     }
 }

@@ -106,9 +106,12 @@ pub fn ContactListPage() -> impl IntoView {
         <div class="page-header">
             <h1>{move || i18n.texts().contacts.title}</h1>
             <Show when=can_write>
-                <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
-                    {move || i18n.texts().contacts.new_contact}
-                </A>
+                <div class="header-actions">
+                    <A href="/contacts/duplicates" attr:class="button">{move || i18n.texts().duplicates.find}</A>
+                    <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
+                        {move || i18n.texts().contacts.new_contact}
+                    </A>
+                </div>
             </Show>
         </div>
         <Form method="GET" action="/contacts" attr:class="toolbar" attr:role="search">

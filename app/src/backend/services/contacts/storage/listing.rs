@@ -12,14 +12,16 @@ const CONTACTS: ListTable = ListTable {
     id: "contact_id",
     organisation: Some("organisation_id"),
     has_stage: true,
+    // Contacts merged into another are kept (for undo) but never listed.
+    always: Some("merged_into IS NULL"),
 };
 
 async fn count(conn: &mut PgConnection) -> AppResult<i64> {
-    Ok(
-        sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM contacts"#)
-            .fetch_one(conn)
-            .await?,
+    Ok(sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM contacts WHERE merged_into IS NULL"#
     )
+    .fetch_one(conn)
+    .await?)
 }
 
 /// How many contacts match the filter.

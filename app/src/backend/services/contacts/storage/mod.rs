@@ -260,7 +260,7 @@ pub async fn organisation_ids(
     ids: &[Uuid],
 ) -> AppResult<std::collections::HashMap<Uuid, Option<Uuid>>> {
     Ok(sqlx::query!(
-        "SELECT contact_id, organisation_id FROM contacts WHERE contact_id = ANY($1)",
+        "SELECT contact_id, organisation_id FROM contacts WHERE contact_id = ANY($1) AND merged_into IS NULL",
         ids
     )
     .fetch_all(conn)
@@ -353,7 +353,7 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<SealedC
         "SELECT contact_id, first_name_ct, last_name_ct, emails_ct, phones_ct, profile_ct, notes_ct,
                 organisation_id, owner_id, tags, classification, stage, preferred_language, channels,
                 version, created_at, updated_at
-         FROM contacts WHERE contact_id = $1",
+         FROM contacts WHERE contact_id = $1 AND merged_into IS NULL",
         id
     )
     .fetch_optional(conn)
@@ -371,7 +371,7 @@ pub async fn find_for_update(
         "SELECT contact_id, first_name_ct, last_name_ct, emails_ct, phones_ct, profile_ct, notes_ct,
                 organisation_id, owner_id, tags, classification, stage, preferred_language, channels,
                 version, created_at, updated_at
-         FROM contacts WHERE contact_id = ANY($1) ORDER BY contact_id FOR UPDATE",
+         FROM contacts WHERE contact_id = ANY($1) AND merged_into IS NULL ORDER BY contact_id FOR UPDATE",
         ids
     )
     .fetch_all(conn)
@@ -498,6 +498,51 @@ pub async fn stage_history(conn: &mut PgConnection, id: Uuid) -> AppResult<Vec<S
             changed_by: r.changed_by,
         })
         .collect())
+}
+
+/// A contact merged into `survivor`, locked (for undoing the merge).
+pub async fn find_merged(
+    conn: &mut PgConnection,
+    id: Uuid,
+    survivor: Uuid,
+) -> AppResult<Option<SealedContact>> {
+    Ok(sqlx::query_as!(
+        SealedContact,
+        "SELECT contact_id, first_name_ct, last_name_ct, emails_ct, phones_ct, profile_ct, notes_ct,
+                organisation_id, owner_id, tags, classification, stage, preferred_language, channels,
+                version, created_at, updated_at
+         FROM contacts WHERE contact_id = $1 AND merged_into = $2 FOR UPDATE",
+        id,
+        survivor
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Hides a contact behind the one it was merged into (or shows it again with `None`).
+pub async fn set_merged_into(
+    conn: &mut PgConnection,
+    id: Uuid,
+    survivor: Option<Uuid>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE contacts SET merged_into = $2, updated_at = now() WHERE contact_id = $1",
+        id,
+        survivor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Contacts merged into `survivor` (erased with it).
+pub async fn merged_into(conn: &mut PgConnection, survivor: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT contact_id FROM contacts WHERE merged_into = $1",
+        survivor
+    )
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Deletes the row (its stage history goes with it) and what finds it; false if

@@ -1,0 +1,85 @@
+//! Duplicates and merging.
+//!
+//! Both languages side by side: a text missing in one fails to compile.
+
+use crate::model::duplicates::DuplicateReason;
+
+pub struct DuplicateTexts {
+    pub title: &'static str,
+    pub find: &'static str,
+    pub intro: &'static str,
+    pub none: &'static str,
+    pub compare: &'static str,
+    pub merge_title: &'static str,
+    pub merge_intro: &'static str,
+    pub field: &'static str,
+    pub keeps: &'static str,
+    pub merged_away: &'static str,
+    pub swap: &'static str,
+    pub lists_joined: &'static str,
+    pub moves: &'static str,
+    pub merge: &'static str,
+    pub merging: &'static str,
+    pub history: &'static str,
+    pub merged_from: &'static str,
+    pub undo: &'static str,
+    pub undone: &'static str,
+    pub undo_locked: &'static str,
+    pub reasons: fn(DuplicateReason) -> &'static str,
+}
+
+pub static DE: DuplicateTexts = DuplicateTexts {
+    title: "Dubletten",
+    find: "Dubletten finden",
+    intro: "Einträge, die vermutlich dieselbe Person sind. Gefunden über gleiche E-Mail-Adressen, Telefonnummern oder denselben Namen (Umlaute gleich geschrieben, also Müller = Mueller) bei derselben Organisation.",
+    none: "Keine Dubletten gefunden.",
+    compare: "Vergleichen und zusammenführen",
+    merge_title: "Kontakte zusammenführen",
+    merge_intro: "Wählen Sie je Feld, welcher Wert bleibt. E-Mail-Adressen, Telefonnummern, Schlagwörter und Einwilligungen werden zusammengelegt. Verlauf, Aufgaben und Termine wandern zum bleibenden Kontakt. Die Zusammenführung lässt sich rückgängig machen, solange der Kontakt danach nicht geändert wurde.",
+    field: "Feld",
+    keeps: "Bleibt",
+    merged_away: "Wird zusammengeführt",
+    swap: "Seiten tauschen",
+    lists_joined: "Listen werden zusammengelegt",
+    moves: "Es wandern: {interactions} Verlaufseinträge, {tasks} Aufgaben, {appointments} Termine.",
+    merge: "Zusammenführen",
+    merging: "Wird zusammengeführt …",
+    history: "Zusammenführungen",
+    merged_from: "Zusammengeführt aus",
+    undo: "Rückgängig machen",
+    undone: "rückgängig gemacht",
+    undo_locked: "nicht mehr rückgängig zu machen (danach geändert)",
+    reasons: |r| match r {
+        DuplicateReason::SameEmail => "gleiche E-Mail-Adresse",
+        DuplicateReason::SamePhone => "gleiche Telefonnummer",
+        DuplicateReason::SameNameSameOrganisation => "gleicher Name bei derselben Organisation",
+    },
+};
+
+pub static EN: DuplicateTexts = DuplicateTexts {
+    title: "Duplicates",
+    find: "Find duplicates",
+    intro: "Records that are probably the same person: found through the same e-mail address or phone number, or the same name (umlauts spelled out alike, so Müller = Mueller) at the same organisation.",
+    none: "No duplicates found.",
+    compare: "Compare and merge",
+    merge_title: "Merge contacts",
+    merge_intro: "Choose for each field which value stays. E-mail addresses, phone numbers, tags and consents are joined. Timeline, tasks and appointments move to the contact that stays. The merge can be undone as long as the contact is not changed afterwards.",
+    field: "Field",
+    keeps: "Stays",
+    merged_away: "Is merged in",
+    swap: "Swap sides",
+    lists_joined: "lists are joined",
+    moves: "Moving: {interactions} timeline entries, {tasks} tasks, {appointments} appointments.",
+    merge: "Merge",
+    merging: "Merging…",
+    history: "Merges",
+    merged_from: "Merged from",
+    undo: "Undo",
+    undone: "undone",
+    undo_locked: "can no longer be undone (changed since)",
+    reasons: |r| match r {
+        DuplicateReason::SameEmail => "same e-mail address",
+        DuplicateReason::SamePhone => "same phone number",
+        DuplicateReason::SameNameSameOrganisation => "same name at the same organisation",
+    },
+};
