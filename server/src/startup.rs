@@ -70,6 +70,11 @@ impl Application {
         })
     }
 
+    /// Starts the background worker (jobs: imports, mail); `every` is its idle poll.
+    pub fn spawn_workers(&self, every: std::time::Duration) {
+        app::backend::jobs::spawn_worker(self.state.backend.clone(), every);
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.listener
             .local_addr()
@@ -107,6 +112,7 @@ async fn shutdown_signal() {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     spawn_expired_session_cleanup(app.state.db.clone());
+    app.spawn_workers(std::time::Duration::from_secs(1));
     tracing::info!(address = %app.local_addr(), "listening");
     app.run_until_stopped().await
 }

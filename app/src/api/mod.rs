@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod contacts;
 pub mod duplicates;
 pub mod identity;
+pub mod imports;
 pub mod keys;
 pub mod organisations;
 pub mod palette;

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod auth;
 pub mod crypto;
+pub mod jobs;
 pub mod listing;
 pub mod paging;
 pub mod scope;

@@ -25,6 +25,8 @@ pub enum Fingerprint {
     Phone = 2,
     /// Folded full name (for contacts: together with their organisation).
     Name = 3,
+    /// A customer number in another system.
+    ExternalId = 4,
 }
 
 /// How a search text is looked up.
@@ -173,6 +175,7 @@ pub async fn shared_fingerprints(
                 1 => Fingerprint::Email,
                 2 => Fingerprint::Phone,
                 3 => Fingerprint::Name,
+                4 => Fingerprint::ExternalId,
                 _ => return None,
             };
             Some((kind, r.ids))

@@ -190,6 +190,9 @@ fn de_purpose_names(purpose: AuditPurpose) -> &'static str {
         AuditPurpose::DataProtectionReview => "Datenschutzprüfung",
         AuditPurpose::WorksCouncilReview => "Prüfung durch den Betriebsrat",
         AuditPurpose::LegalObligation => "Rechtliche Verpflichtung",
+        AuditPurpose::CustomerMailing => "Anschreiben oder Mailing an Kundschaft",
+        AuditPurpose::SystemTransfer => "Übernahme in ein anderes System (ERP, Buchhaltung)",
+        AuditPurpose::Reporting => "Interne Auswertung",
     }
 }
 
@@ -225,5 +228,8 @@ fn en_purpose_names(purpose: AuditPurpose) -> &'static str {
         AuditPurpose::DataProtectionReview => "Data protection review",
         AuditPurpose::WorksCouncilReview => "Works council review",
         AuditPurpose::LegalObligation => "Legal obligation",
+        AuditPurpose::CustomerMailing => "Letter or mailing to customers",
+        AuditPurpose::SystemTransfer => "Transfer to another system (ERP, accounting)",
+        AuditPurpose::Reporting => "Internal reporting",
     }
 }

@@ -140,6 +140,7 @@ pub static DE: ContactTexts = ContactTexts {
         ContactField::Stage => "Phase",
         ContactField::Channels => "Einwilligung",
         ContactField::Notes => "Notizen",
+        ContactField::ExternalId => "Kundennummer",
     },
     language_names: |code| match code {
         "de" => "Deutsch",
@@ -244,6 +245,7 @@ pub static EN: ContactTexts = ContactTexts {
         ContactField::Stage => "stage",
         ContactField::Channels => "consent",
         ContactField::Notes => "notes",
+        ContactField::ExternalId => "customer number",
     },
     language_names: |code| match code {
         "de" => "German",

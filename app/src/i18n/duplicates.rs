@@ -53,6 +53,7 @@ pub static DE: DuplicateTexts = DuplicateTexts {
         DuplicateReason::SameEmail => "gleiche E-Mail-Adresse",
         DuplicateReason::SamePhone => "gleiche Telefonnummer",
         DuplicateReason::SameNameSameOrganisation => "gleicher Name bei derselben Organisation",
+        DuplicateReason::SameExternalId => "gleiche Kundennummer",
     },
 };
 
@@ -81,5 +82,6 @@ pub static EN: DuplicateTexts = DuplicateTexts {
         DuplicateReason::SameEmail => "same e-mail address",
         DuplicateReason::SamePhone => "same phone number",
         DuplicateReason::SameNameSameOrganisation => "same name at the same organisation",
+        DuplicateReason::SameExternalId => "same customer number",
     },
 };

@@ -12,6 +12,7 @@ mod common;
 mod contacts;
 mod duplicates;
 mod errors;
+mod imports;
 mod organisations;
 mod palette;
 mod records;
@@ -26,6 +27,7 @@ pub use common::CommonTexts;
 pub use contacts::ContactTexts;
 pub use duplicates::DuplicateTexts;
 pub use errors::ErrorTexts;
+pub use imports::ImportTexts;
 pub use organisations::OrganisationTexts;
 pub use palette::PaletteTexts;
 pub use records::RecordTexts;
@@ -114,6 +116,7 @@ pub struct Texts {
     pub calendar: &'static CalendarTexts,
     pub palette: &'static PaletteTexts,
     pub duplicates: &'static DuplicateTexts,
+    pub imports: &'static ImportTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -130,6 +133,7 @@ static DE: Texts = Texts {
     calendar: &calendar::DE,
     palette: &palette::DE,
     duplicates: &duplicates::DE,
+    imports: &imports::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -146,6 +150,7 @@ static EN: Texts = Texts {
     calendar: &calendar::EN,
     palette: &palette::EN,
     duplicates: &duplicates::EN,
+    imports: &imports::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,

@@ -175,6 +175,12 @@ pub enum AuditPurpose {
     DataProtectionReview,
     WorksCouncilReview,
     LegalObligation,
+    /// A letter or mailing to customers.
+    CustomerMailing,
+    /// Moving data into another system of the company (ERP, accounting).
+    SystemTransfer,
+    /// Internal evaluation and reporting.
+    Reporting,
 }
 
 impl AuditPurpose {
@@ -189,7 +195,33 @@ impl AuditPurpose {
             AuditPurpose::DataProtectionReview => "data_protection_review",
             AuditPurpose::WorksCouncilReview => "works_council_review",
             AuditPurpose::LegalObligation => "legal_obligation",
+            AuditPurpose::CustomerMailing => "customer_mailing",
+            AuditPurpose::SystemTransfer => "system_transfer",
+            AuditPurpose::Reporting => "reporting",
         }
+    }
+
+    /// Purposes of exporting the audit log itself.
+    pub fn for_review() -> impl Iterator<Item = AuditPurpose> {
+        [
+            AuditPurpose::DataSubjectRequest,
+            AuditPurpose::DataProtectionReview,
+            AuditPurpose::WorksCouncilReview,
+            AuditPurpose::LegalObligation,
+        ]
+        .into_iter()
+    }
+
+    /// Purposes of exporting customer records.
+    pub fn for_records() -> impl Iterator<Item = AuditPurpose> {
+        [
+            AuditPurpose::CustomerMailing,
+            AuditPurpose::SystemTransfer,
+            AuditPurpose::Reporting,
+            AuditPurpose::DataSubjectRequest,
+            AuditPurpose::LegalObligation,
+        ]
+        .into_iter()
     }
 
     pub fn parse(code: &str) -> Option<AuditPurpose> {

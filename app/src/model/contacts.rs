@@ -47,6 +47,7 @@ pub enum ContactField {
     Stage,
     Channels,
     Notes,
+    ExternalId,
 }
 
 impl ContactField {
@@ -217,6 +218,8 @@ pub struct ContactInput {
     #[serde(with = "records::checkbox")]
     pub consent_messenger: bool,
     pub notes: String,
+    /// The customer number in another system (ERP, shop), for imports to match on.
+    pub external_id: String,
 }
 
 impl ContactInput {
@@ -266,6 +269,7 @@ impl ContactInput {
             Stage => self.stage.code().into(),
             Channels => format!("{:?}", self.channels()),
             Notes => self.notes.clone(),
+            ExternalId => self.external_id.clone(),
         }
     }
 
@@ -315,6 +319,7 @@ impl ContactInput {
             classification: self.classification,
             stage: self.stage,
             notes: self.notes.trim().to_owned(),
+            external_id: self.external_id.trim().to_owned(),
             ..self.clone()
         }
     }
@@ -365,6 +370,7 @@ impl ContactInput {
         );
         records::validate_tags(&self.tags, &mut errors);
         errors.check("notes", validation::max_len(&self.notes, NOTES_MAX));
+        errors.check("external_id", validation::max_len(&self.external_id, 64));
         errors
     }
 

@@ -14,6 +14,8 @@ pub enum DuplicateReason {
     SamePhone,
     /// The same name after folding (Jörg Müller = Joerg Mueller) at one organisation.
     SameNameSameOrganisation,
+    /// The same customer number from another system.
+    SameExternalId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

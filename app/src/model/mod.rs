@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod contacts;
 pub mod duplicates;
 pub mod identity;
+pub mod imports;
 pub mod organisations;
 pub mod paging;
 pub mod palette;

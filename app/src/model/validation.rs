@@ -295,6 +295,43 @@ pub fn optional_vat_id(value: &str) -> Result<(), Problem> {
     }
 }
 
+/// A number as German or English spreadsheets write it: `1.250,50` and `1,250.50`
+/// and `1250.5` are all 1250.5; a lone separator followed by three digits is read as
+/// thousands (`1.250` = 1250).
+pub fn parse_number(value: &str) -> Option<f64> {
+    let v: String = value
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'')
+        .collect();
+    if v.is_empty() {
+        return None;
+    }
+    let (comma, dot) = (v.rfind(','), v.rfind('.'));
+    let normalized = match (comma, dot) {
+        (Some(c), Some(d)) if c > d => v.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => v.replace(',', ""),
+        (Some(c), None) => {
+            let decimals = v.len() - c - 1;
+            if v.matches(',').count() > 1 || (decimals == 3 && !v.starts_with("0,")) {
+                v.replace(',', "")
+            } else {
+                v.replace(',', ".")
+            }
+        }
+        (None, Some(d)) => {
+            let decimals = v.len() - d - 1;
+            if v.matches('.').count() > 1 || (decimals == 3 && !v.starts_with("0.")) {
+                v.replace('.', "")
+            } else {
+                v
+            }
+        }
+        (None, None) => v,
+    };
+    normalized.parse().ok().filter(|n: &f64| n.is_finite())
+}
+
 /// Lower-cased, trimmed e-mail: the form in which e-mails are compared.
 pub fn normalize_email(value: &str) -> String {
     value.trim().to_lowercase()
@@ -371,6 +408,17 @@ mod tests {
         assert_eq!(optional_date("morgen"), Err(Problem::InvalidDate));
         assert_eq!(parse_time("14:30"), time::Time::from_hms(14, 30, 0).ok());
         assert_eq!(parse_time("25:00"), None);
+    }
+
+    #[test]
+    fn spreadsheet_numbers() {
+        assert_eq!(parse_number("1.250,50"), Some(1250.5));
+        assert_eq!(parse_number("1,250.50"), Some(1250.5));
+        assert_eq!(parse_number("12,5"), Some(12.5));
+        assert_eq!(parse_number("1.250"), Some(1250.0));
+        assert_eq!(parse_number("0,75"), Some(0.75));
+        assert_eq!(parse_number("1 000"), Some(1000.0));
+        assert_eq!(parse_number("viele"), None);
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calendar") view=CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar/new") view=NewAppointmentPage ssr=SsrMode::Async />
                     <Route path=path!("/calendar/:id/edit") view=EditAppointmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/imports/new") view=ImportUploadPage ssr=SsrMode::Async />
+                    <Route path=path!("/imports/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -2,6 +2,7 @@
 //! same review service as the UI. Each export is itself logged, with its purpose.
 
 use app::backend::services::audit as review;
+use app::backend::services::exports::neutralise;
 use app::backend::Scope;
 use app::model::audit::{AuditEntryView, AuditFilter, AuditPurpose};
 use app::AppError;
@@ -24,7 +25,8 @@ pub struct ExportParams {
 }
 
 fn csv(entries: &[AuditEntryView]) -> String {
-    let quote = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    // Every cell quoted, and none a spreadsheet would run as a formula.
+    let quote = |v: &str| format!("\"{}\"", neutralise(v).replace('"', "\"\""));
     let mut out = String::from("seq,at,actor,action,subjects,fields,purpose\n");
     for e in entries {
         let subjects: Vec<String> = e

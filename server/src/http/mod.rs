@@ -2,7 +2,9 @@
 
 pub mod audit_export;
 pub mod calendar;
+pub mod exports;
 pub mod health;
+pub mod imports;
 pub mod origin_check;
 pub mod router;
 pub mod security_headers;

@@ -1,7 +1,7 @@
 //! The axum router: probes, server functions, pages and static files, wrapped in
 //! sessions, the origin check and security headers.
 
-use super::{audit_export, calendar, health, origin_check, security_headers};
+use super::{audit_export, calendar, exports, health, imports, origin_check, security_headers};
 use app::backend::AppState;
 use app::ui::{shell, App};
 use axum::body::Body;
@@ -58,6 +58,13 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         .route("/audit/export", get(audit_export::export))
         .route("/feeds/calendar/{slug}/{file}", get(calendar::feed))
         .route("/appointments/{file}", get(calendar::download))
+        .route("/exports/{file}", get(exports::export))
+        .route(
+            "/imports",
+            axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::backend::services::imports::MAX_FILE_BYTES,
+            )),
+        )
         .route(
             "/rpc/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

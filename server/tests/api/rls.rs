@@ -64,6 +64,10 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "appointments",
         "appointment_participants",
         "calendar_feeds",
+        "merges",
+        "jobs",
+        "imports",
+        "import_rows",
     ] {
         assert!(
             names.contains(&expected),
@@ -147,8 +151,20 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .unwrap();
     assert_eq!(
         definers,
-        ["auth_tenant_id_for_slug", "maintenance_tenant_ids"]
+        [
+            "auth_tenant_id_for_slug",
+            "maintenance_tenant_ids",
+            "worker_due_jobs"
+        ]
     );
+    // The worker's lookup across tenants answers with ids and nothing else.
+    let columns: String = sqlx::query_scalar(
+        "SELECT pg_get_function_result('worker_due_jobs(integer)'::regprocedure)",
+    )
+    .fetch_one(&db.superuser)
+    .await
+    .unwrap();
+    assert_eq!(columns, "TABLE(tenant_id uuid, job_id uuid)");
     let app_may_list_tenants: bool = sqlx::query_scalar(
         "SELECT has_function_privilege('tessera_app', 'maintenance_tenant_ids()', 'EXECUTE')",
     )
@@ -157,7 +173,7 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .unwrap();
     assert!(!app_may_list_tenants, "only the owner may list tenants");
     let pinned: Vec<String> = sqlx::query_scalar(
-        "SELECT unnest(proconfig) FROM pg_proc WHERE proname IN ('auth_tenant_id_for_slug', 'maintenance_tenant_ids')",
+        "SELECT unnest(proconfig) FROM pg_proc WHERE proname IN ('auth_tenant_id_for_slug', 'maintenance_tenant_ids', 'worker_due_jobs')",
     )
     .fetch_all(&db.superuser)
     .await

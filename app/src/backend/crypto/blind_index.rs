@@ -57,6 +57,12 @@ impl IndexKey {
         self.mac("organisation-name", &words(display_name).join(" "))[..EXACT_LEN].to_vec()
     }
 
+    /// Fingerprint of a customer number from another system (case and spaces ignored).
+    pub fn external_id(&self, id: &str) -> Vec<u8> {
+        let compact: String = id.chars().filter(|c| !c.is_whitespace()).collect();
+        self.mac("external-id", &compact.to_lowercase())[..EXACT_LEN].to_vec()
+    }
+
     /// Keyed fingerprint of a mail's Message-ID, for de-duplication and threading.
     pub fn message_id(&self, message_id: &str) -> Vec<u8> {
         let id = message_id

@@ -262,7 +262,7 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
                     <select id="audit-purpose" on:change=move |ev| {
                         if let Some(p) = AuditPurpose::parse(&event_target_value(&ev)) { purpose.set(p); }
                     }>
-                        {AuditPurpose::all().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose_name(p)}</option> }).collect_view()}
+                        {AuditPurpose::for_review().map(|p| view! { <option value=p.code()>{move || i18n.texts().audit_purpose_name(p)}</option> }).collect_view()}
                     </select>
                 </div>
                 <a class="button" href=export_csv download="audit-log.csv">"CSV"</a>

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 pub(crate) mod calendar;
 pub(crate) mod contacts;
+pub(crate) mod imports;
 mod invite;
 mod misc;
 mod organisations;
@@ -17,6 +18,7 @@ pub use calendar::{CalendarPage, EditAppointmentPage, NewAppointmentPage};
 pub use contacts::{
     ContactDetailPage, ContactListPage, DuplicatesPage, EditContactPage, MergePage, NewContactPage,
 };
+pub use imports::{ImportPage, ImportUploadPage};
 pub use invite::AcceptInvitePage;
 pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{

@@ -125,6 +125,7 @@ pub async fn start_server(config: Config, limits: ThrottleLimits) -> String {
         .await
         .expect("application builds");
     let address = format!("http://{}", application.local_addr());
+    application.spawn_workers(Duration::from_millis(100));
     tokio::spawn(application.run_until_stopped());
     address
 }

@@ -426,6 +426,72 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     scope.audit(event).await
 }
 
+/// Ids of every contact a list query matches (a search: its ranked hits), up to `limit`.
+pub async fn matching_ids(
+    scope: &mut Scope,
+    query: &crate::model::contacts::ContactListQuery,
+    limit: i64,
+) -> AppResult<Vec<Uuid>> {
+    scope.require(Area::Contacts, Action::Read)?;
+    if query.q.trim().is_empty() {
+        return storage::ids_filtered(scope.conn(), &query.filter, limit).await;
+    }
+    let index = scope.index_key().await?;
+    let lookup = search::Lookup::classify(&index, &query.q);
+    let (ids, _) = search::ranked_ids(scope.conn(), RecordKind::Contact, &lookup, 0, limit).await?;
+    let rows = storage::summaries_by_ids(scope.conn(), &ids, &query.filter).await?;
+    let kept: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.contact_id).collect();
+    Ok(ids.into_iter().filter(|id| kept.contains(id)).collect())
+}
+
+/// Whole contacts (without stage history) for another area that audits what it
+/// shows (exports); in the order of `ids`, erased or merged ones left out.
+pub async fn full_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<Vec<Contact>> {
+    let rows = storage::find_many(scope.conn(), ids).await?;
+    let meta: HashMap<Uuid, (i32, time::OffsetDateTime, time::OffsetDateTime)> = rows
+        .iter()
+        .map(|r| (r.contact_id, (r.version, r.created_at, r.updated_at)))
+        .collect();
+    let opened = scope
+        .open_rows(
+            TABLE,
+            rows,
+            |r| (r.contact_id, r.contact_id),
+            |c, r| Ok((r.contact_id, r.open(c)?)),
+        )
+        .await?;
+    let org_ids: Vec<Uuid> = opened
+        .iter()
+        .filter_map(|(_, i)| i.organisation_id)
+        .collect();
+    let orgs = organisations::names_unaudited(scope, &org_ids).await?;
+    let mut by_id: HashMap<Uuid, Contact> = opened
+        .into_iter()
+        .map(|(id, input)| {
+            let (version, created_at, updated_at) = meta[&id];
+            let organisation = input.organisation_id.and_then(|o| {
+                orgs.get(&o).map(|name| RecordRef {
+                    id: o,
+                    name: name.clone(),
+                })
+            });
+            (
+                id,
+                Contact {
+                    id,
+                    input,
+                    organisation,
+                    stage_history: Vec::new(),
+                    version,
+                    created_at,
+                    updated_at,
+                },
+            )
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 /// A linked contact for `id`, named through [`names`].
 pub async fn record_ref(scope: &mut Scope, id: Uuid) -> AppResult<Option<RecordRef>> {
     let names = names(scope, &[id]).await?;

@@ -42,6 +42,7 @@ fn take(into: &mut ContactInput, from: &ContactInput, field: ContactField) {
         Classification => into.classification = from.classification,
         Stage => into.stage = from.stage,
         Notes => into.notes = from.notes.clone(),
+        ExternalId => into.external_id = from.external_id.clone(),
         Emails | Phones | Tags | Channels => {}
     }
 }
@@ -74,6 +75,9 @@ pub fn combine(
         if !known && merged.phones.len() < CHANNEL_SLOTS {
             merged.phones.push(phone.clone());
         }
+    }
+    if merged.external_id.is_empty() {
+        merged.external_id = duplicate.external_id.clone();
     }
     let mut tags = parse_tags(&merged.tags);
     tags.extend(parse_tags(&duplicate.tags));

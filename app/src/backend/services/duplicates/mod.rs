@@ -42,6 +42,7 @@ pub async fn scan(scope: &mut Scope) -> AppResult<Vec<DuplicateGroup>> {
             Fingerprint::Email => DuplicateReason::SameEmail,
             Fingerprint::Phone => DuplicateReason::SamePhone,
             Fingerprint::Name => DuplicateReason::SameNameSameOrganisation,
+            Fingerprint::ExternalId => DuplicateReason::SameExternalId,
         };
         let mut key: Vec<Uuid> = members.iter().map(|m| m.id).collect();
         key.sort_unstable();

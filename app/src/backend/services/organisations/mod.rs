@@ -253,6 +253,47 @@ async fn search(scope: &mut Scope, query: &OrganisationListQuery) -> AppResult<O
     })
 }
 
+/// Ids of every organisation a list query matches, up to `limit`.
+pub async fn matching_ids(
+    scope: &mut Scope,
+    query: &OrganisationListQuery,
+    limit: i64,
+) -> AppResult<Vec<Uuid>> {
+    scope.require(Area::Organisations, Action::Read)?;
+    if query.q.trim().is_empty() {
+        return storage::ids_filtered(scope.conn(), &query.filter, limit).await;
+    }
+    let index = scope.index_key().await?;
+    let lookup = Lookup::classify(&index, &query.q);
+    let (ids, _) =
+        search::ranked_ids(scope.conn(), RecordKind::Organisation, &lookup, 0, limit).await?;
+    Ok(ids)
+}
+
+/// Whole organisations (without parent and subsidiaries) for an area that audits.
+pub async fn full_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<Vec<Organisation>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(row) = storage::find(scope.conn(), *id).await? else {
+            continue;
+        };
+        let Ok(key) = scope.subject_key(*id).await else {
+            continue;
+        };
+        let input = row.open(&scope.cipher(&key, TABLE, *id))?;
+        out.push(Organisation {
+            id: *id,
+            input,
+            parent: None,
+            subsidiaries: Vec::new(),
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        });
+    }
+    Ok(out)
+}
+
 /// List rows of `ids` for another area that audits what it shows.
 pub async fn summaries_unaudited(
     scope: &mut Scope,

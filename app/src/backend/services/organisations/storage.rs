@@ -265,6 +265,20 @@ pub async fn summaries_by_ids(
     Ok(sql.build_query_as().fetch_all(conn).await?)
 }
 
+/// Ids of every organisation matching the filter, oldest first, at most `limit`.
+pub async fn ids_filtered(
+    conn: &mut PgConnection,
+    filter: &RecordFilter,
+    limit: i64,
+) -> AppResult<Vec<Uuid>> {
+    let mut sql: QueryBuilder<Postgres> =
+        QueryBuilder::new("SELECT organisation_id FROM organisations");
+    push_filter(&mut sql, &ORGANISATIONS, filter, false);
+    sql.push(" ORDER BY created_at, organisation_id LIMIT ")
+        .push_bind(limit);
+    Ok(sql.build_query_scalar().fetch_all(conn).await?)
+}
+
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<SealedOrganisation>> {
     Ok(sqlx::query_as!(
         SealedOrganisation,

@@ -187,6 +187,10 @@ fn ContactCard(
                         let code = input.preferred_language.clone();
                         move || (i18n.texts().contacts.language_names)(&code)
                     }</dd>
+                    {(!input.external_id.is_empty()).then(|| view! {
+                        <dt>{move || (i18n.texts().contacts.field_names)(crate::model::contacts::ContactField::ExternalId)}</dt>
+                        <dd>{input.external_id.clone()}</dd>
+                    })}
                     <dt>{move || i18n.texts().common.created_at}</dt>
                     <dd>{format::timestamp(contact.created_at)}</dd>
                     <dt>{move || i18n.texts().common.updated_at}</dt>

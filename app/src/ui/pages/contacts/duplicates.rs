@@ -88,6 +88,7 @@ fn shown(t: &Texts, contact: &Contact, field: ContactField, colleagues: &[Collea
             .unwrap_or_default(),
         ContactField::Stage => (t.records.stages)(i.stage).to_owned(),
         ContactField::Notes => i.notes.clone(),
+        ContactField::ExternalId => i.external_id.clone(),
         ContactField::Emails
         | ContactField::Phones
         | ContactField::Tags

@@ -135,7 +135,10 @@ fn ContactFields(
                 <SelectField name="input[classification]" field="classification" label=|t| t.records.classification errors options=classes value=value.classification.map(|c| c.code()).unwrap_or_default() none=|t| t.records.no_classification />
                 <SelectField name="input[owner_id]" field="owner_id" label=|t| t.records.owner errors options=colleague_options(&colleagues) value=value.owner_id.map(|id| id.to_string()).unwrap_or_default() none=|t| t.records.no_owner />
             </div>
-            <TextField name="input[tags]" field="tags" label=|t| t.records.tags hint=|t| t.records.tags_hint errors value=value.tags.clone() autocomplete="off" />
+            <div class="field-row">
+                <TextField name="input[tags]" field="tags" label=|t| t.records.tags hint=|t| t.records.tags_hint errors value=value.tags.clone() autocomplete="off" />
+                <TextField name="input[external_id]" field="external_id" label=|t| (t.contacts.field_names)(crate::model::contacts::ContactField::ExternalId) errors value=value.external_id.clone() autocomplete="off" />
+            </div>
             <TextField name="input[notes]" field="notes" label=|t| t.contacts.notes errors value=value.notes.clone() multiline=true />
         </fieldset>
     }

@@ -10,6 +10,7 @@ use crate::model::records::Classification;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::imports::ExportForm;
 use crate::ui::url_query::{filter_from_params, filter_params, use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -107,6 +108,11 @@ pub fn ContactListPage() -> impl IntoView {
             <h1>{move || i18n.texts().contacts.title}</h1>
             <Show when=can_write>
                 <div class="header-actions">
+                    <ExportForm params=Signal::derive(move || {
+                        let q = ContactListQuery { after: None, before: None, ..query.get() };
+                        q.href().split_once('?').map(|(_, p)| p.to_owned()).unwrap_or_default()
+                    }) files=vec![("contacts.csv", |t| t.imports.csv), ("contacts.vcf", |t| t.imports.vcard)] />
+                    <A href="/imports/new" attr:class="button">{move || i18n.texts().imports.import}</A>
                     <A href="/contacts/duplicates" attr:class="button">{move || i18n.texts().duplicates.find}</A>
                     <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
                         {move || i18n.texts().contacts.new_contact}

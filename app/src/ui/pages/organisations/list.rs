@@ -9,6 +9,7 @@ use crate::model::records::Classification;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::imports::ExportForm;
 use crate::ui::url_query::{filter_from_params, filter_params, use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -65,7 +66,13 @@ pub fn OrganisationListPage() -> impl IntoView {
         <div class="page-header">
             <h1>{move || i18n.texts().organisations.title}</h1>
             <Show when=can_write>
-                <A href="/organisations/new" attr:class="button primary">{move || i18n.texts().organisations.new_organisation}</A>
+                <div class="header-actions">
+                    <ExportForm params=Signal::derive(move || {
+                        let q = OrganisationListQuery { after: None, before: None, ..query.get() };
+                        q.href().split_once('?').map(|(_, p)| p.to_owned()).unwrap_or_default()
+                    }) files=vec![("organisations.csv", |t| t.imports.csv)] />
+                    <A href="/organisations/new" attr:class="button primary">{move || i18n.texts().organisations.new_organisation}</A>
+                </div>
             </Show>
         </div>
         <Form method="GET" action="/organisations" attr:class="toolbar" attr:role="search">

@@ -77,3 +77,16 @@ pub async fn summaries_by_ids(
     push_filter(&mut sql, &CONTACTS, filter, true);
     Ok(sql.build_query_as().fetch_all(conn).await?)
 }
+
+/// Ids of every contact matching the filter, oldest first (exports), at most `limit`.
+pub async fn ids_filtered(
+    conn: &mut PgConnection,
+    filter: &RecordFilter,
+    limit: i64,
+) -> AppResult<Vec<Uuid>> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new("SELECT contact_id FROM contacts");
+    push_filter(&mut sql, &CONTACTS, filter, false);
+    sql.push(" ORDER BY created_at, contact_id LIMIT ")
+        .push_bind(limit);
+    Ok(sql.build_query_scalar().fetch_all(conn).await?)
+}

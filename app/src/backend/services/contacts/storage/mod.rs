@@ -20,7 +20,9 @@ mod bulk;
 mod listing;
 
 pub use bulk::insert_many;
-pub use listing::{all_summaries, count_filtered, summaries_by_ids, summaries_by_time};
+pub use listing::{
+    all_summaries, count_filtered, ids_filtered, summaries_by_ids, summaries_by_time,
+};
 
 pub const TABLE: &str = "contacts";
 /// Field encryptions per write (every sealed column is sealed anew).
@@ -41,6 +43,7 @@ mod column {
 #[serde(default)]
 struct Profile {
     salutation: Salutation,
+    external_id: String,
     title: String,
     position: String,
     birthday: String,
@@ -156,6 +159,7 @@ impl SealedContact {
             notes: c
                 .open_optional(column::NOTES, self.notes_ct.as_deref())?
                 .unwrap_or_default(),
+            external_id: profile.external_id,
             ..Default::default()
         };
         input.set_channels(&meta.channels());
@@ -294,6 +298,7 @@ impl SealedInput {
     ) -> Self {
         let profile = Profile {
             salutation: input.salutation,
+            external_id: input.external_id.clone(),
             title: input.title.clone(),
             position: input.position.clone(),
             birthday: input.birthday.clone(),
@@ -315,6 +320,12 @@ impl SealedInput {
             Fingerprint::Name,
             index.person_name(&input.first_name, &input.last_name, input.organisation_id),
         ));
+        if !input.external_id.is_empty() {
+            fingerprints.push((
+                Fingerprint::ExternalId,
+                index.external_id(&input.external_id),
+            ));
+        }
         Self {
             first_name: c.seal(column::FIRST_NAME, &input.first_name),
             last_name: c.seal(column::LAST_NAME, &input.last_name),
@@ -357,6 +368,20 @@ pub async fn find(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<SealedC
         id
     )
     .fetch_optional(conn)
+    .await?)
+}
+
+/// Several rows, unlocked (exports).
+pub async fn find_many(conn: &mut PgConnection, ids: &[Uuid]) -> AppResult<Vec<SealedContact>> {
+    Ok(sqlx::query_as!(
+        SealedContact,
+        "SELECT contact_id, first_name_ct, last_name_ct, emails_ct, phones_ct, profile_ct, notes_ct,
+                organisation_id, owner_id, tags, classification, stage, preferred_language, channels,
+                version, created_at, updated_at
+         FROM contacts WHERE contact_id = ANY($1) AND merged_into IS NULL",
+        ids
+    )
+    .fetch_all(conn)
     .await?)
 }
 
