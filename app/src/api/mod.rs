@@ -12,6 +12,7 @@ pub mod duplicates;
 pub mod identity;
 pub mod imports;
 pub mod keys;
+pub mod mail;
 pub mod organisations;
 pub mod palette;
 pub mod tasks;

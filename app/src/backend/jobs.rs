@@ -34,6 +34,8 @@ const BATCH: i32 = 10;
 pub enum JobKind {
     /// A CSV import of contacts.
     Import,
+    /// One mail of the outbox.
+    SendMail,
 }
 
 /// A claimed job, as its handler gets it.
@@ -109,6 +111,17 @@ pub async fn status(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<JobSt
         error: r.error,
         result: r.result,
     }))
+}
+
+/// Lets a queued job (waiting for a retry) run at once.
+pub async fn run_now(conn: &mut PgConnection, id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE jobs SET run_after = now() WHERE job_id = $1 AND state = 'queued'",
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Asks a queued or running job to stop; a running one checks between batches.
@@ -254,6 +267,7 @@ async fn run(backend: &Arc<Backend>, job: &Job) -> Outcome {
         JobKind::Import => {
             crate::backend::services::imports::run_job(backend, job, &progress).await
         }
+        JobKind::SendMail => crate::backend::services::mail::run_job(backend, job).await,
     };
     result.unwrap_or_else(|err| {
         tracing::error!(job = %job.id, error = %err, "job failed");

@@ -13,6 +13,7 @@ mod contacts;
 mod duplicates;
 mod errors;
 mod imports;
+mod mail;
 mod organisations;
 mod palette;
 mod records;
@@ -28,6 +29,7 @@ pub use contacts::ContactTexts;
 pub use duplicates::DuplicateTexts;
 pub use errors::ErrorTexts;
 pub use imports::ImportTexts;
+pub use mail::MailTexts;
 pub use organisations::OrganisationTexts;
 pub use palette::PaletteTexts;
 pub use records::RecordTexts;
@@ -117,6 +119,7 @@ pub struct Texts {
     pub palette: &'static PaletteTexts,
     pub duplicates: &'static DuplicateTexts,
     pub imports: &'static ImportTexts,
+    pub mail: &'static MailTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -134,6 +137,7 @@ static DE: Texts = Texts {
     palette: &palette::DE,
     duplicates: &duplicates::DE,
     imports: &imports::DE,
+    mail: &mail::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -151,6 +155,7 @@ static EN: Texts = Texts {
     palette: &palette::EN,
     duplicates: &duplicates::EN,
     imports: &imports::EN,
+    mail: &mail::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,
@@ -215,6 +220,7 @@ impl Texts {
             Problem::InvalidChoice => e.problem_invalid_choice.to_owned(),
             Problem::UnknownReference => e.problem_unknown_reference.to_owned(),
             Problem::PossibleDuplicate { .. } => e.problem_possible_duplicate.to_owned(),
+            Problem::NotConfigured => e.problem_not_configured.to_owned(),
         }
     }
 

@@ -3,6 +3,7 @@
 use super::calendar::AppointmentAudit;
 use super::contacts::ContactAudit;
 use super::identity::{AuthAudit, KeysAudit, TeamAudit};
+use super::mail::MailAudit;
 use super::organisations::OrganisationAudit;
 use super::tasks::TaskAudit;
 use super::timeline::InteractionAudit;
@@ -20,6 +21,7 @@ pub enum AuditAction {
     Interaction(InteractionAudit),
     Task(TaskAudit),
     Appointment(AppointmentAudit),
+    Mail(MailAudit),
     Team(TeamAudit),
     Auth(AuthAudit),
     Keys(KeysAudit),
@@ -59,6 +61,7 @@ fn split(action: AuditAction) -> (&'static str, &'static str) {
         AuditAction::Interaction(a) => ("interaction", a.into()),
         AuditAction::Task(a) => ("task", a.into()),
         AuditAction::Appointment(a) => ("appointment", a.into()),
+        AuditAction::Mail(a) => ("mail", a.into()),
         AuditAction::Team(a) => ("team", a.into()),
         AuditAction::Auth(a) => ("auth", a.into()),
         AuditAction::Keys(a) => ("keys", a.into()),
@@ -80,6 +83,7 @@ impl AuditAction {
             .chain(variants(AuditAction::Interaction))
             .chain(variants(AuditAction::Task))
             .chain(variants(AuditAction::Appointment))
+            .chain(variants(AuditAction::Mail))
             .chain(variants(AuditAction::Team))
             .chain(variants(AuditAction::Auth))
             .chain(variants(AuditAction::Keys))
@@ -100,6 +104,7 @@ impl AuditAction {
             "interaction" => AuditAction::Interaction(event.parse().ok()?),
             "task" => AuditAction::Task(event.parse().ok()?),
             "appointment" => AuditAction::Appointment(event.parse().ok()?),
+            "mail" => AuditAction::Mail(event.parse().ok()?),
             "team" => AuditAction::Team(event.parse().ok()?),
             "auth" => AuditAction::Auth(event.parse().ok()?),
             "keys" => AuditAction::Keys(event.parse().ok()?),
@@ -115,9 +120,10 @@ impl AuditAction {
             AuditAction::Contact(_) => Some(DataSubject::Contact),
             AuditAction::Organisation(_) => Some(DataSubject::Organisation),
             // Timeline entries name the contacts and organisations they were shown for.
-            AuditAction::Interaction(_) | AuditAction::Task(_) | AuditAction::Appointment(_) => {
-                None
-            }
+            AuditAction::Interaction(_)
+            | AuditAction::Task(_)
+            | AuditAction::Appointment(_)
+            | AuditAction::Mail(_) => None,
             AuditAction::Team(TeamAudit::Read | TeamAudit::RoleChanged) => {
                 Some(DataSubject::Employee)
             }
@@ -149,6 +155,11 @@ impl AuditAction {
                         | TeamAudit::InvitationAccepted
                 )
                 | AuditAction::Audit(ReviewAudit::SettingsChanged)
+                | AuditAction::Mail(
+                    MailAudit::SettingsChanged
+                        | MailAudit::TemplatesChanged
+                        | MailAudit::PolicyChanged
+                )
         )
     }
 }

@@ -20,6 +20,7 @@ pub mod contacts;
 pub mod duplicates;
 pub mod identity;
 pub mod imports;
+pub mod mail;
 pub mod organisations;
 pub mod paging;
 pub mod palette;

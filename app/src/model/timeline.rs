@@ -209,6 +209,8 @@ pub struct Interaction {
     /// Captured mail not yet shared with colleagues.
     pub private: bool,
     pub thread_id: Option<Uuid>,
+    /// For mail sent from Tessera: where its delivery stands.
+    pub delivery: Option<super::mail::Delivery>,
     pub version: i32,
 }
 

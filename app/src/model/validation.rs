@@ -42,6 +42,8 @@ pub enum Problem {
     PossibleDuplicate {
         of: uuid::Uuid,
     },
+    /// Needs a setting an administrator has not made yet (e.g. the mail server).
+    NotConfigured,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +89,19 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The same errors under `<prefix>.<field>`, for several forms of one kind on a page.
+    pub fn prefixed(&self, prefix: &str) -> Self {
+        Self(
+            self.0
+                .iter()
+                .map(|e| FieldError {
+                    field: format!("{prefix}.{}", e.field),
+                    problem: e.problem,
+                })
+                .collect(),
+        )
     }
 
     /// `Ok(())` when there are no errors, else a validation error.

@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/merge") view=MergePage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id") view=ContactDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/contacts/:id/edit") view=EditContactPage ssr=SsrMode::Async />
+                    <Route path=path!("/contacts/:id/mail") view=ComposeMailPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations") view=OrganisationListPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/new") view=NewOrganisationPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id") view=OrganisationDetailPage ssr=SsrMode::Async />
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/imports/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

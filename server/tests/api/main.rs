@@ -11,6 +11,7 @@ mod exports;
 mod helpers;
 mod identity;
 mod imports;
+mod mail;
 mod organisations;
 mod palette;
 mod rls;

@@ -68,6 +68,12 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "jobs",
         "imports",
         "import_rows",
+        "smtp_settings",
+        "mail_templates",
+        "user_profiles",
+        "outbound_mails",
+        "capture_policies",
+        "mailboxes",
     ] {
         assert!(
             names.contains(&expected),

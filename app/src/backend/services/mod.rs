@@ -9,6 +9,7 @@ pub mod exports;
 pub mod identity;
 pub mod imports;
 pub mod keys;
+pub mod mail;
 pub mod organisations;
 pub mod palette;
 pub mod tasks;

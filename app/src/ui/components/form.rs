@@ -105,6 +105,9 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] autofocus: bool,
+    /// Height of a multi-line field, in lines.
+    #[prop(default = 5)]
+    rows: u32,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("field-{}", field.replace('.', "-"));
@@ -131,7 +134,7 @@ pub fn TextField(
             <textarea
                 id=id.clone()
                 name=name
-                rows="5"
+                rows=rows
                 aria-invalid=move || invalid().to_string()
                 aria-describedby=described_by.clone()
             >

@@ -6,6 +6,7 @@ pub(crate) mod calendar;
 pub(crate) mod contacts;
 pub(crate) mod imports;
 mod invite;
+mod mail;
 mod misc;
 mod organisations;
 pub(crate) mod tasks;
@@ -20,6 +21,7 @@ pub use contacts::{
 };
 pub use imports::{ImportPage, ImportUploadPage};
 pub use invite::AcceptInvitePage;
+pub use mail::{ComposeMailPage, SettingsPage};
 pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{
     EditOrganisationPage, NewOrganisationPage, OrganisationDetailPage, OrganisationListPage,

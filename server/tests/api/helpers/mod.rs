@@ -3,6 +3,7 @@
 
 mod calls;
 mod db;
+pub mod peers;
 
 pub use calls::{call_at, Called};
 pub use db::{admin_url, TestDb};

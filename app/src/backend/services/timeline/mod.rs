@@ -13,7 +13,7 @@ pub mod storage;
 use crate::backend::crypto::KeyStore;
 use crate::backend::paging::Keyset;
 use crate::backend::search::{self, Lookup, RecordKind};
-use crate::backend::services::{contacts, organisations};
+use crate::backend::services::{contacts, mail, organisations};
 use crate::backend::Scope;
 use crate::model::audit::AuditAction;
 use crate::model::contacts::RecordRef;
@@ -145,7 +145,15 @@ async fn open_named(
         .collect();
     let contact_names = contacts::names_unaudited(scope, &contact_ids).await?;
     let org_names = organisations::names_unaudited(scope, &org_ids).await?;
+    let sent: Vec<Uuid> = items
+        .iter()
+        .filter(|i| i.kind == InteractionKind::Email)
+        .map(|i| i.id)
+        .collect();
+    let mut deliveries: HashMap<Uuid, _> =
+        mail::deliveries(scope, &sent).await?.into_iter().collect();
     for item in items.iter_mut() {
+        item.delivery = deliveries.remove(&item.id);
         for (interaction, kind, record) in links.iter().filter(|l| l.0 == item.id) {
             let _ = interaction;
             if *kind == RecordKind::Contact as i16 {

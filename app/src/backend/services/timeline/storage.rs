@@ -93,6 +93,7 @@ impl SealedInteraction {
             created_by: self.created_by,
             private: self.private_to.is_some(),
             thread_id: self.thread_id,
+            delivery: None,
             version: self.version,
         })
     }

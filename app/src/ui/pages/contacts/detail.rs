@@ -108,6 +108,10 @@ fn ContactCard(
         });
     };
     let input = contact.input.clone();
+    let can_mail = !input.emails.is_empty()
+        && user
+            .get_untracked()
+            .is_some_and(|u| u.role.may(Area::Mail, Action::Create));
     let completeness = contact.completeness();
     let salutation = input.salutation;
     let heading = contact.full_name();
@@ -128,6 +132,9 @@ fn ContactCard(
             </div>
             <Show when=can_write fallback=move || view! { <p class="muted">{move || i18n.texts().contacts.read_only_hint}</p> }>
                 <div class="header-actions">
+                    {can_mail.then(|| view! {
+                        <A href=format!("/contacts/{id}/mail") attr:class="button primary">{move || i18n.texts().mail.write_mail}</A>
+                    })}
                     <A href=format!("/contacts/{id}/edit") attr:class="button">{move || i18n.texts().common.edit}</A>
                     <button type="button" class="button danger" on:click=on_delete disabled=move || delete.pending().get()>
                         {move || i18n.texts().common.delete}

@@ -1,8 +1,10 @@
 //! One timeline entry as the list shows it.
 
+use crate::api::mail::ResendMail;
 use crate::api::timeline::{DeleteInteraction, ShareInteraction};
 use crate::i18n::{fill, use_i18n, Texts};
 use crate::model::identity::Colleague;
+use crate::model::mail::{Delivery, MailStatus};
 use crate::model::timeline::{HistoryEvent, Interaction, InteractionKind};
 use crate::ui::components::pickers::colleague_name;
 use crate::ui::format;
@@ -48,6 +50,34 @@ fn facts(t: &Texts, item: &Interaction) -> String {
             .map(|m| format!("{m} {}", t.timeline.minutes)),
     );
     parts.join(" · ")
+}
+
+/// Where a sent mail's delivery stands, and "send again" while it is not sent.
+#[component]
+fn DeliveryStatus(
+    id: uuid::Uuid,
+    delivery: Delivery,
+    can_write: bool,
+    changed: RwSignal<usize>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let resend = ServerAction::<ResendMail>::new();
+    Effect::new(move |_| {
+        if matches!(resend.value().get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let status = delivery.status;
+    let error = delivery.error.clone();
+    view! {
+        <span class=format!("badge delivery-{}", status.code())>{move || (i18n.texts().mail.statuses)(status)}</span>
+        {error.map(|code| view! { <span class="muted delivery-error">{move || (i18n.texts().mail.delivery_errors)(&code)}</span> })}
+        {(can_write && status != MailStatus::Sent).then(|| view! {
+            <button type="button" class="button link" disabled=move || resend.pending().get() on:click=move |_| { resend.dispatch(ResendMail { id }); }>
+                {move || i18n.texts().mail.send_again}
+            </button>
+        })}
+    }
 }
 
 #[component]
@@ -107,6 +137,7 @@ pub fn TimelineEntry(
                 </p>
             })}
             <div class="entry-actions">
+                {item.delivery.clone().map(|delivery| view! { <DeliveryStatus id delivery can_write changed /> })}
                 {private.then(|| view! {
                     <span class="badge">{move || i18n.texts().timeline.private}</span>
                     <button type="button" class="button link" on:click=move |_| { share.dispatch(ShareInteraction { id }); }>

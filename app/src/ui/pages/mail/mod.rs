@@ -1,0 +1,8 @@
+//! The mail area's screens: writing an e-mail to a contact, and the settings page
+//! (signature; outgoing server and templates for administrators).
+
+mod compose;
+mod settings;
+
+pub use compose::ComposeMailPage;
+pub use settings::SettingsPage;

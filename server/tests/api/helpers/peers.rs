@@ -1,0 +1,67 @@
+//! The real protocol peers `./dev test` starts on localhost (see `peers_start` in
+//! `dev`): tests find them through environment variables, as they find PostgreSQL.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn required(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with ./dev test, or start the peers with eval \"$(./dev peers)\"")
+    })
+}
+
+/// The SMTP server (aiosmtpd): host and port.
+pub fn smtp() -> (String, u16) {
+    let address = required("TESSERA_TEST_SMTP");
+    let (host, port) = address.rsplit_once(':').expect("host:port");
+    (host.to_owned(), port.parse().expect("port"))
+}
+
+/// A port nothing listens on (for an unreachable server).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// The Maildir the SMTP server delivers every message into.
+pub struct Maildir(PathBuf);
+
+impl Maildir {
+    pub fn of_smtp_peer() -> Self {
+        Self(PathBuf::from(required("TESSERA_TEST_MAILDIR")))
+    }
+
+    /// Every message delivered to `recipient` so far, as raw bytes. The server
+    /// notes each envelope recipient in an `X-RcptTo` header.
+    pub fn messages_to(&self, recipient: &str) -> Vec<Vec<u8>> {
+        let mut found = Vec::new();
+        for dir in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.0.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let bytes = std::fs::read(entry.path()).unwrap_or_default();
+                let head = String::from_utf8_lossy(&bytes);
+                let rcpt = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("X-RcptTo: "))
+                    .unwrap_or_default();
+                if rcpt.split(", ").any(|r| r.eq_ignore_ascii_case(recipient)) {
+                    found.push(bytes);
+                }
+            }
+        }
+        found
+    }
+
+    /// Waits up to 20 s for the first message to `recipient`.
+    pub async fn wait_for(&self, recipient: &str) -> Vec<u8> {
+        for _ in 0..200 {
+            if let Some(message) = self.messages_to(recipient).pop() {
+                return message;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no message reached {recipient}");
+    }
+}
