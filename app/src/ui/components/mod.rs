@@ -4,5 +4,6 @@ pub mod async_view;
 pub mod fields;
 pub mod form;
 pub mod language;
+pub mod live_search;
 pub mod palette;
 pub mod pickers;

@@ -6,6 +6,7 @@ use crate::i18n::{use_i18n, TextFn};
 use crate::model::identity::Role;
 use crate::model::palette::PaletteResults;
 use crate::model::permission::{Action, Area};
+use crate::ui::components::live_search::live_results;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -132,20 +133,14 @@ pub fn CommandPalette(role: Role) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let input = NodeRef::<leptos::html::Input>::new();
-    let found = Resource::new(
-        move || q.get(),
-        |q| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(PaletteResults::default())
-            } else {
-                palette_search(q).await
-            }
+    let found = live_results(
+        move || {
+            let query = q.get();
+            (query.trim().chars().count() >= 2).then_some(query)
         },
+        palette_search,
     );
-    let list = Memo::new(move |_| {
-        let results = found.get().and_then(Result::ok).unwrap_or_default();
-        entries(role, &q.get(), &results, i18n.texts())
-    });
+    let list = Memo::new(move |_| entries(role, &q.get(), &found.get(), i18n.texts()));
     let show = move || {
         q.set(String::new());
         active.set(0);

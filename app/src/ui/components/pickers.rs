@@ -9,6 +9,7 @@ use crate::model::contacts::{ContactListQuery, RecordRef};
 use crate::model::identity::Colleague;
 use crate::model::organisations::OrganisationListQuery;
 use crate::model::validation::FieldErrors;
+use crate::ui::components::live_search::live_results;
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -80,17 +81,10 @@ pub fn RecordPicker(
     let text = RwSignal::new(initial.map(|r| r.name).unwrap_or_default());
     let open = RwSignal::new(false);
     let active = RwSignal::new(0usize);
-    let results = Resource::new(
-        move || (open.get(), text.get()),
-        move |(open, q)| async move {
-            if open {
-                find(source, q).await
-            } else {
-                Ok(Vec::new())
-            }
-        },
+    let options = live_results::<_, Vec<RecordRef>, _>(
+        move || open.get().then(|| text.get()),
+        move |q| find(source, q),
     );
-    let options = Memo::new(move |_| results.get().and_then(Result::ok).unwrap_or_default());
     let pick = move |record: RecordRef| {
         text.set(record.name.clone());
         chosen.set(Some(record.clone()));

@@ -56,6 +56,8 @@ pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let filter = use_url_query::<AuditFilter>();
     let page = Resource::new(move || filter.get(), load_audit_page);
+    // Created here, not inside the async view: see docs/architecture.md, "Async views".
+    let reid = reidentification_data();
     view! {
         <div class="page-header">
             <h1>{move || i18n.texts().audit.title}</h1>
@@ -64,12 +66,12 @@ pub fn AuditPage() -> impl IntoView {
                 <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit.tab_mine}</A>
             </nav>
         </div>
-        <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() /> } />
+        <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() reid /> } />
     }
 }
 
 #[component]
-fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
+fn AuditView(page: AuditPage, filter: AuditFilter, reid: ReidentificationData) -> impl IntoView {
     let i18n = use_i18n();
     let scope = page.scope;
     let description = move || match scope {
@@ -199,7 +201,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter) -> impl IntoView {
             {older.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{move || i18n.texts().audit.older}</A> })}
         </nav> }.into_any()}
         {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
-        {reviewer.then(|| view! { <Reidentification pseudonyms /> }.into_any())}
+        {reviewer.then(|| view! { <Reidentification pseudonyms data=reid /> }.into_any())}
         <Show when=move || use_current_user().get().is_some_and(|u| u.role == Role::Owner) && !own>
             <AuditSettings />
         </Show>
@@ -277,16 +279,37 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
     }
 }
 
-/// Four-eyes re-identification of a pseudonym.
-#[component]
-fn Reidentification(pseudonyms: Vec<String>) -> impl IntoView {
-    let i18n = use_i18n();
+/// The open re-identification requests and the actions on them.
+#[derive(Clone, Copy)]
+struct ReidentificationData {
+    request: ServerAction<RequestReidentification>,
+    approve: ServerAction<ApproveReidentification>,
+    requests: Resource<Result<Vec<crate::model::audit::ReidentificationView>, crate::AppError>>,
+}
+
+fn reidentification_data() -> ReidentificationData {
     let request = ServerAction::<RequestReidentification>::new();
     let approve = ServerAction::<ApproveReidentification>::new();
     let requests = Resource::new(
         move || (request.version().get(), approve.version().get()),
         |_| list_reidentifications(),
     );
+    ReidentificationData {
+        request,
+        approve,
+        requests,
+    }
+}
+
+/// Four-eyes re-identification of a pseudonym.
+#[component]
+fn Reidentification(pseudonyms: Vec<String>, data: ReidentificationData) -> impl IntoView {
+    let i18n = use_i18n();
+    let ReidentificationData {
+        request,
+        approve,
+        requests,
+    } = data;
     let pseudonym = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     view! {

@@ -6,4 +6,4 @@ mod form;
 mod view;
 
 pub use form::{EditAppointmentPage, NewAppointmentPage};
-pub use view::{CalendarPage, RecordAppointments};
+pub use view::{record_appointments, CalendarPage, RecordAppointments, RecordAppointmentsData};

@@ -3,10 +3,11 @@
 use super::feed::FeedSettings;
 use crate::api::calendar::load_calendar;
 use crate::i18n::use_i18n;
-use crate::model::calendar::{Appointment, CalendarQuery, CalendarSpan};
+use crate::model::calendar::{Appointment, CalendarQuery, CalendarSpan, CalendarView};
 use crate::model::validation::iso_date;
 use crate::ui::components::async_view::AsyncView;
 use crate::ui::url_query::{use_url_query, UrlQuery};
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use time::{Date, Duration};
@@ -153,20 +154,28 @@ pub fn CalendarPage() -> impl IntoView {
     }
 }
 
-/// A record's appointments in the next 30 days.
-#[component]
-pub fn RecordAppointments(record: Uuid, link: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let upcoming = Resource::new(
-        move || record,
-        |record| {
+/// A record's appointments in the next 30 days; the page creates it at its top (see
+/// docs/architecture.md, "Async views").
+pub type RecordAppointmentsData = Resource<Result<CalendarView, AppError>>;
+
+pub fn record_appointments(record: Signal<Option<Uuid>>) -> RecordAppointmentsData {
+    Resource::new(
+        move || record.get(),
+        |record| async move {
             load_calendar(CalendarQuery {
                 span: CalendarSpan::Upcoming,
-                record: Some(record),
+                record: Some(record.ok_or(AppError::NotFound)?),
                 ..Default::default()
             })
+            .await
         },
-    );
+    )
+}
+
+/// A record's appointments in the next 30 days.
+#[component]
+pub fn RecordAppointments(upcoming: RecordAppointmentsData, link: String) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card" aria-labelledby="record-appointments">
             <div class="section-header">

@@ -1,7 +1,7 @@
 //! One contact at a glance: data, relationship (editable in place), completeness,
 //! stage history, notes; the timeline, tasks and appointments have their sections.
 
-use super::duplicates::MergeHistory;
+use super::duplicates::{merge_history_of, MergeHistory, MergeHistoryData};
 use crate::api::contacts::{get_contact, DeleteContact, PatchContact};
 use crate::i18n::use_i18n;
 use crate::model::contacts::{Contact, ContactPatch, LifecycleStage};
@@ -13,9 +13,9 @@ use crate::ui::components::form::ErrorBanner;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
-use crate::ui::pages::calendar::RecordAppointments;
-use crate::ui::pages::tasks::RecordTasks;
-use crate::ui::pages::timeline::{Timeline, TimelineOwner};
+use crate::ui::pages::calendar::{record_appointments, RecordAppointments, RecordAppointmentsData};
+use crate::ui::pages::tasks::{record_tasks, RecordTasks, RecordTasksData};
+use crate::ui::pages::timeline::{timeline, Timeline, TimelineData, TimelineOwner};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -52,6 +52,15 @@ pub fn contact_from_route() -> Resource<Result<Contact, AppError>> {
     contact_from_route_with(Signal::stored(0))
 }
 
+/// Everything on a contact's page beside the contact itself, created with the page.
+#[derive(Clone, Copy)]
+struct ContactActivity {
+    tasks: RecordTasksData,
+    appointments: RecordAppointmentsData,
+    timeline: TimelineData,
+    merges: MergeHistoryData,
+}
+
 #[component]
 pub fn ContactDetailPage() -> impl IntoView {
     let patch = ServerAction::<PatchContact>::new();
@@ -59,11 +68,19 @@ pub fn ContactDetailPage() -> impl IntoView {
     let contact =
         contact_from_route_with(Signal::derive(move || patch.version().get() + undone.get()));
     let colleagues = directory();
+    // Created here, not inside the async views below: see docs/architecture.md.
+    let id: Signal<Option<Uuid>> = id_param().into();
+    let activity = ContactActivity {
+        tasks: record_tasks(id),
+        appointments: record_appointments(id),
+        timeline: timeline(id),
+        merges: merge_history_of(id),
+    };
     view! {
         <ErrorBanner error=Signal::derive(move || patch.value().get().and_then(Result::err)) />
         <AsyncView resource=contact back="/contacts" render=move |contact| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <ContactCard contact=contact.clone() colleagues patch undone />
+                <ContactCard contact=contact.clone() colleagues patch undone activity />
             } />
         } />
     }
@@ -75,6 +92,7 @@ fn ContactCard(
     colleagues: Vec<Colleague>,
     patch: ServerAction<PatchContact>,
     undone: RwSignal<usize>,
+    activity: ContactActivity,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
@@ -108,10 +126,13 @@ fn ContactCard(
         });
     };
     let input = contact.input.clone();
-    let can_mail = !input.emails.is_empty()
-        && user
-            .get_untracked()
-            .is_some_and(|u| u.role.may(Area::Mail, Action::Create));
+    let has_email = !input.emails.is_empty();
+    let can_mail = move || {
+        has_email
+            && user
+                .get()
+                .is_some_and(|u| u.role.may(Area::Mail, Action::Create))
+    };
     let completeness = contact.completeness();
     let salutation = input.salutation;
     let heading = contact.full_name();
@@ -132,9 +153,9 @@ fn ContactCard(
             </div>
             <Show when=can_write fallback=move || view! { <p class="muted">{move || i18n.texts().contacts.read_only_hint}</p> }>
                 <div class="header-actions">
-                    {can_mail.then(|| view! {
+                    <Show when=can_mail>
                         <A href=format!("/contacts/{id}/mail") attr:class="button primary">{move || i18n.texts().mail.write_mail}</A>
-                    })}
+                    </Show>
                     <A href=format!("/contacts/{id}/edit") attr:class="button">{move || i18n.texts().common.edit}</A>
                     <button type="button" class="button danger" on:click=on_delete disabled=move || delete.pending().get()>
                         {move || i18n.texts().common.delete}
@@ -224,15 +245,16 @@ fn ContactCard(
         <h2>{move || i18n.texts().contacts.notes}</h2>
         <p class="notes">{format::or_dash(Some(input.notes.clone()).filter(|n| !n.is_empty()))}</p>
         <div class="record-grid">
-            <RecordTasks record=id link=format!("contact={id}") colleagues=colleagues.clone() />
-                <RecordAppointments record=id link=format!("contact={id}") />
+            <RecordTasks data=activity.tasks link=format!("contact={id}") colleagues=colleagues.clone() />
+            <RecordAppointments upcoming=activity.appointments link=format!("contact={id}") />
         </div>
         <Timeline
+            data=activity.timeline
             owner=TimelineOwner { record: id, contact: Some(id), organisation: None }
             colleagues=colleagues.clone()
             can_write=user.get_untracked().is_some_and(|u| u.role.may(Area::Timeline, Action::Create))
         />
-        <MergeHistory contact=id changed=undone />
+        <MergeHistory data=activity.merges changed=undone />
         <p><A href="/contacts">{move || i18n.texts().common.back}</A></p>
     }
 }

@@ -201,15 +201,28 @@ fn MergeForm(preview: MergePreview, colleagues: Vec<Colleague>) -> impl IntoView
     }
 }
 
-/// The merges into a contact, with undo where still possible.
-#[component]
-pub fn MergeHistory(contact: Uuid, changed: RwSignal<usize>) -> impl IntoView {
-    let i18n = use_i18n();
+/// The merges into a contact and the undo action; the page creates it at its top (see
+/// docs/architecture.md, "Async views").
+#[derive(Clone, Copy)]
+pub struct MergeHistoryData {
+    undo: ServerAction<UndoMerge>,
+    history: Resource<Result<Vec<crate::model::duplicates::MergeRecord>, AppError>>,
+}
+
+pub fn merge_history_of(contact: Signal<Option<Uuid>>) -> MergeHistoryData {
     let undo = ServerAction::<UndoMerge>::new();
     let history = Resource::new(
-        move || undo.version().get(),
-        move |_| merge_history(contact),
+        move || (contact.get(), undo.version().get()),
+        |(contact, _)| async move { merge_history(contact.ok_or(AppError::NotFound)?).await },
     );
+    MergeHistoryData { undo, history }
+}
+
+/// The merges into a contact, with undo where still possible.
+#[component]
+pub fn MergeHistory(data: MergeHistoryData, changed: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let MergeHistoryData { undo, history } = data;
     Effect::new(move |_| {
         if let Some(Ok(_)) = undo.value().get() {
             changed.update(|n| *n += 1);

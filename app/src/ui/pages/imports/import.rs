@@ -46,6 +46,8 @@ pub fn ImportPage() -> impl IntoView {
             }
         },
     );
+    // Created here, not inside the async view: see docs/architecture.md, "Async views".
+    let progress = progress_data(id);
     view! {
         <h1>{move || i18n.texts().imports.title}</h1>
         <ErrorBanner error=Signal::derive(move || start.value().get().and_then(Result::err)) />
@@ -53,9 +55,41 @@ pub fn ImportPage() -> impl IntoView {
             if draft.state == ImportState::Draft {
                 view! { <Mapping draft start /> }.into_any()
             } else {
-                view! { <Progress draft /> }.into_any()
+                view! { <Progress draft data=progress /> }.into_any()
             }
         } />
+    }
+}
+
+/// A running or finished import's progress, polled, and the actions on it.
+#[derive(Clone, Copy)]
+struct ProgressData {
+    tick: RwSignal<u32>,
+    cancel: ServerAction<CancelImport>,
+    undo: ServerAction<UndoImport>,
+    progress: Resource<Result<crate::model::imports::ImportProgress, AppError>>,
+}
+
+fn progress_data(id: Memo<Option<uuid::Uuid>>) -> ProgressData {
+    let tick = RwSignal::new(0u32);
+    let cancel = ServerAction::<CancelImport>::new();
+    let undo = ServerAction::<UndoImport>::new();
+    let progress = Resource::new(
+        move || {
+            (
+                id.get(),
+                tick.get(),
+                cancel.version().get(),
+                undo.version().get(),
+            )
+        },
+        |(id, _, _, _)| async move { load_import_progress(id.ok_or(AppError::NotFound)?).await },
+    );
+    ProgressData {
+        tick,
+        cancel,
+        undo,
+        progress,
     }
 }
 
@@ -142,16 +176,15 @@ fn Mapping(draft: ImportDraft, start: ServerAction<StartImport>) -> impl IntoVie
 }
 
 #[component]
-fn Progress(draft: ImportDraft) -> impl IntoView {
+fn Progress(draft: ImportDraft, data: ProgressData) -> impl IntoView {
     let i18n = use_i18n();
     let id = draft.id;
-    let tick = RwSignal::new(0u32);
-    let cancel = ServerAction::<CancelImport>::new();
-    let undo = ServerAction::<UndoImport>::new();
-    let progress = Resource::new(
-        move || (tick.get(), cancel.version().get(), undo.version().get()),
-        move |_| load_import_progress(id),
-    );
+    let ProgressData {
+        tick,
+        cancel,
+        undo,
+        progress,
+    } = data;
     // Poll while it runs; the page may be left and reopened at any time.
     let poll = set_interval_with_handle(
         move || tick.update(|t| *t += 1),

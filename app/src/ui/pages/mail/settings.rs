@@ -28,13 +28,20 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let may = move |action| user.get().is_some_and(|u| u.role.may(Area::Mail, action));
+    // Created here, not inside the sections: see docs/architecture.md, "Async views".
+    let signature = Resource::new(|| (), |_| load_signature());
+    let changed = RwSignal::new(0usize);
+    let workspace = Resource::new(move || changed.get(), |_| load_mail_settings());
     view! {
         <h1>{move || i18n.texts().mail.settings_title}</h1>
         <Show when=move || may(Action::Create)>
-            <SignatureSection />
+            <SignatureSection signature />
         </Show>
         <Show when=move || may(Action::Configure)>
-            <WorkspaceMail />
+            <AsyncView resource=workspace render=move |page| view! {
+                <SmtpSection settings=page.smtp.clone() />
+                <TemplatesSection templates=page.templates.clone() changed />
+            } />
         </Show>
     }
 }
@@ -53,9 +60,8 @@ where
 }
 
 #[component]
-fn SignatureSection() -> impl IntoView {
+fn SignatureSection(signature: Resource<Result<String, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
-    let signature = Resource::new(|| (), |_| load_signature());
     let action = ServerAction::<SaveSignature>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
@@ -71,18 +77,6 @@ fn SignatureSection() -> impl IntoView {
                 </ValidatedForm>
             } />
         </section>
-    }
-}
-
-#[component]
-fn WorkspaceMail() -> impl IntoView {
-    let changed = RwSignal::new(0usize);
-    let page = Resource::new(move || changed.get(), |_| load_mail_settings());
-    view! {
-        <AsyncView resource=page render=move |page| view! {
-            <SmtpSection settings=page.smtp.clone() />
-            <TemplatesSection templates=page.templates.clone() changed />
-        } />
     }
 }
 

@@ -3,7 +3,9 @@
 use crate::api::contacts::list_contacts;
 use crate::api::organisations::{get_organisation, DeleteOrganisation};
 use crate::i18n::use_i18n;
+use crate::model::contacts::ContactPage;
 use crate::model::contacts::{ContactListQuery, RecordFilter};
+use crate::model::identity::Colleague;
 use crate::model::organisations::Organisation;
 use crate::model::permission::{Action, Area};
 use crate::ui::components::async_view::AsyncView;
@@ -11,14 +13,15 @@ use crate::ui::components::form::ErrorBanner;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
-use crate::ui::pages::calendar::RecordAppointments;
+use crate::ui::pages::calendar::{record_appointments, RecordAppointments, RecordAppointmentsData};
 use crate::ui::pages::contacts::id_param;
-use crate::ui::pages::tasks::RecordTasks;
-use crate::ui::pages::timeline::{Timeline, TimelineOwner};
+use crate::ui::pages::tasks::{record_tasks, RecordTasks, RecordTasksData};
+use crate::ui::pages::timeline::{timeline, Timeline, TimelineData, TimelineOwner};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
 
 pub fn organisation_from_route() -> Resource<Result<Organisation, AppError>> {
     let id = id_param();
@@ -33,16 +36,48 @@ pub fn organisation_from_route() -> Resource<Result<Organisation, AppError>> {
     )
 }
 
+/// Everything on an organisation's page beside the organisation, created with the page
+/// (not inside its async view: see docs/architecture.md, "Async views").
+#[derive(Clone, Copy)]
+struct OrganisationActivity {
+    colleagues: Resource<Result<Vec<Colleague>, AppError>>,
+    contacts: Resource<Result<ContactPage, AppError>>,
+    tasks: RecordTasksData,
+    appointments: RecordAppointmentsData,
+    timeline: TimelineData,
+}
+
 #[component]
 pub fn OrganisationDetailPage() -> impl IntoView {
     let organisation = organisation_from_route();
+    let id: Signal<Option<Uuid>> = id_param().into();
+    let contacts = Resource::new(
+        move || id.get(),
+        |id| async move {
+            list_contacts(ContactListQuery {
+                filter: RecordFilter {
+                    organisation: Some(id.ok_or(AppError::NotFound)?),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .await
+        },
+    );
+    let activity = OrganisationActivity {
+        colleagues: directory(),
+        contacts,
+        tasks: record_tasks(id),
+        appointments: record_appointments(id),
+        timeline: timeline(id),
+    };
     view! {
-        <AsyncView resource=organisation back="/organisations" render=|organisation| view! { <OrganisationCard organisation /> } />
+        <AsyncView resource=organisation back="/organisations" render=move |organisation| view! { <OrganisationCard organisation activity /> } />
     }
 }
 
 #[component]
-fn OrganisationCard(organisation: Organisation) -> impl IntoView {
+fn OrganisationCard(organisation: Organisation, activity: OrganisationActivity) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let can_write = move || {
@@ -69,19 +104,11 @@ fn OrganisationCard(organisation: Organisation) -> impl IntoView {
             delete.dispatch(DeleteOrganisation { id });
         }
     };
-    let colleagues = directory();
-    let contacts = Resource::new(
-        move || id,
-        |id| {
-            list_contacts(ContactListQuery {
-                filter: RecordFilter {
-                    organisation: Some(id),
-                    ..Default::default()
-                },
-                ..Default::default()
-            })
-        },
-    );
+    let OrganisationActivity {
+        colleagues,
+        contacts,
+        ..
+    } = activity;
     let input = organisation.input.clone();
     let owner = input.owner_id;
     let size = input.size;
@@ -159,10 +186,11 @@ fn OrganisationCard(organisation: Organisation) -> impl IntoView {
         <p class="notes">{format::or_dash(some(&input.notes))}</p>
         <AsyncView resource=colleagues render=move |colleagues| view! {
             <div class="record-grid">
-                <RecordTasks record=id link=format!("organisation={id}") colleagues=colleagues.clone() />
-                <RecordAppointments record=id link=format!("organisation={id}") />
+                <RecordTasks data=activity.tasks link=format!("organisation={id}") colleagues=colleagues.clone() />
+                <RecordAppointments upcoming=activity.appointments link=format!("organisation={id}") />
             </div>
             <Timeline
+                data=activity.timeline
                 owner=TimelineOwner { record: id, contact: None, organisation: Some(id) }
                 colleagues
                 can_write=user.get_untracked().is_some_and(|u| u.role.may(Area::Timeline, Action::Create))

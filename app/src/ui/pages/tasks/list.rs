@@ -3,10 +3,11 @@
 use crate::api::tasks::{list_tasks, CompleteTask};
 use crate::i18n::{use_i18n, TextFn};
 use crate::model::identity::Colleague;
-use crate::model::tasks::{Task, TaskListQuery, TaskOwner, TaskPriority, TaskStatus};
+use crate::model::tasks::{Task, TaskListQuery, TaskOwner, TaskPage, TaskPriority, TaskStatus};
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::format;
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use uuid::Uuid;
@@ -124,25 +125,41 @@ fn ErrorBannerFor(complete: ServerAction<CompleteTask>) -> impl IntoView {
     view! { <crate::ui::components::form::ErrorBanner error=Signal::derive(move || complete.value().get().and_then(Result::err)) /> }
 }
 
-/// A contact's or organisation's open tasks, for its detail page.
+/// A contact's or organisation's open tasks and the action that completes one. The
+/// page creates it at its top, never inside an async view (see docs/architecture.md,
+/// "Async views"); [`RecordTasks`] shows it.
+#[derive(Clone, Copy)]
+pub struct RecordTasksData {
+    complete: ServerAction<CompleteTask>,
+    page: Resource<Result<TaskPage, AppError>>,
+}
+
+pub fn record_tasks(record: Signal<Option<Uuid>>) -> RecordTasksData {
+    let complete = ServerAction::<CompleteTask>::new();
+    let page = Resource::new(
+        move || (record.get(), complete.version().get()),
+        |(record, _)| async move {
+            let record = record.ok_or(AppError::NotFound)?;
+            list_tasks(TaskListQuery {
+                owner: TaskOwner::Record(record),
+                ..Default::default()
+            })
+            .await
+        },
+    );
+    RecordTasksData { complete, page }
+}
+
+/// A record's open tasks, for its detail page.
 #[component]
 pub fn RecordTasks(
-    record: Uuid,
+    data: RecordTasksData,
     /// Query for a new task's link: `contact=<id>` or `organisation=<id>`.
     link: String,
     colleagues: Vec<Colleague>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let complete = ServerAction::<CompleteTask>::new();
-    let page = Resource::new(
-        move || complete.version().get(),
-        move |_| {
-            list_tasks(TaskListQuery {
-                owner: TaskOwner::Record(record),
-                ..Default::default()
-            })
-        },
-    );
+    let RecordTasksData { complete, page } = data;
     let colleagues = StoredValue::new(colleagues);
     view! {
         <section class="card" aria-labelledby="record-tasks">

@@ -6,5 +6,5 @@ mod list;
 mod reminders;
 
 pub use form::{EditTaskPage, NewTaskPage};
-pub use list::{RecordTasks, TaskListPage};
+pub use list::{record_tasks, RecordTasks, RecordTasksData, TaskListPage};
 pub use reminders::Reminders;

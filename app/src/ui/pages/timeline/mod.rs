@@ -7,7 +7,8 @@ use crate::api::timeline::{list_timeline, LogInteraction};
 use crate::i18n::use_i18n;
 use crate::model::identity::Colleague;
 use crate::model::timeline::{
-    CallOutcome, Direction, InteractionKind, MessageChannel, TimelineQuery, TimelineShow,
+    CallOutcome, Direction, InteractionKind, MessageChannel, TimelinePage, TimelineQuery,
+    TimelineShow,
 };
 use crate::model::validation::FieldErrors;
 use crate::ui::components::async_view::AsyncView;
@@ -15,6 +16,7 @@ use crate::ui::components::fields::{choices, SelectField};
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
+use crate::AppError;
 use entry::TimelineEntry;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -27,20 +29,57 @@ pub struct TimelineOwner {
     pub organisation: Option<Uuid>,
 }
 
+/// A record's timeline: filters, the log action and the current page. The page creates
+/// it at its top, never inside an async view (see docs/architecture.md, "Async views");
+/// [`Timeline`] shows it.
+#[derive(Clone, Copy)]
+pub struct TimelineData {
+    query: RwSignal<TimelineQuery>,
+    changed: RwSignal<usize>,
+    log: ServerAction<LogInteraction>,
+    page: Resource<Result<TimelinePage, AppError>>,
+}
+
+pub fn timeline(record: Signal<Option<Uuid>>) -> TimelineData {
+    let query = RwSignal::new(TimelineQuery::default());
+    let changed = RwSignal::new(0usize);
+    let log = ServerAction::<LogInteraction>::new();
+    let page = Resource::new(
+        move || {
+            (
+                record.get(),
+                query.get(),
+                changed.get(),
+                log.version().get(),
+            )
+        },
+        |(record, query, _, _)| async move {
+            let record = record.ok_or(AppError::NotFound)?;
+            list_timeline(TimelineQuery { record, ..query }).await
+        },
+    );
+    TimelineData {
+        query,
+        changed,
+        log,
+        page,
+    }
+}
+
 #[component]
 pub fn Timeline(
+    data: TimelineData,
     owner: TimelineOwner,
     colleagues: Vec<Colleague>,
     can_write: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let query = RwSignal::new(TimelineQuery::for_record(owner.record));
-    let changed = RwSignal::new(0usize);
-    let log = ServerAction::<LogInteraction>::new();
-    let page = Resource::new(
-        move || (query.get(), changed.get(), log.version().get()),
-        |(query, _, _)| list_timeline(query),
-    );
+    let TimelineData {
+        query,
+        changed,
+        log,
+        page,
+    } = data;
     let colleagues = StoredValue::new(colleagues);
     let set_show = move |show: TimelineShow| {
         query.update(|q| {
