@@ -1,5 +1,8 @@
-//! E-mail: settings, templates, signature, composing and sending.
+//! E-mail: settings, templates, signature, composing and sending; governed capture.
 
+use crate::model::capture::{
+    CapturePage, CapturePolicy, CapturePolicyInput, Mailbox, MailboxInput,
+};
 use crate::model::mail::{
     ComposeDraft, ComposeInput, MailSettingsPage, MailTemplate, SmtpSettings, SmtpSettingsInput,
     TemplateInput,
@@ -54,4 +57,34 @@ pub async fn send_mail(input: ComposeInput) -> Result<Uuid, AppError> {
 #[server(prefix = "/rpc", endpoint = "mail/resend")]
 pub async fn resend_mail(id: Uuid) -> Result<(), AppError> {
     in_scope(async |s| mail::resend(s, id).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/capture")]
+pub async fn load_capture() -> Result<CapturePage, AppError> {
+    in_scope(async |s| mail::capture::page(s).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/capture/policy")]
+pub async fn save_capture_policy(input: CapturePolicyInput) -> Result<CapturePolicy, AppError> {
+    in_scope(async |s| mail::capture::save_policy(s, &input).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/capture/agree")]
+pub async fn agree_capture_policy(version: i64) -> Result<CapturePolicy, AppError> {
+    in_scope(async |s| mail::capture::agree_policy(s, version).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/mailbox/connect")]
+pub async fn connect_mailbox(input: MailboxInput) -> Result<Mailbox, AppError> {
+    in_scope(async |s| mail::capture::connect_mailbox(s, &input).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/mailbox/remove")]
+pub async fn remove_mailbox() -> Result<(), AppError> {
+    in_scope(async |s| mail::capture::remove_mailbox(s).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "mail/mailbox/sync")]
+pub async fn sync_mailbox() -> Result<(), AppError> {
+    in_scope(async |s| mail::capture::sync_now(s).await).await
 }

@@ -36,6 +36,8 @@ pub enum JobKind {
     Import,
     /// One mail of the outbox.
     SendMail,
+    /// One read of a connected mailbox; it queues the next.
+    SyncMailbox,
 }
 
 /// A claimed job, as its handler gets it.
@@ -82,15 +84,29 @@ pub async fn enqueue(
     kind: JobKind,
     payload: serde_json::Value,
 ) -> AppResult<Uuid> {
+    enqueue_after(conn, tenant_id, created_by, kind, payload, Duration::ZERO).await
+}
+
+/// Queues a job that starts `delay` after the caller's transaction commits.
+pub async fn enqueue_after(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    created_by: Uuid,
+    kind: JobKind,
+    payload: serde_json::Value,
+    delay: Duration,
+) -> AppResult<Uuid> {
     let id = Uuid::now_v7();
     let kind: &'static str = kind.into();
     sqlx::query!(
-        "INSERT INTO jobs (tenant_id, job_id, kind, created_by, payload) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO jobs (tenant_id, job_id, kind, created_by, payload, run_after)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))",
         tenant_id,
         id,
         kind,
         created_by,
-        payload
+        payload,
+        delay.as_secs_f64()
     )
     .execute(conn)
     .await?;
@@ -268,6 +284,9 @@ async fn run(backend: &Arc<Backend>, job: &Job) -> Outcome {
             crate::backend::services::imports::run_job(backend, job, &progress).await
         }
         JobKind::SendMail => crate::backend::services::mail::run_job(backend, job).await,
+        JobKind::SyncMailbox => {
+            crate::backend::services::mail::capture::run_job(backend, job).await
+        }
     };
     result.unwrap_or_else(|err| {
         tracing::error!(job = %job.id, error = %err, "job failed");

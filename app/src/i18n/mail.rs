@@ -110,7 +110,9 @@ pub static DE: MailTexts = MailTexts {
         MailAudit::MailboxConnected => "Postfach verbunden",
         MailAudit::MailboxRemoved => "Postfach getrennt",
         MailAudit::PolicyChanged => "Regeln für E-Mail-Erfassung geändert",
+        MailAudit::PolicyAgreed => "Regeln für E-Mail-Erfassung vom Betriebsrat freigegeben",
         MailAudit::Captured => "E-Mails erfasst",
+        MailAudit::Expired => "Erfasste E-Mails nach Ablauf der Frist gelöscht",
     },
 };
 
@@ -176,6 +178,8 @@ pub static EN: MailTexts = MailTexts {
         MailAudit::MailboxConnected => "Connected mailbox",
         MailAudit::MailboxRemoved => "Removed mailbox",
         MailAudit::PolicyChanged => "Changed e-mail capture rules",
+        MailAudit::PolicyAgreed => "Works council agreed to the e-mail capture rules",
         MailAudit::Captured => "Captured e-mails",
+        MailAudit::Expired => "Deleted captured e-mails after their retention period",
     },
 };

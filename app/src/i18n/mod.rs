@@ -8,6 +8,7 @@
 mod audit;
 mod auth;
 mod calendar;
+mod capture;
 mod common;
 mod contacts;
 mod duplicates;
@@ -24,6 +25,7 @@ mod timeline;
 pub use audit::AuditTexts;
 pub use auth::AuthTexts;
 pub use calendar::CalendarTexts;
+pub use capture::CaptureTexts;
 pub use common::CommonTexts;
 pub use contacts::ContactTexts;
 pub use duplicates::DuplicateTexts;
@@ -120,6 +122,7 @@ pub struct Texts {
     pub duplicates: &'static DuplicateTexts,
     pub imports: &'static ImportTexts,
     pub mail: &'static MailTexts,
+    pub capture: &'static CaptureTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -138,6 +141,7 @@ static DE: Texts = Texts {
     duplicates: &duplicates::DE,
     imports: &imports::DE,
     mail: &mail::DE,
+    capture: &capture::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -156,6 +160,7 @@ static EN: Texts = Texts {
     duplicates: &duplicates::EN,
     imports: &imports::EN,
     mail: &mail::EN,
+    capture: &capture::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,
@@ -221,6 +226,10 @@ impl Texts {
             Problem::UnknownReference => e.problem_unknown_reference.to_owned(),
             Problem::PossibleDuplicate { .. } => e.problem_possible_duplicate.to_owned(),
             Problem::NotConfigured => e.problem_not_configured.to_owned(),
+            Problem::NotEnabled => e.problem_not_enabled.to_owned(),
+            Problem::Unreachable => e.problem_unreachable.to_owned(),
+            Problem::LoginRefused => e.problem_login_refused.to_owned(),
+            Problem::FolderMissing => e.problem_folder_missing.to_owned(),
         }
     }
 

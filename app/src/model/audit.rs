@@ -159,6 +159,9 @@ impl AuditAction {
                     MailAudit::SettingsChanged
                         | MailAudit::TemplatesChanged
                         | MailAudit::PolicyChanged
+                        | MailAudit::PolicyAgreed
+                        | MailAudit::MailboxConnected
+                        | MailAudit::MailboxRemoved
                 )
         )
     }

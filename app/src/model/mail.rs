@@ -27,7 +27,9 @@ audit_events! {
         MailboxConnected,
         MailboxRemoved,
         PolicyChanged,
+        PolicyAgreed,
         Captured,
+        Expired,
     }
 }
 

@@ -16,6 +16,7 @@ macro_rules! audit_events {
 
 pub mod audit;
 pub mod calendar;
+pub mod capture;
 pub mod contacts;
 pub mod duplicates;
 pub mod identity;

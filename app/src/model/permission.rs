@@ -36,6 +36,8 @@ pub enum Action {
     Verify,
     /// Take part in four-eyes re-identification of a pseudonym.
     Reidentify,
+    /// Agreeing, as the works council, to a policy that concerns employees.
+    Approve,
 }
 
 use Action::*;
@@ -87,6 +89,7 @@ pub const GRANTS: &[(Area, Action, &[Role])] = &[
     (Calendar, Delete, STAFF),
     (Mail, Create, STAFF),
     (Mail, Configure, &[Owner, Admin]),
+    (Mail, Approve, &[WorksCouncil]),
     (Team, Read, EVERYONE),
     (Team, Manage, &[Owner, Admin]),
     (Keys, Manage, &[Owner, Admin]),

@@ -44,6 +44,14 @@ pub enum Problem {
     },
     /// Needs a setting an administrator has not made yet (e.g. the mail server).
     NotConfigured,
+    /// Switched off by the workspace's policy (mail capture before it is agreed).
+    NotEnabled,
+    /// A server that did not answer (a mailbox's host and port).
+    Unreachable,
+    /// A server that refused the account name or password.
+    LoginRefused,
+    /// A mailbox folder the server does not have.
+    FolderMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

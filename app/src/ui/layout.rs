@@ -78,7 +78,8 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
                 {role.may(Area::Calendar, Action::Read).then(|| view! { <A href="/calendar">{move || i18n.texts().common.nav_calendar}</A> })}
                 <A href="/team">{move || i18n.texts().common.nav_team}</A>
                 <A href="/audit">{move || i18n.texts().common.nav_audit}</A>
-                {role.may(Area::Mail, Action::Create).then(|| view! { <A href="/settings">{move || i18n.texts().mail.nav_settings}</A> })}
+                // Everyone: the settings page also says what is captured of their mail.
+                <A href="/settings">{move || i18n.texts().mail.nav_settings}</A>
             </nav>
             <CommandPalette role />
             <div class="user-menu">

@@ -4,6 +4,7 @@
 
 mod audit;
 mod calendar;
+mod capture;
 mod contacts;
 mod duplicates;
 mod encryption;

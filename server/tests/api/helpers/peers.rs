@@ -65,3 +65,39 @@ impl Maildir {
         panic!("no message reached {recipient}");
     }
 }
+
+/// The IMAP server (Dovecot): host, port, and the password every account has.
+pub fn imap() -> (String, u16, String) {
+    let address = required("TESSERA_TEST_IMAP");
+    let (host, port) = address.rsplit_once(':').expect("host:port");
+    (
+        host.to_owned(),
+        port.parse().expect("port"),
+        required("TESSERA_TEST_IMAP_PASSWORD"),
+    )
+}
+
+/// An account of its own on the IMAP server (Dovecot creates it on first login).
+pub fn fresh_imap_user(name: &str) -> String {
+    format!("{name}-{}", uuid::Uuid::now_v7().simple())
+}
+
+/// Puts `raw` into `folder` of `user`'s mailbox, as a mail client or delivery would.
+pub async fn imap_append(user: &str, folder: &str, raw: &[u8]) {
+    let (host, port, password) = imap();
+    let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .expect("the IMAP peer listens");
+    let mut client = async_imap::Client::new(tcp);
+    client.read_response().await.unwrap().expect("greeting");
+    let mut session = client
+        .login(user, &password)
+        .await
+        .map_err(|(e, _)| e)
+        .expect("IMAP login");
+    session
+        .append(folder, None, None, raw)
+        .await
+        .expect("APPEND");
+    session.logout().await.ok();
+}

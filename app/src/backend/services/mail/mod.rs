@@ -2,6 +2,7 @@
 //! timeline entry at once, and leaves through a durable outbox (a background job)
 //! over the workspace's SMTP server, with retries and a visible status.
 
+pub mod capture;
 pub mod send;
 pub mod storage;
 

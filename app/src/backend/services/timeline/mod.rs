@@ -430,7 +430,7 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     scope.audit(event).await
 }
 
-async fn erase_unaudited(scope: &mut Scope, id: Uuid) -> AppResult<()> {
+pub async fn erase_unaudited(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     storage::delete(scope.conn(), id).await?;
     KeyStore::destroy_subject_key(scope.conn(), id).await
 }
@@ -540,7 +540,8 @@ pub async fn restore_links(
     Ok(())
 }
 
-/// Makes a captured mail visible to colleagues (the mailbox owner decides).
+/// Makes a captured mail and the rest of its thread visible to colleagues (the
+/// mailbox owner decides).
 pub async fn share(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     scope.require(Area::Timeline, Action::Read)?;
     let row = storage::find(scope.conn(), id)
@@ -553,12 +554,15 @@ pub async fn share(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     if is_private_to_other(scope, &row) {
         return Err(AppError::NotFound);
     }
-    storage::share(scope.conn(), id).await?;
-    let linked: Vec<Uuid> = storage::links(scope.conn(), &[id])
+    let me = scope.user_id();
+    let shared = storage::share_thread(scope.conn(), id, me).await?;
+    let mut linked: Vec<Uuid> = storage::links(scope.conn(), &shared)
         .await?
         .into_iter()
         .map(|(_, _, record)| record)
         .collect();
+    linked.sort_unstable();
+    linked.dedup();
     let event = scope
         .event(audited(InteractionAudit::Shared))
         .subjects(&linked);

@@ -395,14 +395,20 @@ pub async fn reseal_participants(
     Ok(())
 }
 
-pub async fn share(conn: &mut PgConnection, id: Uuid) -> AppResult<()> {
-    sqlx::query!(
-        "UPDATE interactions SET private_to = NULL WHERE interaction_id = $1",
-        id
+/// Shares the entry and the rest of its thread that is private to `owner`; returns
+/// the ids shared.
+pub async fn share_thread(conn: &mut PgConnection, id: Uuid, owner: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "UPDATE interactions SET private_to = NULL
+         WHERE private_to = $2
+           AND (interaction_id = $1
+                OR thread_id = (SELECT thread_id FROM interactions WHERE interaction_id = $1))
+         RETURNING interaction_id",
+        id,
+        owner
     )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn delete(conn: &mut PgConnection, id: Uuid) -> AppResult<bool> {

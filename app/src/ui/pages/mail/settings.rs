@@ -1,9 +1,11 @@
 //! `/settings`: one's own signature; for owners and administrators the workspace's
-//! outgoing mail server and its templates.
+//! outgoing mail server and its templates; for everyone what the workspace captures
+//! of mail, and one's own mailbox.
 
+use super::capture::CaptureSection;
 use crate::api::mail::{
-    load_mail_settings, load_signature, DeleteTemplate, SaveSignature, SaveSmtpSettings,
-    SaveTemplate,
+    load_capture, load_mail_settings, load_signature, DeleteTemplate, SaveSignature,
+    SaveSmtpSettings, SaveTemplate,
 };
 use crate::i18n::{use_i18n, Texts};
 use crate::model::mail::{
@@ -32,6 +34,8 @@ pub fn SettingsPage() -> impl IntoView {
     let signature = Resource::new(|| (), |_| load_signature());
     let changed = RwSignal::new(0usize);
     let workspace = Resource::new(move || changed.get(), |_| load_mail_settings());
+    let capture_changed = RwSignal::new(0usize);
+    let capture = Resource::new(move || capture_changed.get(), |_| load_capture());
     view! {
         <h1>{move || i18n.texts().mail.settings_title}</h1>
         <Show when=move || may(Action::Create)>
@@ -43,6 +47,9 @@ pub fn SettingsPage() -> impl IntoView {
                 <TemplatesSection templates=page.templates.clone() changed />
             } />
         </Show>
+        <AsyncView resource=capture render=move |page| view! {
+            <CaptureSection page changed=capture_changed may_connect=may(Action::Create) />
+        } />
     }
 }
 
