@@ -11,7 +11,9 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::startup::serve(config).await,
         Command::Migrate => server::db::migrate(&config).await,
-        Command::Seed => server::cli::seed::run(&config).await,
+        Command::Seed { contacts, tenants } => {
+            server::cli::seed::run(&config, contacts, tenants).await
+        }
         Command::Keys(command) => server::cli::keys::run(&config, command).await,
         Command::Audit(command) => server::cli::audit::run(&config, command).await,
     }

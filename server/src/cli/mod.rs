@@ -19,8 +19,16 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Create the demo tenant with German sample data (skipped if it exists).
-    Seed,
+    /// Create the demo tenant with German sample data (skipped if it exists); with
+    /// `--contacts N`, a new tenant of that size for benchmarks instead.
+    Seed {
+        /// Contacts in one new large tenant (with organisations and timeline entries).
+        #[arg(long)]
+        contacts: Option<usize>,
+        /// Small tenants (20 contacts each) created beside it.
+        #[arg(long, default_value_t = 0)]
+        tenants: usize,
+    },
     /// Key management.
     #[command(subcommand)]
     Keys(KeysCommand),

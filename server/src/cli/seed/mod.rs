@@ -1,7 +1,9 @@
 //! The demo tenant: realistic German sample data, created through the same services
 //! the UI uses, so the seed obeys every rule real data does.
 
+mod activity;
 mod people;
+mod scale;
 mod vocabulary;
 
 pub use people::{demo_contacts, demo_duplicate_pair, demo_organisations, demo_people};
@@ -22,6 +24,7 @@ pub const DEMO_OWNER_EMAIL: &str = "inhaberin@demo.example";
 pub struct SeededTenant {
     pub contacts: usize,
     pub organisations: usize,
+    pub interactions: usize,
 }
 
 fn failed(what: &'static str) -> impl Fn(app::AppError) -> anyhow::Error {
@@ -125,6 +128,7 @@ pub async fn seed_demo(
     scope.commit().await.map_err(failed("demo commit"))?;
 
     let people = demo_people(contact_count, 2026);
+    let mut seeded = Vec::with_capacity(people.len());
     for (chunk_no, chunk) in people.chunks(100).enumerate() {
         let mut scope = Scope::begin(backend.clone(), owner.tenant_id, owner.user_id)
             .await
@@ -133,9 +137,10 @@ pub async fn seed_demo(
             let mut input = person.input.clone();
             input.organisation_id = Some(organisation_ids[person.organisation]);
             input.owner_id = Some(staff[(chunk_no * 100 + i) % staff.len()]);
-            contacts::create(&mut scope, &input, true)
+            let contact = contacts::create(&mut scope, &input, true)
                 .await
                 .map_err(failed("demo contact"))?;
+            seeded.push((contact.id, input.organisation_id));
         }
         scope.commit().await.map_err(failed("demo commit"))?;
     }
@@ -151,21 +156,39 @@ pub async fn seed_demo(
             .map_err(failed("demo duplicate"))?;
     }
     scope.commit().await.map_err(failed("demo commit"))?;
+    let interactions = activity::seed_activity(backend, owner.tenant_id, &staff, &seeded).await?;
     Ok(Some(SeededTenant {
         contacts: people.len() + 2,
         organisations: organisation_ids.len(),
+        interactions,
     }))
 }
 
-pub async fn run(config: &Config) -> anyhow::Result<()> {
+/// `server seed`: the demo tenant; with `--contacts N` a tenant of that size (and
+/// `--tenants M` small ones) for benchmarks, reporting its own speed.
+pub async fn run(config: &Config, contacts: Option<usize>, tenants: usize) -> anyhow::Result<()> {
     db::migrate(config).await?;
     let keys = KeyStore::new(config.key_ring()?);
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     let backend = Backend::new(pool, keys, config.public_url.clone());
+    if let Some(count) = contacts {
+        let report = scale::seed_scale(&backend, count, tenants).await?;
+        println!(
+            "seeded {} contacts, {} organisations, {} timeline entries and {} small tenants in {:.1} s ({:.0} contacts/s)",
+            report.contacts,
+            report.organisations,
+            report.interactions,
+            report.tenants,
+            report.seconds,
+            report.contacts as f64 / report.seconds
+        );
+        return Ok(());
+    }
     match seed_demo(&backend, 240).await? {
         Some(seeded) => tracing::info!(
             contacts = seeded.contacts,
             organisations = seeded.organisations,
+            interactions = seeded.interactions,
             "demo tenant created"
         ),
         None => tracing::info!("demo tenant exists; nothing to do"),
