@@ -1,6 +1,7 @@
 //! Contacts.
 
 use crate::model::contacts::{Contact, ContactInput, ContactListQuery, ContactPage, ContactPatch};
+use crate::model::views::BulkRequest;
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -43,6 +44,12 @@ pub async fn patch_contact(
     change: ContactPatch,
 ) -> Result<Contact, AppError> {
     in_scope(async |s| contacts::patch(s, id, version, &change).await).await
+}
+
+/// Changes or deletes the selected contacts at once; `confirmed` is the count shown.
+#[server(prefix = "/rpc", endpoint = "contacts/bulk")]
+pub async fn bulk_contacts(request: BulkRequest) -> Result<usize, AppError> {
+    in_scope(async |s| contacts::bulk(s, &request).await).await
 }
 
 #[server(prefix = "/rpc", endpoint = "contacts/delete")]

@@ -18,6 +18,7 @@ pub mod palette;
 pub mod tasks;
 pub mod team;
 pub mod timeline;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

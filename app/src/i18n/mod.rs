@@ -21,6 +21,7 @@ mod records;
 mod tasks;
 mod team;
 mod timeline;
+mod views;
 
 pub use audit::AuditTexts;
 pub use auth::AuthTexts;
@@ -38,6 +39,7 @@ pub use records::RecordTexts;
 pub use tasks::TaskTexts;
 pub use team::TeamTexts;
 pub use timeline::TimelineTexts;
+pub use views::ViewTexts;
 
 use crate::error::AppError;
 use crate::model::identity::Role;
@@ -123,6 +125,7 @@ pub struct Texts {
     pub imports: &'static ImportTexts,
     pub mail: &'static MailTexts,
     pub capture: &'static CaptureTexts,
+    pub views: &'static ViewTexts,
     pub team: &'static TeamTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
@@ -142,6 +145,7 @@ static DE: Texts = Texts {
     imports: &imports::DE,
     mail: &mail::DE,
     capture: &capture::DE,
+    views: &views::DE,
     team: &team::DE,
     audit: &audit::DE,
     errors: &errors::DE,
@@ -161,6 +165,7 @@ static EN: Texts = Texts {
     imports: &imports::EN,
     mail: &mail::EN,
     capture: &capture::EN,
+    views: &views::EN,
     team: &team::EN,
     audit: &audit::EN,
     errors: &errors::EN,

@@ -30,3 +30,4 @@ pub mod records;
 pub mod tasks;
 pub mod timeline;
 pub mod validation;
+pub mod views;

@@ -21,3 +21,4 @@ mod subjects;
 mod tasks;
 mod team;
 mod timeline;
+mod views;

@@ -74,6 +74,7 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "outbound_mails",
         "capture_policies",
         "mailboxes",
+        "saved_views",
     ] {
         assert!(
             names.contains(&expected),

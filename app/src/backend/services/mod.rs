@@ -15,3 +15,4 @@ pub mod palette;
 pub mod tasks;
 pub mod team;
 pub mod timeline;
+pub mod views;

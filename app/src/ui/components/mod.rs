@@ -7,3 +7,4 @@ pub mod language;
 pub mod live_search;
 pub mod palette;
 pub mod pickers;
+pub mod saved_views;

@@ -4,9 +4,11 @@
 //! memory; a text filter is a ranked blind-index search. Every read and change is
 //! audited here.
 
+mod bulk;
 mod listing;
 pub mod storage;
 
+pub use bulk::bulk;
 pub use listing::{list, summaries_unaudited};
 
 use crate::backend::crypto::{open_rows, KeyStore};
@@ -402,11 +404,16 @@ pub async fn write_unaudited(
 /// of its ciphertext elsewhere (backups) become unreadable with the key.
 pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     scope.require(Area::Contacts, Action::Delete)?;
-    let input = match locked_input(scope, id, None).await {
-        Ok(input) => input,
-        Err(AppError::NotFound) => return Err(AppError::NotFound),
-        Err(err) => return Err(err),
-    };
+    delete_unaudited(scope, id).await?;
+    let event = scope
+        .event(audited(ContactAudit::Delete))
+        .subjects(std::slice::from_ref(&id));
+    scope.audit(event).await
+}
+
+/// Erases a contact with everything that goes with it; the caller checked and audits.
+pub async fn delete_unaudited(scope: &mut Scope, id: Uuid) -> AppResult<()> {
+    let input = locked_input(scope, id, None).await?;
     let addresses: Vec<String> = input.emails.into_iter().map(|e| e.address).collect();
     // Records merged into this one go with it (they are the same person).
     for merged in storage::merged_into(scope.conn(), id).await? {
@@ -419,11 +426,7 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     if !storage::delete(scope.conn(), id).await? {
         return Err(AppError::NotFound);
     }
-    KeyStore::destroy_subject_key(scope.conn(), id).await?;
-    let event = scope
-        .event(audited(ContactAudit::Delete))
-        .subjects(std::slice::from_ref(&id));
-    scope.audit(event).await
+    KeyStore::destroy_subject_key(scope.conn(), id).await
 }
 
 /// Ids of every contact a list query matches (a search: its ranked hits), up to `limit`.

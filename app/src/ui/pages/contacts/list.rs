@@ -1,20 +1,24 @@
 //! The contact list: text search, metadata filters, sort, keyset pages, keyboard
-//! shortcuts.
+//! shortcuts, saved views, and bulk actions on selected rows.
 
+use super::bulk::BulkBar;
 use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, TextFn, Texts};
 use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort, LifecycleStage};
 use crate::model::identity::Colleague;
 use crate::model::permission::{Action, Area};
 use crate::model::records::Classification;
+use crate::model::views::ViewArea;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::pickers::{colleague_name, directory};
+use crate::ui::components::saved_views::{saved_views, SavedViews};
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::imports::ExportForm;
 use crate::ui::url_query::{filter_from_params, filter_params, use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
 
 fn sort_label(t: &Texts, sort: ContactSort) -> &'static str {
     match sort {
@@ -68,8 +72,27 @@ fn list_href(query: &ContactListQuery, after: Option<&str>, before: Option<&str>
 pub fn ContactListPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_url_query::<ContactListQuery>();
-    let page = Resource::new(move || query.get(), list_contacts);
+    // Moves after a bulk action, so the page reloads.
+    let reload = RwSignal::new(0usize);
+    let page = Resource::new(
+        move || (query.get(), reload.get()),
+        |(q, _)| list_contacts(q),
+    );
     let colleagues = directory();
+    let views_changed = RwSignal::new(0usize);
+    let views = saved_views(ViewArea::Contacts, views_changed);
+    let selected = RwSignal::new(Vec::<Uuid>::new());
+    let current = Signal::derive(move || {
+        let q = ContactListQuery {
+            after: None,
+            before: None,
+            ..query.get()
+        };
+        q.href()
+            .split_once('?')
+            .map(|(_, p)| p.to_owned())
+            .unwrap_or_default()
+    });
     let user = use_current_user();
     let can_write = move || {
         user.get()
@@ -108,10 +131,8 @@ pub fn ContactListPage() -> impl IntoView {
             <h1>{move || i18n.texts().contacts.title}</h1>
             <Show when=can_write>
                 <div class="header-actions">
-                    <ExportForm params=Signal::derive(move || {
-                        let q = ContactListQuery { after: None, before: None, ..query.get() };
-                        q.href().split_once('?').map(|(_, p)| p.to_owned()).unwrap_or_default()
-                    }) files=vec![("contacts.csv", |t| t.imports.csv), ("contacts.vcf", |t| t.imports.vcard)] />
+                    <SavedViews area=ViewArea::Contacts views changed=views_changed current />
+                    <ExportForm params=current files=vec![("contacts.csv", |t| t.imports.csv), ("contacts.vcf", |t| t.imports.vcard)] />
                     <A href="/imports/new" attr:class="button">{move || i18n.texts().imports.import}</A>
                     <A href="/contacts/duplicates" attr:class="button">{move || i18n.texts().duplicates.find}</A>
                     <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
@@ -146,7 +167,8 @@ pub fn ContactListPage() -> impl IntoView {
         </Form>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues />
+                {can_write().then(|| view! { <BulkBar selected colleagues=colleagues.clone() done=reload /> })}
+                <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
             } />
         } />
     }
@@ -192,6 +214,7 @@ fn ContactTable(
     query: ContactListQuery,
     can_write: bool,
     colleagues: Vec<Colleague>,
+    selected: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if page.items.is_empty() {
@@ -221,12 +244,37 @@ fn ContactTable(
         .as_deref()
         .map(|c| list_href(&query, Some(c), None));
     let total = page.total;
+    let page_ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
+    let all_selected = {
+        let ids = page_ids.clone();
+        move || selected.with(|s| !ids.is_empty() && ids.iter().all(|id| s.contains(id)))
+    };
+    let toggle_page = move |_| {
+        let ids = page_ids.clone();
+        selected.update(|s| {
+            if ids.iter().all(|id| s.contains(id)) {
+                s.retain(|id| !ids.contains(id));
+            } else {
+                s.extend(
+                    ids.iter()
+                        .filter(|id| !s.contains(id))
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+            }
+        });
+    };
     view! {
         {fallback.then(|| view! { <p class="banner info" role="status">{move || i18n.texts().contacts.name_sort_unavailable}</p> })}
         {ranked.then(|| view! { <p class="muted">{move || i18n.texts().contacts.ranked_hint}</p> })}
         <table class="data-table">
             <thead>
                 <tr>
+                    {can_write.then(|| view! {
+                        <th scope="col" class="select">
+                            <input type="checkbox" aria-label=move || i18n.texts().views.select_page prop:checked=all_selected.clone() on:change=toggle_page.clone() />
+                        </th>
+                    })}
                     <th scope="col">{move || i18n.texts().contacts.col_name}</th>
                     <th scope="col">{move || i18n.texts().contacts.organisation}</th>
                     <th scope="col">{move || i18n.texts().contacts.col_stage}</th>
@@ -242,8 +290,18 @@ fn ContactTable(
                     .map(|c| {
                         let stage = c.stage;
                         let owner = colleague_name(&colleagues, c.owner_id);
+                        let id = c.id;
                         view! {
-                            <tr>
+                            <tr class:selected=move || selected.with(|s| s.contains(&id))>
+                                {can_write.then(|| view! {
+                                    <td class="select">
+                                        <input type="checkbox" aria-label=move || i18n.texts().views.select_row
+                                            prop:checked=move || selected.with(|s| s.contains(&id))
+                                            on:change=move |_| selected.update(|s| {
+                                                if let Some(i) = s.iter().position(|x| *x == id) { s.remove(i); } else { s.push(id); }
+                                            }) />
+                                    </td>
+                                })}
                                 <td>
                                     <A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A>
                                     {c.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}
