@@ -28,8 +28,8 @@ test('bulk tagging names the count, and a saved view brings the filter back', as
 
   await page.goto(`${BASE}/contacts`);
   await hydrated(page);
-  await page.getByRole('checkbox', { name: 'Auswählen' }).nth(0).check();
-  await page.getByRole('checkbox', { name: 'Auswählen' }).nth(1).check();
+  await page.getByRole('checkbox', { name: 'Auswählen', exact: true }).nth(0).check();
+  await page.getByRole('checkbox', { name: 'Auswählen', exact: true }).nth(1).check();
   await page.getByText('2 Kontakte ausgewählt').waitFor();
   await page.fill('#bulk-tag', 'Messe 2026');
   let asked;
@@ -46,14 +46,14 @@ test('bulk tagging names the count, and a saved view brings the filter back', as
   await page.getByText('2 Kontakte', { exact: true }).waitFor();
 
   // Saved and shared, the view is one click away.
-  await page.getByText('Ansichten').click();
+  await page.getByText('Ansichten', { exact: true }).click();
   await page.fill('#field-view-name', 'Messekontakte');
   await page.getByText('Mit dem Team teilen').click();
   await page.getByRole('button', { name: 'Ansicht speichern' }).click();
   await page.getByRole('link', { name: 'Messekontakte' }).waitFor();
   await page.goto(`${BASE}/contacts`);
   await hydrated(page);
-  await page.getByText('Ansichten').click();
+  await page.getByText('Ansichten', { exact: true }).click();
   await page.getByRole('link', { name: 'Messekontakte' }).click();
   await page.waitForURL(/tag=Messe/);
   await hydrated(page);
