@@ -30,13 +30,13 @@ test('bulk tagging names the count, and a saved view brings the filter back', as
   await hydrated(page);
   await page.getByRole('checkbox', { name: 'Auswählen', exact: true }).nth(0).check();
   await page.getByRole('checkbox', { name: 'Auswählen', exact: true }).nth(1).check();
-  await page.getByText('2 Kontakte ausgewählt').waitFor();
+  await page.getByText('2 ausgewählt').waitFor();
   await page.fill('#bulk-tag', 'Messe 2026');
   let asked;
   page.once('dialog', (dialog) => { asked = dialog.message(); dialog.accept(); });
-  await page.getByRole('button', { name: 'Auf 2 Kontakte anwenden' }).click();
-  await page.getByText('2 Kontakte geändert.').waitFor();
-  assert.equal(asked, '2 Kontakte wirklich ändern?');
+  await page.getByRole('button', { name: 'Auf 2 Einträge anwenden' }).click();
+  await page.getByText('2 Einträge geändert.').waitFor();
+  assert.equal(asked, '2 Einträge wirklich ändern?');
 
   // The tag filter finds exactly those two.
   await page.fill('#filter-tag', 'Messe 2026');

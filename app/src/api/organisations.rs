@@ -44,3 +44,11 @@ pub async fn update_organisation(
 pub async fn delete_organisation(id: Uuid) -> Result<(), AppError> {
     in_scope(async |s| organisations::delete(s, id).await).await
 }
+
+/// Tags, a new owner or deletion for the selected organisations at once.
+#[server(prefix = "/rpc", endpoint = "organisations/bulk")]
+pub async fn bulk_organisations(
+    request: crate::model::views::BulkRequest,
+) -> Result<usize, AppError> {
+    in_scope(async |s| organisations::bulk(s, &request).await).await
+}

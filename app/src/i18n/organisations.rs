@@ -85,6 +85,8 @@ pub static DE: OrganisationTexts = OrganisationTexts {
         OrganisationAudit::Update => "Organisation geändert",
         OrganisationAudit::Delete => "Organisation gelöscht",
         OrganisationAudit::Export => "Organisationen exportiert",
+        OrganisationAudit::BulkUpdate => "Organisationen gesammelt geändert",
+        OrganisationAudit::BulkDelete => "Organisationen gesammelt gelöscht",
     },
 };
 
@@ -132,5 +134,7 @@ pub static EN: OrganisationTexts = OrganisationTexts {
         OrganisationAudit::Update => "Changed organisation",
         OrganisationAudit::Delete => "Deleted organisation",
         OrganisationAudit::Export => "Exported organisations",
+        OrganisationAudit::BulkUpdate => "Changed organisations in bulk",
+        OrganisationAudit::BulkDelete => "Deleted organisations in bulk",
     },
 };

@@ -23,6 +23,7 @@ pub struct ViewTexts {
     pub apply: Plural,
     pub confirm_change: Plural,
     pub confirm_delete: Plural,
+    pub confirm_delete_organisations: Plural,
     pub done: Plural,
     pub clear: &'static str,
 }
@@ -38,8 +39,8 @@ pub static DE: ViewTexts = ViewTexts {
     select_row: "Auswählen",
     select_page: "Alle auf dieser Seite auswählen",
     selected: Plural {
-        one: "1 Kontakt ausgewählt",
-        other: "{n} Kontakte ausgewählt",
+        one: "1 ausgewählt",
+        other: "{n} ausgewählt",
     },
     bulk_action: "Aktion",
     add_tag: "Schlagwort hinzufügen",
@@ -49,20 +50,24 @@ pub static DE: ViewTexts = ViewTexts {
     tag: "Schlagwort",
     no_owner: "Niemand",
     apply: Plural {
-        one: "Auf 1 Kontakt anwenden",
-        other: "Auf {n} Kontakte anwenden",
+        one: "Auf 1 Eintrag anwenden",
+        other: "Auf {n} Einträge anwenden",
     },
     confirm_change: Plural {
-        one: "1 Kontakt wirklich ändern?",
-        other: "{n} Kontakte wirklich ändern?",
+        one: "1 Eintrag wirklich ändern?",
+        other: "{n} Einträge wirklich ändern?",
     },
     confirm_delete: Plural {
         one: "1 Kontakt mit allen Einträgen, Aufgaben und Terminen endgültig löschen?",
         other: "{n} Kontakte mit allen Einträgen, Aufgaben und Terminen endgültig löschen?",
     },
+    confirm_delete_organisations: Plural {
+        one: "1 Organisation endgültig löschen? Ihre Kontakte bleiben erhalten, ohne Organisation.",
+        other: "{n} Organisationen endgültig löschen? Ihre Kontakte bleiben erhalten, ohne Organisation.",
+    },
     done: Plural {
-        one: "1 Kontakt geändert.",
-        other: "{n} Kontakte geändert.",
+        one: "1 Eintrag geändert.",
+        other: "{n} Einträge geändert.",
     },
     clear: "Auswahl aufheben",
 };
@@ -78,8 +83,8 @@ pub static EN: ViewTexts = ViewTexts {
     select_row: "Select",
     select_page: "Select all on this page",
     selected: Plural {
-        one: "1 contact selected",
-        other: "{n} contacts selected",
+        one: "1 selected",
+        other: "{n} selected",
     },
     bulk_action: "Action",
     add_tag: "Add tag",
@@ -89,20 +94,24 @@ pub static EN: ViewTexts = ViewTexts {
     tag: "Tag",
     no_owner: "Nobody",
     apply: Plural {
-        one: "Apply to 1 contact",
-        other: "Apply to {n} contacts",
+        one: "Apply to 1 entry",
+        other: "Apply to {n} entries",
     },
     confirm_change: Plural {
-        one: "Really change 1 contact?",
-        other: "Really change {n} contacts?",
+        one: "Really change 1 entry?",
+        other: "Really change {n} entries?",
     },
     confirm_delete: Plural {
         one: "Delete 1 contact with all its entries, tasks and appointments for good?",
         other: "Delete {n} contacts with all their entries, tasks and appointments for good?",
     },
+    confirm_delete_organisations: Plural {
+        one: "Delete 1 organisation for good? Its contacts stay, without an organisation.",
+        other: "Delete {n} organisations for good? Their contacts stay, without an organisation.",
+    },
     done: Plural {
-        one: "1 contact changed.",
-        other: "{n} contacts changed.",
+        one: "1 entry changed.",
+        other: "{n} entries changed.",
     },
     clear: "Clear selection",
 };

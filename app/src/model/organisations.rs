@@ -59,6 +59,8 @@ audit_events! {
         Update,
         Delete,
         Export,
+        BulkUpdate,
+        BulkDelete,
     }
 }
 

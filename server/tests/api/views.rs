@@ -3,6 +3,7 @@
 
 use crate::helpers::spawn_app;
 use app::api::contacts::{BulkContacts, GetContact};
+use app::api::organisations::{BulkOrganisations, GetOrganisation};
 use app::api::views::{DeleteView, ListViews, SaveView};
 use app::model::contacts::LifecycleStage;
 use app::model::validation::Problem;
@@ -238,4 +239,44 @@ async fn a_bulk_action_needs_the_count_changes_all_and_is_audited_once() {
         .await
         .err();
     assert!(matches!(forbidden, AppError::Forbidden));
+}
+
+#[tokio::test]
+async fn organisations_take_tags_owners_and_deletion_in_bulk_but_no_stage() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let mut ids = vec![
+        app.create_organisation(&owner, "Muster GmbH").await,
+        app.create_organisation(&owner, "Beispiel AG").await,
+    ];
+    ids.sort();
+    let bulk = |change: BulkChange| BulkOrganisations {
+        request: BulkRequest {
+            ids: ids.clone(),
+            change,
+            confirmed: 2,
+        },
+    };
+    let stage = app
+        .call(&owner, bulk(BulkChange::Stage(LifecycleStage::Customer)))
+        .await
+        .err();
+    assert_eq!(
+        stage.field_errors().and_then(|f| f.get("change")),
+        Some(Problem::InvalidChoice)
+    );
+    assert_eq!(
+        app.call(&owner, bulk(BulkChange::AddTag("Rahmenvertrag".into())))
+            .await
+            .ok(),
+        2
+    );
+    for id in &ids {
+        let org = app.call(&owner, GetOrganisation { id: *id }).await.ok();
+        assert_eq!(org.input.tags, "Rahmenvertrag");
+    }
+    assert_eq!(app.audit_rows("organisation.bulk_update").await[0].1, ids);
+    assert_eq!(app.call(&owner, bulk(BulkChange::Delete)).await.ok(), 2);
+    assert_eq!(app.count("SELECT count(*) FROM organisations").await, 0);
+    assert_eq!(app.audit_rows("organisation.bulk_delete").await[0].1, ids);
 }

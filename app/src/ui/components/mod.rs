@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 
 pub mod async_view;
+pub mod bulk_bar;
 pub mod fields;
 pub mod form;
 pub mod language;

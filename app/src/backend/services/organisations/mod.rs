@@ -18,6 +18,7 @@ use crate::model::organisations::{
 use crate::model::paging::{Page, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
+use crate::model::views::{with_tag, BulkChange, BulkRequest};
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -449,12 +450,7 @@ pub async fn update(
     check_parent(scope, id, &input).await?;
     let key = scope.subject_key(id).await?;
     let before = current.open(&scope.cipher(&key, TABLE, id))?;
-    let index = scope.index_key().await?;
-    let sealed = SealedInput::seal(&scope.cipher(&key, TABLE, id), &index, &input);
-    let tenant_id = scope.tenant_id();
-    storage::update(scope.conn(), tenant_id, id, &input, sealed).await?;
-    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
-    let fields = input.changed_fields(&before);
+    let fields = write_unaudited(scope, id, &before, &input).await?;
     let event = scope
         .event(audited(OrganisationAudit::Update))
         .subjects(std::slice::from_ref(&id))
@@ -463,13 +459,102 @@ pub async fn update(
     load(scope, id).await
 }
 
-/// Erases the organisation (row, search data, key). Its contacts stay, unlinked.
-pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
-    scope.require(Area::Organisations, Action::Delete)?;
+/// Reseals and stores `input` over `before` (locked, normalised, validated by the
+/// caller); returns the changed fields' names. The caller audits.
+async fn write_unaudited(
+    scope: &mut Scope,
+    id: Uuid,
+    before: &OrganisationInput,
+    input: &OrganisationInput,
+) -> AppResult<Vec<&'static str>> {
+    let key = scope.subject_key(id).await?;
+    let index = scope.index_key().await?;
+    let sealed = SealedInput::seal(&scope.cipher(&key, TABLE, id), &index, input);
+    let tenant_id = scope.tenant_id();
+    storage::update(scope.conn(), tenant_id, id, input, sealed).await?;
+    KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?;
+    Ok(input.changed_fields(before))
+}
+
+/// The organisation's current input, locked.
+async fn locked_input(scope: &mut Scope, id: Uuid) -> AppResult<OrganisationInput> {
+    let row = storage::find_for_update(scope.conn(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let key = scope.subject_key(id).await?;
+    row.open(&scope.cipher(&key, TABLE, id))
+}
+
+/// Tags, a new owner or deletion for many organisations at once (see
+/// `contacts::bulk`): the confirmed count, all or nothing, one audit entry.
+pub async fn bulk(scope: &mut Scope, request: &BulkRequest) -> AppResult<usize> {
+    let deleting = request.change == BulkChange::Delete;
+    let action = if deleting {
+        Action::Delete
+    } else {
+        Action::Update
+    };
+    scope.require(Area::Organisations, action)?;
+    request.validate().into_result()?;
+    if matches!(request.change, BulkChange::Stage(_)) {
+        return Err(AppError::Validation(FieldErrors::single(
+            "change",
+            Problem::InvalidChoice,
+        )));
+    }
+    let mut ids = request.ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    if deleting {
+        for id in &ids {
+            delete_unaudited(scope, *id).await?;
+        }
+        let event = scope
+            .event(audited(OrganisationAudit::BulkDelete))
+            .subjects(&ids);
+        scope.audit(event).await?;
+        return Ok(ids.len());
+    }
+    let mut fields = std::collections::BTreeSet::new();
+    let mut changed = Vec::new();
+    for id in &ids {
+        let before = locked_input(scope, *id).await?;
+        let mut input = before.clone();
+        match &request.change {
+            BulkChange::AddTag(tag) => input.tags = with_tag(&input.tags, tag),
+            BulkChange::Owner(owner) => input.owner_id = *owner,
+            BulkChange::Stage(_) | BulkChange::Delete => unreachable!("refused above"),
+        }
+        let input = input.normalized();
+        if input == before.normalized() {
+            continue;
+        }
+        input.validate().into_result()?;
+        fields.extend(write_unaudited(scope, *id, &before, &input).await?);
+        changed.push(*id);
+    }
+    if !changed.is_empty() {
+        let fields: Vec<&str> = fields.into_iter().collect();
+        let event = scope
+            .event(audited(OrganisationAudit::BulkUpdate))
+            .subjects(&changed)
+            .fields(&fields);
+        scope.audit(event).await?;
+    }
+    Ok(changed.len())
+}
+
+async fn delete_unaudited(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     if !storage::delete(scope.conn(), id).await? {
         return Err(AppError::NotFound);
     }
-    KeyStore::destroy_subject_key(scope.conn(), id).await?;
+    KeyStore::destroy_subject_key(scope.conn(), id).await
+}
+
+/// Erases the organisation (row, search data, key). Its contacts stay, unlinked.
+pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
+    scope.require(Area::Organisations, Action::Delete)?;
+    delete_unaudited(scope, id).await?;
     let event = scope
         .event(audited(OrganisationAudit::Delete))
         .subjects(std::slice::from_ref(&id));

@@ -1,7 +1,6 @@
 //! The contact list: text search, metadata filters, sort, keyset pages, keyboard
 //! shortcuts, saved views, and bulk actions on selected rows.
 
-use super::bulk::BulkBar;
 use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, TextFn, Texts};
 use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort, LifecycleStage};
@@ -10,6 +9,7 @@ use crate::model::permission::{Action, Area};
 use crate::model::records::Classification;
 use crate::model::views::ViewArea;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
+use crate::ui::components::bulk_bar::{BulkBar, SelectPageCell, SelectRowCell};
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::components::saved_views::{saved_views, SavedViews};
 use crate::ui::layout::use_current_user;
@@ -167,7 +167,7 @@ pub fn ContactListPage() -> impl IntoView {
         </Form>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                {can_write().then(|| view! { <BulkBar selected colleagues=colleagues.clone() done=reload /> })}
+                {can_write().then(|| view! { <BulkBar area=ViewArea::Contacts selected colleagues=colleagues.clone() done=reload /> })}
                 <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
             } />
         } />
@@ -245,36 +245,13 @@ fn ContactTable(
         .map(|c| list_href(&query, Some(c), None));
     let total = page.total;
     let page_ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
-    let all_selected = {
-        let ids = page_ids.clone();
-        move || selected.with(|s| !ids.is_empty() && ids.iter().all(|id| s.contains(id)))
-    };
-    let toggle_page = move |_| {
-        let ids = page_ids.clone();
-        selected.update(|s| {
-            if ids.iter().all(|id| s.contains(id)) {
-                s.retain(|id| !ids.contains(id));
-            } else {
-                s.extend(
-                    ids.iter()
-                        .filter(|id| !s.contains(id))
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
-            }
-        });
-    };
     view! {
         {fallback.then(|| view! { <p class="banner info" role="status">{move || i18n.texts().contacts.name_sort_unavailable}</p> })}
         {ranked.then(|| view! { <p class="muted">{move || i18n.texts().contacts.ranked_hint}</p> })}
         <table class="data-table">
             <thead>
                 <tr>
-                    {can_write.then(|| view! {
-                        <th scope="col" class="select">
-                            <input type="checkbox" aria-label=move || i18n.texts().views.select_page prop:checked=all_selected.clone() on:change=toggle_page.clone() />
-                        </th>
-                    })}
+                    {can_write.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
                     <th scope="col">{move || i18n.texts().contacts.col_name}</th>
                     <th scope="col">{move || i18n.texts().contacts.organisation}</th>
                     <th scope="col">{move || i18n.texts().contacts.col_stage}</th>
@@ -293,15 +270,7 @@ fn ContactTable(
                         let id = c.id;
                         view! {
                             <tr class:selected=move || selected.with(|s| s.contains(&id))>
-                                {can_write.then(|| view! {
-                                    <td class="select">
-                                        <input type="checkbox" aria-label=move || i18n.texts().views.select_row
-                                            prop:checked=move || selected.with(|s| s.contains(&id))
-                                            on:change=move |_| selected.update(|s| {
-                                                if let Some(i) = s.iter().position(|x| *x == id) { s.remove(i); } else { s.push(id); }
-                                            }) />
-                                    </td>
-                                })}
+                                {can_write.then(|| view! { <SelectRowCell selected id /> })}
                                 <td>
                                     <A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A>
                                     {c.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}

@@ -1,6 +1,5 @@
 //! The contacts area's screens: list, detail, new and edit.
 
-mod bulk;
 mod detail;
 mod duplicates;
 mod form;

@@ -6,13 +6,17 @@ use crate::model::identity::Colleague;
 use crate::model::organisations::{OrganisationListQuery, OrganisationPage, OrganisationSort};
 use crate::model::permission::{Action, Area};
 use crate::model::records::Classification;
+use crate::model::views::ViewArea;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
+use crate::ui::components::bulk_bar::{BulkBar, SelectPageCell, SelectRowCell};
 use crate::ui::components::pickers::{colleague_name, directory};
+use crate::ui::components::saved_views::{saved_views, SavedViews};
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::imports::ExportForm;
 use crate::ui::url_query::{filter_from_params, filter_params, use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
+use uuid::Uuid;
 
 fn sort_label(t: &Texts, sort: OrganisationSort) -> &'static str {
     match sort {
@@ -54,8 +58,27 @@ impl UrlQuery for OrganisationListQuery {
 pub fn OrganisationListPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_url_query::<OrganisationListQuery>();
-    let page = Resource::new(move || query.get(), list_organisations);
+    // Moves after a bulk action, so the page reloads.
+    let reload = RwSignal::new(0usize);
+    let page = Resource::new(
+        move || (query.get(), reload.get()),
+        |(q, _)| list_organisations(q),
+    );
     let colleagues = directory();
+    let views_changed = RwSignal::new(0usize);
+    let views = saved_views(ViewArea::Organisations, views_changed);
+    let selected = RwSignal::new(Vec::<Uuid>::new());
+    let current = Signal::derive(move || {
+        let q = OrganisationListQuery {
+            after: None,
+            before: None,
+            ..query.get()
+        };
+        q.href()
+            .split_once('?')
+            .map(|(_, p)| p.to_owned())
+            .unwrap_or_default()
+    });
     let user = use_current_user();
     let can_write = move || {
         user.get()
@@ -67,10 +90,8 @@ pub fn OrganisationListPage() -> impl IntoView {
             <h1>{move || i18n.texts().organisations.title}</h1>
             <Show when=can_write>
                 <div class="header-actions">
-                    <ExportForm params=Signal::derive(move || {
-                        let q = OrganisationListQuery { after: None, before: None, ..query.get() };
-                        q.href().split_once('?').map(|(_, p)| p.to_owned()).unwrap_or_default()
-                    }) files=vec![("organisations.csv", |t| t.imports.csv)] />
+                    <SavedViews area=ViewArea::Organisations views changed=views_changed current />
+                    <ExportForm params=current files=vec![("organisations.csv", |t| t.imports.csv)] />
                     <A href="/organisations/new" attr:class="button primary">{move || i18n.texts().organisations.new_organisation}</A>
                 </div>
             </Show>
@@ -98,7 +119,8 @@ pub fn OrganisationListPage() -> impl IntoView {
         </Form>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <OrganisationTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues />
+                {can_write().then(|| view! { <BulkBar area=ViewArea::Organisations selected colleagues=colleagues.clone() done=reload /> })}
+                <OrganisationTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
             } />
         } />
     }
@@ -110,6 +132,7 @@ fn OrganisationTable(
     query: OrganisationListQuery,
     can_write: bool,
     colleagues: Vec<Colleague>,
+    selected: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     if page.items.is_empty() {
@@ -132,10 +155,12 @@ fn OrganisationTable(
     let prev = page.prev.as_deref().map(|c| href(None, Some(c)));
     let next = page.next.as_deref().map(|c| href(Some(c), None));
     let total = page.total;
+    let page_ids: Vec<Uuid> = page.items.iter().map(|o| o.id).collect();
     view! {
         <table class="data-table">
             <thead>
                 <tr>
+                    {can_write.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
                     <th scope="col">{move || i18n.texts().organisations.name}</th>
                     <th scope="col">{move || i18n.texts().organisations.industry}</th>
                     <th scope="col">{move || i18n.texts().organisations.city}</th>
@@ -147,8 +172,10 @@ fn OrganisationTable(
             <tbody>
                 {page.items.into_iter().map(|o| {
                     let owner = colleague_name(&colleagues, o.owner_id);
+                    let id = o.id;
                     view! {
-                        <tr>
+                        <tr class:selected=move || selected.with(|s| s.contains(&id))>
+                            {can_write.then(|| view! { <SelectRowCell selected id /> })}
                             <td>
                                 <A href=format!("/organisations/{}", o.id)>{o.name}</A>
                                 {o.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}
