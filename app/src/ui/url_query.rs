@@ -68,14 +68,51 @@ pub fn filter_from_params(
 ) -> crate::model::contacts::RecordFilter {
     use crate::model::contacts::{LifecycleStage, RecordFilter};
     let uuid = |key: &str| get(key).and_then(|v| uuid::Uuid::parse_str(&v).ok());
+    let from = get("from").unwrap_or_default();
+    let to = get("to").unwrap_or_default();
+    // The period's field only means something with a date (the form always sends it).
+    let period_field = if from.is_empty() && to.is_empty() {
+        String::new()
+    } else {
+        get("period").unwrap_or_default()
+    };
     RecordFilter {
         owner: uuid("owner"),
         tag: get("tag").unwrap_or_default(),
         stage: get("stage").and_then(|s| LifecycleStage::parse(&s)),
         classification: get("class").and_then(|c| c.parse().ok()),
         organisation: uuid("organisation"),
-        period_field: get("period").unwrap_or_default(),
-        from: get("from").unwrap_or_default(),
-        to: get("to").unwrap_or_default(),
+        period_field,
+        from,
+        to,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> crate::model::contacts::RecordFilter {
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        };
+        filter_from_params(&get)
+    }
+
+    #[test]
+    fn a_period_without_dates_is_no_filter() {
+        assert!(params(&[("period", "created")]).is_empty());
+        let changed = params(&[("period", "updated"), ("from", "2026-11-01")]);
+        assert!(changed.by_updated());
+        assert_eq!(
+            filter_params(&changed),
+            vec![
+                ("period", "updated".to_owned()),
+                ("from", "2026-11-01".to_owned())
+            ]
+        );
     }
 }

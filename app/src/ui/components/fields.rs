@@ -131,3 +131,21 @@ pub fn AddressFields(
         </fieldset>
     }
 }
+
+/// The created/changed period of a list filter (URL `period`, `from`, `to`).
+#[component]
+pub fn PeriodFilter(filter: crate::model::contacts::RecordFilter) -> impl IntoView {
+    let i18n = use_i18n();
+    let updated = filter.period_field == "updated";
+    view! {
+        <label for="filter-period">{move || i18n.texts().records.period}</label>
+        <select id="filter-period" name="period">
+            <option value="created" selected=!updated>{move || i18n.texts().records.period_created}</option>
+            <option value="updated" selected=updated>{move || i18n.texts().records.period_updated}</option>
+        </select>
+        <label for="filter-from" class="visually-hidden">{move || i18n.texts().records.from}</label>
+        <input id="filter-from" name="from" type="date" value=filter.from.clone() />
+        <label for="filter-to" class="visually-hidden">{move || i18n.texts().records.to}</label>
+        <input id="filter-to" name="to" type="date" value=filter.to.clone() />
+    }
+}

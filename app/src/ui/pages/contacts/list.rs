@@ -10,6 +10,7 @@ use crate::model::records::Classification;
 use crate::model::views::ViewArea;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::bulk_bar::{BulkBar, SelectPageCell, SelectRowCell};
+use crate::ui::components::fields::PeriodFilter;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::components::saved_views::{saved_views, SavedViews};
 use crate::ui::layout::use_current_user;
@@ -203,6 +204,7 @@ fn FilterControls(query: ContactListQuery, colleagues: Vec<Colleague>) -> impl I
         </select>
         <label for="filter-tag">{move || i18n.texts().records.tags}</label>
         <input id="filter-tag" name="tag" type="text" size="12" value=f.tag.clone() />
+        <PeriodFilter filter=f.clone() />
         {f.organisation.map(|org| view! { <input type="hidden" name="organisation" value=org.to_string() /> })}
         {(!f.is_empty()).then(|| view! { <A href="/contacts" attr:class="button link">{move || i18n.texts().records.reset_filters}</A> })}
     }

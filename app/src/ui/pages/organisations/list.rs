@@ -9,6 +9,7 @@ use crate::model::records::Classification;
 use crate::model::views::ViewArea;
 use crate::ui::components::async_view::{AsyncView, EmptyState};
 use crate::ui::components::bulk_bar::{BulkBar, SelectPageCell, SelectRowCell};
+use crate::ui::components::fields::PeriodFilter;
 use crate::ui::components::pickers::{colleague_name, directory};
 use crate::ui::components::saved_views::{saved_views, SavedViews};
 use crate::ui::layout::use_current_user;
@@ -115,6 +116,7 @@ pub fn OrganisationListPage() -> impl IntoView {
             </select>
             <label for="filter-tag">{move || i18n.texts().records.tags}</label>
             <input id="filter-tag" name="tag" type="text" size="12" value=initial.filter.tag.clone() />
+            <PeriodFilter filter=initial.filter.clone() />
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form>
         <AsyncView resource=page render=move |page| view! {
