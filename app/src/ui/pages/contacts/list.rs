@@ -166,9 +166,14 @@ pub fn ContactListPage() -> impl IntoView {
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
             <AsyncView resource=colleagues render=move |colleagues| view! { <FilterControls query=query.get_untracked() colleagues /> } />
         </Form>
+        // Outside the page's view, so a reload after a bulk action keeps its outcome.
+        <Show when=can_write>
+            <AsyncView resource=colleagues render=move |colleagues| view! {
+                <BulkBar area=ViewArea::Contacts selected colleagues done=reload />
+            } />
+        </Show>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                {can_write().then(|| view! { <BulkBar area=ViewArea::Contacts selected colleagues=colleagues.clone() done=reload /> })}
                 <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
             } />
         } />

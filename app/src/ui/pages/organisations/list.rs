@@ -119,9 +119,14 @@ pub fn OrganisationListPage() -> impl IntoView {
             <PeriodFilter filter=initial.filter.clone() />
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form>
+        // Outside the page's view, so a reload after a bulk action keeps its outcome.
+        <Show when=can_write>
+            <AsyncView resource=colleagues render=move |colleagues| view! {
+                <BulkBar area=ViewArea::Organisations selected colleagues done=reload />
+            } />
+        </Show>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                {can_write().then(|| view! { <BulkBar area=ViewArea::Organisations selected colleagues=colleagues.clone() done=reload /> })}
                 <OrganisationTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
             } />
         } />
