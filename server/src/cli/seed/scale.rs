@@ -46,7 +46,8 @@ pub async fn seed_scale(
         Uuid::now_v7().simple().to_string()[..8].to_owned()
     );
     let (tenant_id, owner) = sign_up(backend, &slug).await?;
-    tracing::info!(%slug, "scale tenant created; password Tessera-Demo-2026, owner inhaberin@<slug>.example");
+    // The owner signs in as inhaberin@<slug>.example with the demo password (README).
+    tracing::info!(%slug, "scale tenant created");
     let (organisations, orgs) =
         seed_organisations(backend, tenant_id, owner, contact_count).await?;
     let mut interactions = 0;

@@ -34,7 +34,6 @@ pub struct FolderMark {
 pub type Marks = BTreeMap<String, FolderMark>;
 
 pub struct Fetched {
-    pub folder: String,
     pub raw: Vec<u8>,
 }
 
@@ -186,10 +185,7 @@ where
                 let item = item.map_err(|_| FetchError::Unreachable)?;
                 if let (Some(uid), Some(body)) = (item.uid, item.body()) {
                     last = last.max(uid);
-                    fetched.push(Fetched {
-                        folder: folder.clone(),
-                        raw: body.to_vec(),
-                    });
+                    fetched.push(Fetched { raw: body.to_vec() });
                 }
             }
         }

@@ -222,7 +222,6 @@ async fn keep(
         storage::mark_captured(scope.conn(), id, mailbox.mailbox_id).await?;
         subjects.extend(links.iter().map(|(_, record)| *record));
         kept += 1;
-        let _ = fetched.folder;
     }
     if kept > 0 {
         let subjects: Vec<Uuid> = subjects.into_iter().collect();
