@@ -24,6 +24,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("not allowed for this role")]
     Forbidden,
+    /// The workspace requires a second factor of this account, which it has not
+    /// shown in this session (or not set up yet).
+    #[error("a second factor is required")]
+    SecondFactorRequired,
     #[error("not found")]
     NotFound,
     #[error("changed by someone else in the meantime")]
@@ -43,7 +47,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => 422,
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::SecondFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
@@ -60,6 +64,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
+            AppError::SecondFactorRequired => "second_factor_required",
             AppError::NotFound => "not_found",
             AppError::Conflict => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
@@ -128,6 +133,7 @@ impl TryFrom<ErrorBody> for AppError {
             "unauthenticated" => AppError::Unauthenticated,
             "invalid_credentials" => AppError::InvalidCredentials,
             "forbidden" => AppError::Forbidden,
+            "second_factor_required" => AppError::SecondFactorRequired,
             "not_found" => AppError::NotFound,
             "conflict" => AppError::Conflict,
             "rate_limited" => AppError::RateLimited {

@@ -1,6 +1,7 @@
 // Shared helpers: one Chromium per test file, fresh contexts per scenario.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 
 export const BASE = process.env.TESSERA_E2E_URL ?? 'http://127.0.0.1:3107';
 export const PASSWORD = 'correct horse battery staple';
@@ -67,4 +68,35 @@ export async function logIn(page, slug, email) {
 export async function logOut(page) {
   await page.getByRole('button', { name: /Sign out|Abmelden/ }).click();
   await page.waitForURL(/\/login$/);
+}
+
+/** What an authenticator app shows for a base32 secret (RFC 6238: SHA-1, 6 digits, 30 s). */
+export function totpCode(secret, stepsAhead = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + stepsAhead));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+/** Sets up an authenticator app on the account security page; returns its secret and recovery codes. */
+export async function enrolTotp(page) {
+  if (!page.url().endsWith('/account/security')) {
+    await page.goto(`${BASE}/account/security`);
+  }
+  await hydrated(page);
+  await page.getByRole('button', { name: /Set up authenticator app|Authenticator-App einrichten/ }).click();
+  const secret = (await page.locator('code.totp-secret').textContent()).replace(/\s/g, '');
+  await page.fill('#field-code', totpCode(secret));
+  await page.getByRole('button', { name: /Finish set-up|Einrichtung abschließen/ }).click();
+  await page.locator('.recovery-codes li code').first().waitFor();
+  const codes = await page.locator('.recovery-codes li code').allTextContents();
+  return { secret, codes };
 }

@@ -1,6 +1,7 @@
 //! Sign-up, sign-in, sign-out and "who am I".
 
 use crate::model::identity::{CurrentUser, LoginInput, SignupInput};
+use crate::model::second_factor::SignInStep;
 use crate::AppError;
 use leptos::prelude::*;
 
@@ -16,11 +17,12 @@ pub async fn sign_up(input: SignupInput) -> Result<(), AppError> {
     .await
 }
 
+/// Checks the password; says whether a second factor (or setting one up) comes next.
 #[server(prefix = "/rpc", endpoint = "login")]
-pub async fn log_in(input: LoginInput) -> Result<(), AppError> {
+pub async fn log_in(input: LoginInput) -> Result<SignInStep, AppError> {
     public(async |state| {
-        let signed_in = identity::sign_in(state, client_ip().await?, &input).await?;
-        session::sign_in(&session().await?, signed_in).await
+        let accepted = identity::sign_in(state, client_ip().await?, &input).await?;
+        session::start(&session().await?, accepted).await
     })
     .await
 }
@@ -31,8 +33,9 @@ pub async fn log_out() -> Result<(), AppError> {
     respond(session::sign_out(&session().await?).await)
 }
 
-/// The signed-in user, or `None` when nobody is signed in.
+/// The signed-in user, or `None` when nobody is signed in; also while a required
+/// second factor is still to be set up (`must_enrol`).
 #[server(prefix = "/rpc", endpoint = "me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
-    if_signed_in(async |s| identity::current_user(s).await).await
+    if_signed_in_enrolling(async |s| identity::current_user(s).await).await
 }

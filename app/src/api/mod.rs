@@ -15,6 +15,7 @@ pub mod keys;
 pub mod mail;
 pub mod organisations;
 pub mod palette;
+pub mod second_factor;
 pub mod tasks;
 pub mod team;
 pub mod timeline;
@@ -55,8 +56,10 @@ pub(crate) mod support {
         Scope::for_session(&state()?, &session().await?).await
     }
 
-    async fn run_in_scope<T>(work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> AppResult<T> {
-        let mut scope = open_scope().await?;
+    async fn commit_after<T>(
+        mut scope: Scope,
+        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
+    ) -> AppResult<T> {
         let output = work(&mut scope).await?;
         scope.commit().await?;
         Ok(output)
@@ -65,18 +68,49 @@ pub(crate) mod support {
     /// Session → tenant scope → `work` → commit, with the error's HTTP status set.
     /// A failed `work` rolls the whole transaction back.
     pub async fn in_scope<T>(work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> AppResult<T> {
-        respond(run_in_scope(work).await)
+        respond(async { commit_after(open_scope().await?, work).await }.await)
+    }
+
+    /// Like [`in_scope`], also for a session that must still set up the second factor
+    /// its role requires: for the account security page only.
+    pub async fn in_enrolment_scope<T>(
+        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
+    ) -> AppResult<T> {
+        respond(
+            async {
+                let scope = Scope::for_enrolment(&state()?, &session().await?).await?;
+                commit_after(scope, work).await
+            }
+            .await,
+        )
+    }
+
+    fn none_if_signed_out<T>(result: AppResult<T>) -> AppResult<Option<T>> {
+        respond(match result {
+            Ok(output) => Ok(Some(output)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(err) => Err(err),
+        })
     }
 
     /// Like [`in_scope`], but `None` instead of an error when nobody is signed in.
     pub async fn if_signed_in<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<Option<T>> {
-        respond(match run_in_scope(work).await {
-            Ok(output) => Ok(Some(output)),
-            Err(AppError::Unauthenticated) => Ok(None),
-            Err(err) => Err(err),
-        })
+        none_if_signed_out(async { commit_after(open_scope().await?, work).await }.await)
+    }
+
+    /// Like [`if_signed_in`], also while a required second factor is missing.
+    pub async fn if_signed_in_enrolling<T>(
+        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
+    ) -> AppResult<Option<T>> {
+        none_if_signed_out(
+            async {
+                let scope = Scope::for_enrolment(&state()?, &session().await?).await?;
+                commit_after(scope, work).await
+            }
+            .await,
+        )
     }
 
     /// For endpoints before sign-in: `work` gets the application state.

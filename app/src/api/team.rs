@@ -1,6 +1,7 @@
 //! Team members, roles and invitations.
 
 use crate::model::identity::{AcceptInviteInput, Invitation, InvitationPreview, InviteInput};
+use crate::model::second_factor::SignInStep;
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -40,10 +41,10 @@ pub async fn preview_invitation(
 }
 
 #[server(prefix = "/rpc", endpoint = "invitation/accept")]
-pub async fn accept_invitation(input: AcceptInviteInput) -> Result<(), AppError> {
+pub async fn accept_invitation(input: AcceptInviteInput) -> Result<SignInStep, AppError> {
     public(async |state| {
-        let signed_in = team::accept_invitation(state, &input).await?;
-        session::sign_in(&session().await?, signed_in).await
+        let accepted = team::accept_invitation(state, &input).await?;
+        session::start(&session().await?, accepted).await
     })
     .await
 }

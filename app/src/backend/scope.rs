@@ -20,22 +20,46 @@ pub struct Scope {
     pub tx: Transaction<'static, Postgres>,
     pub principal: Principal,
     pub backend: Arc<Backend>,
+    /// The workspace requires a second factor of this user, and the session has not
+    /// shown one: only setting one up is allowed ([`Scope::for_enrolment`]).
+    pub second_factor_missing: bool,
+}
+
+/// Whether a session scope may open without the second factor its role requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FactorRule {
+    Enforce,
+    AllowEnrolment,
 }
 
 impl Scope {
     /// Opens the tenant transaction and reloads the user's role, so a role change or
-    /// a removed account takes effect on the very next request.
+    /// a removed account takes effect on the very next request. For work the user
+    /// started from a signed-in session (jobs, the seed); sessions use
+    /// [`Scope::for_session`], which also checks the second factor.
     pub async fn begin(backend: Arc<Backend>, tenant_id: Uuid, user_id: Uuid) -> AppResult<Self> {
+        let (scope, _) = Self::begin_with_rule(backend, tenant_id, user_id).await?;
+        Ok(scope)
+    }
+
+    /// The scope and whether the tenant requires a second factor of this user's role.
+    async fn begin_with_rule(
+        backend: Arc<Backend>,
+        tenant_id: Uuid,
+        user_id: Uuid,
+    ) -> AppResult<(Self, bool)> {
         let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
-        let role: Option<String> =
-            sqlx::query_scalar!("SELECT role FROM users WHERE user_id = $1", user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let role = role
-            .as_deref()
-            .and_then(Role::parse)
-            .ok_or(AppError::Unauthenticated)?;
-        Ok(Self {
+        let row = sqlx::query!(
+            r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!"
+               FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
+               WHERE u.user_id = $1"#,
+            user_id
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+        let role = Role::parse(&row.role).ok_or(AppError::Unauthenticated)?;
+        let scope = Self {
             tx,
             principal: Principal {
                 tenant_id,
@@ -43,16 +67,43 @@ impl Scope {
                 role,
             },
             backend,
-        })
+            second_factor_missing: false,
+        };
+        Ok((scope, row.second_factor_required))
     }
 
-    /// The scope of the session's signed-in user, or `Unauthenticated`.
+    /// The scope of the session's signed-in user, or `Unauthenticated`; or
+    /// `SecondFactorRequired` while the workspace requires a second factor the
+    /// session has not shown.
     pub async fn for_session(
         state: &AppState,
         session: &tower_sessions::Session,
     ) -> AppResult<Self> {
+        Self::open_session(state, session, FactorRule::Enforce).await
+    }
+
+    /// Like [`Scope::for_session`], but also for a session that still has to set up
+    /// its required second factor (the account security page and "who am I").
+    pub async fn for_enrolment(
+        state: &AppState,
+        session: &tower_sessions::Session,
+    ) -> AppResult<Self> {
+        Self::open_session(state, session, FactorRule::AllowEnrolment).await
+    }
+
+    async fn open_session(
+        state: &AppState,
+        session: &tower_sessions::Session,
+        rule: FactorRule,
+    ) -> AppResult<Self> {
         let auth = session::current(session, state.session_policy).await?;
-        Self::begin(state.backend.clone(), auth.tenant_id, auth.user_id).await
+        let (mut scope, required) =
+            Self::begin_with_rule(state.backend.clone(), auth.tenant_id, auth.user_id).await?;
+        scope.second_factor_missing = required && !auth.second_factor;
+        if scope.second_factor_missing && rule == FactorRule::Enforce {
+            return Err(AppError::SecondFactorRequired);
+        }
+        Ok(scope)
     }
 
     /// Fails with `Forbidden` unless the permission table lets the principal's role

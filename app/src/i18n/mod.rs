@@ -18,6 +18,7 @@ mod mail;
 mod organisations;
 mod palette;
 mod records;
+mod security;
 mod tasks;
 mod team;
 mod timeline;
@@ -36,6 +37,7 @@ pub use mail::MailTexts;
 pub use organisations::OrganisationTexts;
 pub use palette::PaletteTexts;
 pub use records::RecordTexts;
+pub use security::SecurityTexts;
 pub use tasks::TaskTexts;
 pub use team::TeamTexts;
 pub use timeline::TimelineTexts;
@@ -127,6 +129,7 @@ pub struct Texts {
     pub capture: &'static CaptureTexts,
     pub views: &'static ViewTexts,
     pub team: &'static TeamTexts,
+    pub security: &'static SecurityTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
 }
@@ -147,6 +150,7 @@ static DE: Texts = Texts {
     capture: &capture::DE,
     views: &views::DE,
     team: &team::DE,
+    security: &security::DE,
     audit: &audit::DE,
     errors: &errors::DE,
 };
@@ -167,6 +171,7 @@ static EN: Texts = Texts {
     capture: &capture::EN,
     views: &views::EN,
     team: &team::EN,
+    security: &security::EN,
     audit: &audit::EN,
     errors: &errors::EN,
 };
@@ -235,6 +240,7 @@ impl Texts {
             Problem::Unreachable => e.problem_unreachable.to_owned(),
             Problem::LoginRefused => e.problem_login_refused.to_owned(),
             Problem::FolderMissing => e.problem_folder_missing.to_owned(),
+            Problem::WrongCode => e.problem_wrong_code.to_owned(),
         }
     }
 
@@ -245,6 +251,7 @@ impl Texts {
             AppError::Unauthenticated => e.error_unauthenticated.to_owned(),
             AppError::InvalidCredentials => e.error_invalid_credentials.to_owned(),
             AppError::Forbidden => e.error_forbidden.to_owned(),
+            AppError::SecondFactorRequired => e.error_second_factor_required.to_owned(),
             AppError::NotFound => e.error_not_found.to_owned(),
             AppError::Conflict => e.error_conflict.to_owned(),
             AppError::RateLimited { retry_after_secs } => {

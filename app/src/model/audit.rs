@@ -129,6 +129,8 @@ impl AuditAction {
             }
             // Invitations are their own short-lived subjects, shredded once accepted.
             AuditAction::Team(TeamAudit::InvitationCreated | TeamAudit::InvitationAccepted) => None,
+            // An administrator's reset names the colleague whose factor it removed.
+            AuditAction::Auth(AuthAudit::SecondFactorReset) => Some(DataSubject::Employee),
             AuditAction::Auth(_) | AuditAction::Keys(_) => None,
             AuditAction::Audit(
                 ReviewAudit::Viewed

@@ -51,6 +51,14 @@ audit_events! {
         SignIn,
         SignInFailed,
         SignOut,
+        SecondFactorPassed,
+        SecondFactorFailed,
+        RecoveryCodeUsed,
+        TotpEnrolled,
+        TotpRemoved,
+        RecoveryCodesRenewed,
+        SecondFactorReset,
+        SecondFactorPolicyChanged,
     }
 }
 
@@ -133,6 +141,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub tenant_name: String,
     pub tenant_slug: String,
+    /// The workspace requires a second factor this account has not set up: every
+    /// page but account security sends the user there.
+    pub must_enrol: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +169,10 @@ pub struct TeamSummary {
     pub invitations: Vec<Invitation>,
     pub can_manage: bool,
     pub grantable_roles: Vec<Role>,
+    /// The roles that must sign in with a second factor.
+    pub second_factor: super::second_factor::SecondFactorPolicy,
+    /// Members with an authenticator set up; empty for roles that cannot manage.
+    pub with_second_factor: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,7 @@ pub mod paging;
 pub mod palette;
 pub mod permission;
 pub mod records;
+pub mod second_factor;
 pub mod tasks;
 pub mod timeline;
 pub mod validation;

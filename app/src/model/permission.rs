@@ -92,6 +92,8 @@ pub const GRANTS: &[(Area, Action, &[Role])] = &[
     (Mail, Approve, &[WorksCouncil]),
     (Team, Read, EVERYONE),
     (Team, Manage, &[Owner, Admin]),
+    // The workspace's sign-in rules (which roles need a second factor).
+    (Team, Configure, &[Owner, Admin]),
     (Keys, Manage, &[Owner, Admin]),
     (Audit, Read, EVERYONE),
     (Audit, Export, &[DataProtectionOfficer]),

@@ -52,6 +52,8 @@ pub enum Problem {
     LoginRefused,
     /// A mailbox folder the server does not have.
     FolderMissing,
+    /// A second-factor code that is wrong, expired or already used.
+    WrongCode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,7 +66,15 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
         }
     });
     let role = user.role;
+    // Until the required second factor is set up, every page leads to setting it up.
+    let location = leptos_router::hooks::use_location();
+    let must_enrol = user.must_enrol;
+    let enrol_first = move || {
+        (must_enrol && location.pathname.get() != "/account/security")
+            .then(|| view! { <Redirect path="/account/security" /> })
+    };
     view! {
+        {enrol_first}
         <a class="skip-link" href="#main">{move || i18n.texts().common.skip_to_content}</a>
         <header class="app-header">
             <a href="/contacts" class="brand">"Tessera"</a>
@@ -84,7 +92,7 @@ fn SignedInFrame(user: CurrentUser) -> impl IntoView {
             <CommandPalette role />
             <div class="user-menu">
                 {role.may(Area::Tasks, Action::Read).then(|| view! { <Reminders /> })}
-                <span class="user-name">{user.display_name.clone()}</span>
+                <A href="/account/security" attr:class="user-name" attr:title=move || i18n.texts().security.nav>{user.display_name.clone()}</A>
                 <span class="role-badge">{move || i18n.texts().role(role)}</span>
                 <LanguageSwitch />
                 <button type="button" class="button link" on:click=move |_| { log_out.dispatch(LogOut {}); }>

@@ -105,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/security") view=AccountSecurityPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -256,6 +256,11 @@ async fn role_changes_take_effect_on_the_next_request() {
         app.create_contact(&c, "A", "B", "").await.status,
         StatusCode::OK
     );
+    // Without a second-factor rule for the role, which would refuse first.
+    sqlx::query("UPDATE tenants SET second_factor_roles = '{}'")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
     sqlx::query("UPDATE users SET role = 'works_council'")
         .execute(&app.db.superuser)
         .await

@@ -16,6 +16,7 @@ mod mail;
 mod organisations;
 mod palette;
 mod rls;
+mod second_factor;
 mod security;
 mod subjects;
 mod tasks;

@@ -4,6 +4,7 @@ use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
 use app::api::identity::WhoAmI;
 use app::api::team::{AcceptInvitation, ChangeRole, InviteMember, LoadTeam, PreviewInvitation};
 use app::model::identity::{AcceptInviteInput, Invitation, InviteInput, Role};
+use app::model::second_factor::SignInStep;
 use app::model::validation::Problem;
 use app::AppError;
 use reqwest::{Client, StatusCode};
@@ -73,11 +74,18 @@ async fn an_invitation_link_creates_an_account_once() {
     assert_eq!(preview.role, Role::DataProtectionOfficer);
 
     let dora = client();
-    app.call(&dora, acceptance(&slug, &token, "Dora Datenschutz"))
+    let step = app
+        .call(&dora, acceptance(&slug, &token, "Dora Datenschutz"))
         .await
         .ok();
+    assert_eq!(
+        step,
+        SignInStep::Enrol,
+        "a DPO sets up a second factor first"
+    );
     let me = app.call(&dora, WhoAmI {}).await.ok().expect("signed in");
     assert_eq!(me.role, Role::DataProtectionOfficer);
+    assert!(me.must_enrol);
     assert_eq!(
         app.log_in(&client(), "acme", "dora@acme.example", PASSWORD)
             .await

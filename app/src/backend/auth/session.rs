@@ -1,8 +1,12 @@
 //! What a signed-in session holds, and the rules for it: the id is rotated at sign-in,
 //! the store enforces the idle timeout, and this module the absolute one.
+//!
+//! Between a right password and the second factor the session holds a
+//! [`PendingSecondFactor`] instead, which opens no scope.
 
-use crate::backend::services::identity::SignedIn;
+use crate::backend::services::identity::{PasswordAccepted, SignedIn};
 use crate::backend::state::SessionPolicy;
+use crate::model::second_factor::SignInStep;
 use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -10,6 +14,11 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 const AUTH_KEY: &str = "auth";
+const PENDING_KEY: &str = "pending_second_factor";
+/// How long the code may take after the password.
+const PENDING_SECS: i64 = 5 * 60;
+/// Wrong codes before the password must be entered again.
+pub const PENDING_ATTEMPTS: u8 = 5;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct SessionAuth {
@@ -17,6 +26,18 @@ pub struct SessionAuth {
     pub user_id: Uuid,
     /// Unix seconds of sign-in, for the absolute timeout.
     pub signed_in_at: i64,
+    /// Whether this sign-in showed a second factor (or set one up).
+    #[serde(default)]
+    pub second_factor: bool,
+}
+
+/// A right password whose account still has to show its second factor.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct PendingSecondFactor {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub since: i64,
+    pub failures: u8,
 }
 
 fn store_error<E: std::fmt::Display>(err: E) -> AppError {
@@ -24,14 +45,94 @@ fn store_error<E: std::fmt::Display>(err: E) -> AppError {
     AppError::Internal
 }
 
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
 /// Starts an authenticated session under a fresh id (defeats session fixation).
 pub async fn sign_in(session: &Session, signed_in: SignedIn) -> AppResult<()> {
     session.cycle_id().await.map_err(store_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(store_error)?;
     let auth = SessionAuth {
         tenant_id: signed_in.tenant_id,
         user_id: signed_in.user_id,
-        signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+        signed_in_at: now(),
+        second_factor: signed_in.second_factor,
     };
+    session.insert(AUTH_KEY, auth).await.map_err(store_error)
+}
+
+/// After a right password: signed in, or waiting for the second factor.
+pub async fn start(session: &Session, accepted: PasswordAccepted) -> AppResult<SignInStep> {
+    match accepted.next {
+        SignInStep::SecondFactor => await_second_factor(session, accepted.signed_in).await?,
+        SignInStep::Done | SignInStep::Enrol => sign_in(session, accepted.signed_in).await?,
+    }
+    Ok(accepted.next)
+}
+
+/// Remembers a right password until the second factor follows; signs out whoever
+/// was signed in on this session before.
+pub async fn await_second_factor(session: &Session, signed_in: SignedIn) -> AppResult<()> {
+    session.cycle_id().await.map_err(store_error)?;
+    session.remove_value(AUTH_KEY).await.map_err(store_error)?;
+    let pending = PendingSecondFactor {
+        tenant_id: signed_in.tenant_id,
+        user_id: signed_in.user_id,
+        since: now(),
+        failures: 0,
+    };
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(store_error)
+}
+
+/// The password step awaiting its code, or `Unauthenticated` when there is none or
+/// it took too long.
+pub async fn pending_second_factor(session: &Session) -> AppResult<PendingSecondFactor> {
+    let pending: Option<PendingSecondFactor> =
+        session.get(PENDING_KEY).await.map_err(store_error)?;
+    let pending = pending.ok_or(AppError::Unauthenticated)?;
+    let age = now() - pending.since;
+    if !(0..=PENDING_SECS).contains(&age) || pending.failures >= PENDING_ATTEMPTS {
+        session
+            .remove_value(PENDING_KEY)
+            .await
+            .map_err(store_error)?;
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(pending)
+}
+
+/// Counts a wrong code; the last allowed one ends the pending sign-in.
+pub async fn second_factor_failed(
+    session: &Session,
+    mut pending: PendingSecondFactor,
+) -> AppResult<()> {
+    pending.failures += 1;
+    if pending.failures >= PENDING_ATTEMPTS {
+        session
+            .remove_value(PENDING_KEY)
+            .await
+            .map_err(store_error)?;
+        return Ok(());
+    }
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(store_error)
+}
+
+/// Marks the session as having shown a second factor (after setting one up).
+pub async fn second_factor_shown(session: &Session) -> AppResult<()> {
+    let auth: Option<SessionAuth> = session.get(AUTH_KEY).await.map_err(store_error)?;
+    let mut auth = auth.ok_or(AppError::Unauthenticated)?;
+    auth.second_factor = true;
+    session.cycle_id().await.map_err(store_error)?;
     session.insert(AUTH_KEY, auth).await.map_err(store_error)
 }
 
@@ -39,7 +140,7 @@ pub async fn sign_in(session: &Session, signed_in: SignedIn) -> AppResult<()> {
 pub async fn current(session: &Session, policy: SessionPolicy) -> AppResult<SessionAuth> {
     let auth: Option<SessionAuth> = session.get(AUTH_KEY).await.map_err(store_error)?;
     let auth = auth.ok_or(AppError::Unauthenticated)?;
-    let age = OffsetDateTime::now_utc().unix_timestamp() - auth.signed_in_at;
+    let age = now() - auth.signed_in_at;
     if age < 0 || age as u64 > policy.absolute_timeout.as_secs() {
         session.flush().await.map_err(store_error)?;
         return Err(AppError::Unauthenticated);

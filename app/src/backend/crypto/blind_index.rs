@@ -57,6 +57,17 @@ impl IndexKey {
         self.mac("organisation-name", &words(display_name).join(" "))[..EXACT_LEN].to_vec()
     }
 
+    /// Keyed hash of a recovery code (case, spaces and hyphens ignored), so a copy of
+    /// the database alone cannot test guesses against it.
+    pub fn recovery_code(&self, code: &str) -> Vec<u8> {
+        let folded: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        self.mac("recovery-code", &folded).to_vec()
+    }
+
     /// Fingerprint of a customer number from another system (case and spaces ignored).
     pub fn external_id(&self, id: &str) -> Vec<u8> {
         let compact: String = id.chars().filter(|c| !c.is_whitespace()).collect();

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod mail;
 pub mod organisations;
 pub mod palette;
+pub mod second_factor;
 pub mod tasks;
 pub mod team;
 pub mod timeline;

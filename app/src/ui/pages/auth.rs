@@ -1,7 +1,9 @@
-//! Sign-up and sign-in.
+//! Sign-up and sign-in (with the second factor's step).
 
 use crate::api::identity::{LogIn, SignUp};
+use crate::api::second_factor::VerifySecondFactor;
 use crate::i18n::use_i18n;
+use crate::model::second_factor::SignInStep;
 use crate::model::validation::FieldErrors;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
@@ -10,6 +12,28 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 /// After sign-in a full page load renders everything for the new session.
+pub(crate) fn go_to(path: &str) {
+    let _ = window().location().set_href(path);
+}
+
+/// Where a right password leads: the app, the code step (`asks_code`), or setting
+/// up the second factor the workspace requires.
+pub(crate) fn follow_sign_in<S>(action: ServerAction<S>, asks_code: RwSignal<bool>)
+where
+    S: leptos::server_fn::ServerFn<Output = SignInStep, Error = crate::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(SignInStep::Done)) => go_to("/contacts"),
+        Some(Ok(SignInStep::Enrol)) => go_to("/account/security"),
+        Some(Ok(SignInStep::SecondFactor)) => asks_code.set(true),
+        _ => {}
+    });
+}
+
 fn go_to_contacts_on_success<S>(action: ServerAction<S>)
 where
     S: leptos::server_fn::ServerFn<Output = (), Error = crate::AppError>
@@ -20,7 +44,7 @@ where
 {
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().set_href("/contacts");
+            go_to("/contacts");
         }
     });
 }
@@ -58,10 +82,11 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
-    go_to_contacts_on_success(action);
+    let asks_code = RwSignal::new(false);
+    follow_sign_in(action, asks_code);
     let focus_email = !workspace.is_empty();
     view! {
-        <section class="card narrow">
+        <section class="card narrow" hidden=move || asks_code.get()>
             <h1>{move || i18n.texts().auth.login_title}</h1>
             <ErrorBanner error=action_error(action) />
             <ValidatedForm action validate=|l: &LogIn| l.input.validate() client_errors=client>
@@ -71,6 +96,45 @@ pub fn LoginPage() -> impl IntoView {
                 <SubmitButton action label=|t| t.auth.login_submit />
             </ValidatedForm>
             <p class="switch"><a href="/signup">{move || i18n.texts().auth.no_account}</a></p>
+        </section>
+        <SecondFactorStep asks_code />
+    }
+}
+
+/// The code after a right password; "sign in again" goes back to the password.
+#[component]
+fn SecondFactorStep(asks_code: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<VerifySecondFactor>::new();
+    let client = RwSignal::new(FieldErrors::new());
+    let errors = field_errors(action, client);
+    go_to_contacts_on_success(action);
+    Effect::new(move |_| {
+        if asks_code.get() {
+            request_animation_frame(|| {
+                let field = document().get_element_by_id("field-code");
+                if let Some(Ok(input)) = field
+                    .map(leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>)
+                {
+                    let _ = input.focus();
+                }
+            });
+        }
+    });
+    view! {
+        <section class="card narrow" hidden=move || !asks_code.get()>
+            <h1>{move || i18n.texts().security.code_title}</h1>
+            <p>{move || i18n.texts().security.code_intro}</p>
+            <ErrorBanner error=action_error(action) />
+            <ValidatedForm action validate=|v: &VerifySecondFactor| v.input.validate() client_errors=client>
+                <TextField name="input[code]" field="code" label=|t| t.security.code errors required=true autocomplete="one-time-code" hint=|t| t.security.code_hint />
+                <SubmitButton action label=|t| t.security.code_submit />
+            </ValidatedForm>
+            <p class="switch">
+                <button type="button" class="button link" on:click=move |_| asks_code.set(false)>
+                    {move || i18n.texts().security.start_over}
+                </button>
+            </p>
         </section>
     }
 }

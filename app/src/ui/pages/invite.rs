@@ -26,11 +26,8 @@ pub fn AcceptInvitePage() -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let _ = window().location().set_href("/contacts");
-        }
-    });
+    // An invitee never has a second factor yet: `SecondFactor` cannot come back.
+    super::auth::follow_sign_in(action, RwSignal::new(false));
     view! {
         <section class="card narrow">
             <h1>{move || i18n.texts().auth.accept_title}</h1>

@@ -9,6 +9,7 @@ mod invite;
 mod mail;
 mod misc;
 mod organisations;
+mod security;
 pub(crate) mod tasks;
 mod team;
 pub(crate) mod timeline;
@@ -26,5 +27,6 @@ pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{
     EditOrganisationPage, NewOrganisationPage, OrganisationDetailPage, OrganisationListPage,
 };
+pub use security::AccountSecurityPage;
 pub use tasks::{EditTaskPage, NewTaskPage, TaskListPage};
 pub use team::TeamPage;

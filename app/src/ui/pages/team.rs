@@ -1,15 +1,19 @@
 //! The team: members and their roles, invitations.
 
 use crate::api::keys::RotateWorkspaceKey;
+use crate::api::second_factor::{ResetSecondFactor, SetSecondFactorPolicy};
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
 use crate::model::identity::{Role, TeamMember};
+use crate::model::permission::{Action, Area};
 use crate::model::validation::FieldErrors;
 use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use crate::ui::format;
+use crate::ui::layout::use_current_user;
+use crate::ui::pages::security::{MemberFactorCell, SecondFactorRule};
 use leptos::prelude::*;
 
 #[component]
@@ -17,31 +21,59 @@ pub fn TeamPage() -> impl IntoView {
     let i18n = use_i18n();
     let invite = ServerAction::<InviteMember>::new();
     let change_role = ServerAction::<ChangeRole>::new();
+    let actions = TeamActions {
+        invite,
+        change_role,
+        set_policy: ServerAction::new(),
+        reset: ServerAction::new(),
+    };
     let overview = Resource::new(
-        move || (invite.version().get(), change_role.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                change_role.version().get(),
+                actions.set_policy.version().get(),
+                actions.reset.version().get(),
+            )
+        },
         |_| load_team(),
     );
+    let failed = move || {
+        let err = |v: Option<Result<(), crate::AppError>>| v.and_then(Result::err);
+        err(change_role.value().get()).or_else(|| err(actions.reset.value().get()))
+    };
     view! {
         <h1>{move || i18n.texts().team.title}</h1>
-        <ErrorBanner error=Signal::derive(move || change_role.value().get().and_then(Result::err)) />
-        <AsyncView resource=overview render=move |overview| view! { <TeamView overview invite change_role /> } />
+        <ErrorBanner error=Signal::derive(failed) />
+        <AsyncView resource=overview render=move |overview| view! { <TeamView overview actions /> } />
     }
 }
 
-#[component]
-fn TeamView(
-    overview: TeamSummary,
+#[derive(Clone, Copy)]
+struct TeamActions {
     invite: ServerAction<InviteMember>,
     change_role: ServerAction<ChangeRole>,
-) -> impl IntoView {
+    set_policy: ServerAction<SetSecondFactorPolicy>,
+    reset: ServerAction<ResetSecondFactor>,
+}
+
+#[component]
+fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
     let i18n = use_i18n();
+    let invite = actions.invite;
     let TeamSummary {
         members,
         invitations,
         can_manage,
         grantable_roles,
+        second_factor,
+        with_second_factor,
     } = overview;
+    let may_configure = use_current_user()
+        .get_untracked()
+        .is_some_and(|u| u.role.may(Area::Team, Action::Configure));
     let grantable = StoredValue::new(grantable_roles);
+    let with_factor = StoredValue::new(with_second_factor);
     view! {
         <section>
             <h2>{move || i18n.texts().team.members}</h2>
@@ -51,16 +83,21 @@ fn TeamView(
                         <th scope="col">{move || i18n.texts().auth.display_name}</th>
                         <th scope="col">{move || i18n.texts().common.email}</th>
                         <th scope="col">{move || i18n.texts().team.role}</th>
+                        {can_manage.then(|| view! { <th scope="col">{move || i18n.texts().security.member_factor}</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {members
                         .into_iter()
-                        .map(|member| view! { <MemberRow member can_manage grantable=grantable.get_value() change_role /> })
+                        .map(|member| {
+                            let factor = can_manage.then(|| with_factor.with_value(|ids| ids.contains(&member.user_id)));
+                            view! { <MemberRow member can_manage grantable=grantable.get_value() factor actions /> }
+                        })
                         .collect_view()}
                 </tbody>
             </table>
         </section>
+        {may_configure.then(|| view! { <SecondFactorRule policy=second_factor set_policy=actions.set_policy /> })}
         {can_manage.then(|| view! {
             <InviteForm invite roles=grantable.get_value() />
             <KeyRotation />
@@ -87,9 +124,16 @@ fn MemberRow(
     member: TeamMember,
     can_manage: bool,
     grantable: Vec<Role>,
-    change_role: ServerAction<ChangeRole>,
+    /// Whether the member has an authenticator; `None` for those who cannot manage.
+    factor: Option<bool>,
+    actions: TeamActions,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let change_role = actions.change_role;
+    let may_reset = grantable.contains(&member.role);
+    let factor_cell = factor.map(|has_factor| {
+        view! { <MemberFactorCell member=member.clone() has_factor may_reset reset=actions.reset /> }
+    });
     let editable = can_manage && grantable.contains(&member.role);
     let user_id = member.user_id;
     let current = member.role;
@@ -119,6 +163,7 @@ fn MemberRow(
             <td>{member.display_name}</td>
             <td>{member.email}</td>
             <td>{role_cell}</td>
+            {factor_cell}
         </tr>
     }
 }

@@ -49,6 +49,8 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
     app.search_contacts(&owner, "anna01").await.ok();
     assert_eq!(app.audit_rows("contact.search").await.len(), 1);
 
+    // The session shows a second factor, so the role below is refused by role alone.
+    app.enrol_totp(&owner).await;
     let before: i64 = app.count("SELECT count(*) FROM audit_log").await;
     let missing = app.call(&owner, GetContact { id: Uuid::now_v7() }).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);

@@ -10,6 +10,7 @@ pub use db::{admin_url, TestDb};
 
 use app::api::contacts::{CreateContact, ListContacts};
 use app::api::identity::{LogIn, SignUp, WhoAmI};
+use app::api::second_factor::{ConfirmTotp, StartTotp};
 use app::api::team::{AcceptInvitation, InviteMember};
 use app::backend::auth::throttle::ThrottleLimits;
 use app::model::contacts::{
@@ -17,12 +18,38 @@ use app::model::contacts::{
     PhoneKind,
 };
 use app::model::identity::{AcceptInviteInput, CurrentUser, InviteInput, LoginInput, SignupInput};
+use app::model::second_factor::{CodeInput, RecoveryCodes, SignInStep};
 use reqwest::{Client, StatusCode};
 use server::config::{Config, Mode};
 use std::time::Duration;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery staple";
+
+/// What an authenticator app set up with `secret` shows `steps_ahead` 30-second
+/// steps from now (the server accepts the next step too, so a test need not wait
+/// for a fresh step after using one). Computed by `totp-rs` on the test's side, as
+/// an app would.
+pub fn totp_code(secret: &str, steps_ahead: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .expect("a base32 secret");
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        None,
+        "test".into(),
+    )
+    .expect("valid parameters");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate(now + steps_ahead * 30)
+}
 
 /// One work e-mail, or none for "".
 pub fn email_list(email: &str) -> Vec<EmailEntry> {
@@ -193,7 +220,7 @@ impl TestApp {
         slug: &str,
         email: &str,
         password: &str,
-    ) -> Called<()> {
+    ) -> Called<SignInStep> {
         let input = LoginInput {
             workspace: slug.into(),
             email: email.into(),
@@ -289,8 +316,19 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Invites `email` with `role` as `owner` and returns a client signed in as them.
-    pub async fn join(&self, owner: &Client, email: &str, role: &str, name: &str) -> Client {
+    /// Invites `email` with `role` and accepts, without setting up a second factor.
+    pub async fn invite_and_accept(&self, owner: &Client, email: &str, role: &str) -> Client {
+        let (member, _) = self.accept(owner, email, role, "Dora Datenschutz").await;
+        member
+    }
+
+    async fn accept(
+        &self,
+        owner: &Client,
+        email: &str,
+        role: &str,
+        name: &str,
+    ) -> (Client, SignInStep) {
         let input = InviteInput {
             email: email.into(),
             role: role.into(),
@@ -307,8 +345,36 @@ impl TestApp {
             display_name: name.into(),
             password: PASSWORD.into(),
         };
-        self.call(&member, AcceptInvitation { input }).await.ok();
+        let step = self.call(&member, AcceptInvitation { input }).await.ok();
+        (member, step)
+    }
+
+    /// Invites `email` with `role` as `owner` and returns a client signed in as them
+    /// (with an authenticator set up where the role requires one).
+    pub async fn join(&self, owner: &Client, email: &str, role: &str, name: &str) -> Client {
+        let (member, step) = self.accept(owner, email, role, name).await;
+        // DPO and works council must set up a second factor first, by default.
+        if step == SignInStep::Enrol {
+            self.enrol_totp(&member).await;
+        }
         member
+    }
+
+    /// Sets up an authenticator app for `client`'s user, as the security page does;
+    /// returns its secret and the recovery codes.
+    pub async fn enrol_totp(&self, client: &Client) -> (String, RecoveryCodes) {
+        let enrolment = self.call(client, StartTotp {}).await.ok();
+        let code = totp_code(&enrolment.secret, 0);
+        let codes = self
+            .call(
+                client,
+                ConfirmTotp {
+                    input: CodeInput { code },
+                },
+            )
+            .await
+            .ok();
+        (enrolment.secret, codes)
     }
 
     pub async fn audit_rows(&self, action: &str) -> Vec<(Option<Uuid>, Vec<Uuid>)> {

@@ -7,10 +7,12 @@ pub mod storage;
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
+use crate::backend::services::second_factor;
 use crate::backend::tenancy::{begin_for_tenant, Principal};
 use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, CurrentUser, LoginInput, Role, SignupInput};
+use crate::model::second_factor::SignInStep;
 use crate::model::validation::normalize_email;
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
@@ -23,6 +25,15 @@ use uuid::Uuid;
 pub struct SignedIn {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
+    /// Whether a second factor was shown on the way.
+    pub second_factor: bool,
+}
+
+/// A right password, and what sign-in needs next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordAccepted {
+    pub signed_in: SignedIn,
+    pub next: SignInStep,
 }
 
 pub struct NewUser<'a> {
@@ -107,16 +118,22 @@ pub async fn sign_up(backend: &Backend, input: &SignupInput) -> AppResult<Signed
     insert_user(&mut tx, keys, tenant_id, &owner).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, "tenant signed up");
-    Ok(SignedIn { tenant_id, user_id })
+    Ok(SignedIn {
+        tenant_id,
+        user_id,
+        second_factor: false,
+    })
 }
 
 /// Checks credentials. Unknown workspace, unknown e-mail and wrong password give the
-/// same error after the same work (one Argon2 verification).
+/// same error after the same work (one Argon2 verification). A right password of an
+/// account with a second factor asks for it next; until it is shown nothing is
+/// recorded as a sign-in.
 pub async fn sign_in(
     backend: &Backend,
     client_ip: IpAddr,
     input: &LoginInput,
-) -> AppResult<SignedIn> {
+) -> AppResult<PasswordAccepted> {
     let (pool, keys, throttle) = (&backend.db, &backend.keys, &backend.throttle);
     input.validate().into_result()?;
     let slug = input.workspace.trim().to_lowercase();
@@ -143,22 +160,33 @@ pub async fn sign_in(
     let verified = password::verify_async(input.password.clone(), stored_hash).await;
 
     // Sign-ins and failed attempts land in the tenant's log (unknown workspaces have none).
+    let mut next = SignInStep::Done;
     if let Some(tenant_id) = tenant_id {
         let user_id = candidate.as_ref().map(|(id, _)| *id);
-        let action = if verified {
-            AuditAction::Auth(AuthAudit::SignIn)
-        } else {
-            AuditAction::Auth(AuthAudit::SignInFailed)
-        };
         let mut tx = begin_for_tenant(pool, tenant_id).await?;
-        audit::record(&mut tx, tenant_id, AuditEvent::new(user_id, action)).await?;
+        let action = match (verified, user_id) {
+            (true, Some(user_id)) => {
+                next = second_factor::next_step(&mut tx, user_id).await?;
+                (next != SignInStep::SecondFactor).then_some(AuthAudit::SignIn)
+            }
+            _ => Some(AuthAudit::SignInFailed),
+        };
+        if let Some(action) = action {
+            let event = AuditEvent::new(user_id, AuditAction::Auth(action));
+            audit::record(&mut tx, tenant_id, event).await?;
+        }
         tx.commit().await?;
     }
     match (tenant_id, candidate, verified) {
         (Some(tenant_id), Some((user_id, _)), true) => {
             throttle.record_success(&account_key);
-            tracing::info!(%tenant_id, %user_id, "signed in");
-            Ok(SignedIn { tenant_id, user_id })
+            tracing::info!(%tenant_id, %user_id, ?next, "password accepted");
+            let signed_in = SignedIn {
+                tenant_id,
+                user_id,
+                second_factor: false,
+            };
+            Ok(PasswordAccepted { signed_in, next })
         }
         _ => {
             throttle.record_failure(client_ip, &account_key);
@@ -186,5 +214,6 @@ pub async fn current_user(scope: &mut Scope) -> AppResult<CurrentUser> {
         role,
         tenant_name: row.name,
         tenant_slug: row.slug,
+        must_enrol: scope.second_factor_missing,
     })
 }

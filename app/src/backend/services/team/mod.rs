@@ -6,7 +6,10 @@ use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
 use crate::backend::services::identity::storage::USERS;
-use crate::backend::services::identity::{employee_names, insert_user, NewUser, SignedIn};
+use crate::backend::services::identity::{
+    employee_names, insert_user, NewUser, PasswordAccepted, SignedIn,
+};
+use crate::backend::services::second_factor;
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::{Backend, Scope};
@@ -128,17 +131,20 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
     let role = scope.principal.role;
     let members = members(scope).await?;
     let can_manage = role.may(Area::Team, Action::Manage);
-    let (invitations, grantable_roles) = if can_manage {
+    let (invitations, grantable_roles, with_second_factor) = if can_manage {
         let grantable = Role::all().filter(|r| role.can_grant(*r)).collect();
-        (open_invitations(scope).await?, grantable)
+        let with_totp = second_factor::members_with_totp(scope).await?;
+        (open_invitations(scope).await?, grantable, with_totp)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     Ok(TeamSummary {
         members,
         invitations,
         can_manage,
         grantable_roles,
+        second_factor: second_factor::policy(scope).await?,
+        with_second_factor,
     })
 }
 
@@ -308,11 +314,12 @@ pub async fn preview_invitation(
     })
 }
 
-/// Turns a valid invitation into an account, once.
+/// Turns a valid invitation into an account, once; signed in, and asked to set up a
+/// second factor first where the workspace requires one of the role.
 pub async fn accept_invitation(
     backend: &Backend,
     input: &AcceptInviteInput,
-) -> AppResult<SignedIn> {
+) -> AppResult<PasswordAccepted> {
     input.validate().into_result()?;
     let tenant_id = tenant_for_slug(backend, input.slug.trim()).await?;
     let password_hash = password::hash_async(input.password.clone()).await?;
@@ -340,7 +347,13 @@ pub async fn accept_invitation(
     let event = AuditEvent::new(Some(user_id), audited(TeamAudit::InvitationAccepted))
         .subjects(std::slice::from_ref(&invitation_id));
     audit::record(&mut tx, tenant_id, event).await?;
+    let next = second_factor::next_step(&mut tx, user_id).await?;
     tx.commit().await?;
     tracing::info!(%tenant_id, %user_id, "invitation accepted");
-    Ok(SignedIn { tenant_id, user_id })
+    let signed_in = SignedIn {
+        tenant_id,
+        user_id,
+        second_factor: false,
+    };
+    Ok(PasswordAccepted { signed_in, next })
 }
