@@ -45,7 +45,7 @@ test('every screen hydrates when opened directly', async () => {
     '/contacts', '/contacts/new', contact, `${contact}/edit`, `${contact}/mail`,
     '/contacts/duplicates', '/organisations', '/organisations/new', organisation, `${organisation}/edit`,
     '/tasks', `/tasks/new?contact=${contactId}`, '/calendar', `/calendar/new?contact=${contactId}`,
-    '/imports/new', '/team', '/audit', '/settings', '/account/security',
+    '/imports/new', '/team', '/audit', '/settings', '/account/security', '/forgot',
   ];
   for (const screen of screens) {
     const url = screen.startsWith('http') ? screen : `${BASE}${screen}`;

@@ -1,10 +1,14 @@
 // Shared helpers: one Chromium per test file, fresh contexts per scenario.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
 
 export const BASE = process.env.TESSERA_E2E_URL ?? 'http://127.0.0.1:3107';
 export const PASSWORD = 'correct horse battery staple';
+/** Where the SMTP peer that the test command starts delivers every message. */
+export const MAILDIR = process.env.TESSERA_TEST_MAILDIR;
 const SCREENSHOTS = new URL('../../target/e2e-screenshots/', import.meta.url).pathname;
 
 export async function launch() {
@@ -100,3 +104,21 @@ export async function enrolTotp(page) {
   const codes = await page.locator('.recovery-codes li code').allTextContents();
   return { secret, codes };
 }
+
+/** The raw messages the SMTP peer delivered to `recipient`. */
+export function messagesTo(recipient) {
+  const dir = join(MAILDIR, 'new');
+  return readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), 'utf8'))
+    .filter((raw) => /^X-RcptTo: (.*)$/m.exec(raw)?.[1].split(', ').includes(recipient));
+}
+
+export async function waitFor(check, what) {
+  for (let i = 0; i < 100; i++) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+

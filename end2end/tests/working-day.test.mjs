@@ -3,12 +3,9 @@
 // follow-up task, merge a duplicate and import a spreadsheet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BASE, launch, newPage, hydrated, screenshot, uniqueSlug, signUp } from './support.mjs';
+import { BASE, launch, newPage, hydrated, screenshot, uniqueSlug, signUp, messagesTo, waitFor, MAILDIR } from './support.mjs';
 
 const SMTP = process.env.TESSERA_TEST_SMTP;
-const MAILDIR = process.env.TESSERA_TEST_MAILDIR;
 const EXAMPLE_CSV = new URL('../../docs/examples/kontakte-excel.csv', import.meta.url).pathname;
 
 let browser;
@@ -17,23 +14,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); });
-
-/** The raw messages the SMTP peer delivered to `recipient`. */
-function messagesTo(recipient) {
-  const dir = join(MAILDIR, 'new');
-  return readdirSync(dir)
-    .map((name) => readFileSync(join(dir, name), 'utf8'))
-    .filter((raw) => /^X-RcptTo: (.*)$/m.exec(raw)?.[1].split(', ').includes(recipient));
-}
-
-async function waitFor(check, what) {
-  for (let i = 0; i < 100; i++) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 async function newContact(page, { first, last, email, confirmDuplicate = false }) {
   await page.goto(`${BASE}/contacts/new`);

@@ -246,6 +246,7 @@ fn test_config(url: &str) -> Config {
         absolute_timeout: Duration::from_secs(3600),
         master_key: None,
         previous_master_keys: Vec::new(),
+        account_mail: None,
     }
 }
 

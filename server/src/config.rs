@@ -1,7 +1,9 @@
 //! Typed configuration from the environment, checked once at start.
 
 use anyhow::{bail, Context};
+use app::backend::account_mail::AccountMailSettings;
 use app::backend::crypto::{KeyWrapper, LocalMasterKey, MasterKeyRing};
+use app::model::mail::SmtpSecurity;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +33,9 @@ pub struct Config {
     pub master_key: Option<String>,
     /// Master keys being rotated away from (`TESSERA_MASTER_KEY_PREVIOUS`, comma-separated).
     pub previous_master_keys: Vec<String>,
+    /// The operator's SMTP server for invitations and password resets
+    /// (`TESSERA_MAIL_SMTP=host:port` and friends); without it, no account mail.
+    pub account_mail: Option<AccountMailSettings>,
 }
 
 impl std::fmt::Debug for Config {
@@ -46,6 +51,39 @@ impl std::fmt::Debug for Config {
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// `TESSERA_MAIL_SMTP` (host:port), `TESSERA_MAIL_SECURITY` (starttls, tls or plain),
+/// `TESSERA_MAIL_USER` and `TESSERA_MAIL_PASSWORD`, `TESSERA_MAIL_FROM`.
+fn account_mail(public_url: &str) -> anyhow::Result<Option<AccountMailSettings>> {
+    let Some(server) = var("TESSERA_MAIL_SMTP") else {
+        return Ok(None);
+    };
+    let (host, port) = server
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+        .context("TESSERA_MAIL_SMTP must be host:port")?;
+    let security = match var("TESSERA_MAIL_SECURITY").as_deref() {
+        None | Some("starttls") => SmtpSecurity::StartTls,
+        Some("tls") => SmtpSecurity::Tls,
+        Some("plain") => SmtpSecurity::Plain,
+        Some(other) => bail!("TESSERA_MAIL_SECURITY must be starttls, tls or plain, not '{other}'"),
+    };
+    let credentials = var("TESSERA_MAIL_USER").zip(var("TESSERA_MAIL_PASSWORD"));
+    let host_of_url = public_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .unwrap_or("localhost");
+    let from =
+        var("TESSERA_MAIL_FROM").unwrap_or_else(|| format!("Tessera <no-reply@{host_of_url}>"));
+    Ok(Some(AccountMailSettings {
+        host,
+        port,
+        security,
+        credentials,
+        from,
+    }))
 }
 
 fn minutes(name: &str, default: u64) -> anyhow::Result<Duration> {
@@ -103,6 +141,7 @@ impl Config {
         if mode == Mode::Production && !public_url.starts_with("https://") {
             bail!("production mode needs an https TESSERA_PUBLIC_URL");
         }
+        let account_mail = account_mail(&public_url)?;
         Ok(Self {
             mode,
             database_url,
@@ -118,6 +157,7 @@ impl Config {
             absolute_timeout: minutes("TESSERA_SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
             master_key,
             previous_master_keys,
+            account_mail,
         })
     }
 

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::db;
 use crate::http::router::{self, SessionSettings};
+use app::backend::account_mail::AccountMailer;
 use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
 use app::backend::crypto::KeyStore;
 use app::backend::state::SessionPolicy;
@@ -52,6 +53,12 @@ impl Application {
                     absolute_timeout: config.absolute_timeout,
                 },
                 public_url: config.public_url.clone(),
+                account_mail: config
+                    .account_mail
+                    .clone()
+                    .map(AccountMailer::new)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
             }),
         };
         db::upgrade_data(&state.backend, &owner).await?;

@@ -1,6 +1,8 @@
 //! Sign-up, sign-in, sign-out and "who am I".
 
-use crate::model::identity::{CurrentUser, LoginInput, SignupInput};
+use crate::model::identity::{
+    CurrentUser, LoginInput, NewPasswordInput, ResetRequestInput, SignupInput,
+};
 use crate::model::second_factor::SignInStep;
 use crate::AppError;
 use leptos::prelude::*;
@@ -25,6 +27,21 @@ pub async fn log_in(input: LoginInput) -> Result<SignInStep, AppError> {
         session::start(&session().await?, accepted).await
     })
     .await
+}
+
+/// Mails a password link if there is such an account; answers alike either way.
+#[server(prefix = "/rpc", endpoint = "password/forgot")]
+pub async fn request_password_reset(input: ResetRequestInput) -> Result<(), AppError> {
+    public(async |state| {
+        let locale = crate::i18n::initial_locale();
+        identity::recovery::request_reset(state, client_ip().await?, locale, &input).await
+    })
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "password/reset")]
+pub async fn reset_password(input: NewPasswordInput) -> Result<(), AppError> {
+    public(async |state| identity::recovery::reset_password(state, &input).await).await
 }
 
 #[server(prefix = "/rpc", endpoint = "logout")]

@@ -24,7 +24,8 @@ pub async fn load_directory() -> Result<Vec<crate::model::identity::Colleague>, 
 
 #[server(prefix = "/rpc", endpoint = "team/invite")]
 pub async fn invite_member(input: InviteInput) -> Result<Invitation, AppError> {
-    in_scope(async |s| team::invite(s, &input).await).await
+    let locale = crate::i18n::initial_locale();
+    in_scope(async |s| team::invite(s, &input, locale).await).await
 }
 
 #[server(prefix = "/rpc", endpoint = "team/role")]

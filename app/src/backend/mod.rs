@@ -9,6 +9,7 @@
 //! - [`crypto`]: field encryption, key hierarchy, blind indexes.
 //! - [`services`]: one module per area; all business rules live here.
 
+pub mod account_mail;
 pub mod audit;
 pub mod auth;
 pub mod crypto;

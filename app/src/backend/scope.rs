@@ -23,6 +23,8 @@ pub struct Scope {
     /// The workspace requires a second factor of this user, and the session has not
     /// shown one: only setting one up is allowed ([`Scope::for_enrolment`]).
     pub second_factor_missing: bool,
+    /// Work that must only happen once the transaction committed (mail to send).
+    after_commit: Vec<super::account_mail::SendLater>,
 }
 
 /// Whether a session scope may open without the second factor its role requires.
@@ -68,6 +70,7 @@ impl Scope {
             },
             backend,
             second_factor_missing: false,
+            after_commit: Vec::new(),
         };
         Ok((scope, row.second_factor_required))
     }
@@ -128,9 +131,18 @@ impl Scope {
         &mut self.tx
     }
 
+    /// Commits, then starts what waited for the commit (in the background).
     pub async fn commit(self) -> AppResult<()> {
         self.tx.commit().await?;
+        for work in self.after_commit {
+            tokio::spawn(work);
+        }
         Ok(())
+    }
+
+    /// Runs `work` in the background once this scope committed; never if it rolls back.
+    pub fn after_commit(&mut self, work: super::account_mail::SendLater) {
+        self.after_commit.push(work);
     }
 
     /// An event done by the principal.

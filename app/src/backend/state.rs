@@ -2,6 +2,7 @@
 //! plain axum routes through `State`. What the services need lives in [`Backend`];
 //! `AppState` adds what only the web layer needs.
 
+use super::account_mail::AccountMailer;
 use super::auth::throttle::LoginThrottle;
 use super::crypto::KeyStore;
 use axum::extract::FromRef;
@@ -21,6 +22,8 @@ pub struct Backend {
     pub session_policy: SessionPolicy,
     /// Where users reach this server, e.g. `https://crm.example.com`; used in links.
     pub public_url: String,
+    /// The operator's mail server for invitations and password resets, if configured.
+    pub account_mail: Option<Arc<AccountMailer>>,
 }
 
 impl Backend {
@@ -35,6 +38,7 @@ impl Backend {
                 absolute_timeout: Duration::from_secs(12 * 3600),
             },
             public_url: public_url.into(),
+            account_mail: None,
         })
     }
 }

@@ -182,6 +182,8 @@ fn de_action_names(action: AuditAction) -> &'static str {
         AuditAction::Auth(AuthAudit::SecondFactorPolicyChanged) => {
             "Regel für den zweiten Faktor geändert"
         }
+        AuditAction::Auth(AuthAudit::PasswordResetRequested) => "Passwort-Link angefordert",
+        AuditAction::Auth(AuthAudit::PasswordReset) => "Passwort über Link neu gesetzt",
         AuditAction::Keys(KeysAudit::Rotated) => "Schlüssel erneuert",
         AuditAction::Audit(ReviewAudit::Viewed) => "Protokoll angesehen",
         AuditAction::Audit(ReviewAudit::Exported) => "Protokoll exportiert",
@@ -231,6 +233,8 @@ fn en_action_names(action: AuditAction) -> &'static str {
         AuditAction::Auth(AuthAudit::RecoveryCodesRenewed) => "Renewed recovery codes",
         AuditAction::Auth(AuthAudit::SecondFactorReset) => "Reset second factor",
         AuditAction::Auth(AuthAudit::SecondFactorPolicyChanged) => "Changed second-factor rule",
+        AuditAction::Auth(AuthAudit::PasswordResetRequested) => "Requested a password link",
+        AuditAction::Auth(AuthAudit::PasswordReset) => "Set a new password by link",
         AuditAction::Keys(KeysAudit::Rotated) => "Rotated key",
         AuditAction::Audit(ReviewAudit::Viewed) => "Viewed audit log",
         AuditAction::Audit(ReviewAudit::Exported) => "Exported audit log",

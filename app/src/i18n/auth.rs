@@ -20,6 +20,22 @@ pub struct AuthTexts {
     pub accept_intro: &'static str,
     pub display_name: &'static str,
     pub accept_submit: &'static str,
+    pub forgot_link: &'static str,
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_submit: &'static str,
+    pub forgot_sent: &'static str,
+    pub reset_title: &'static str,
+    pub new_password: &'static str,
+    pub reset_submit: &'static str,
+    pub reset_done: &'static str,
+    pub reset_invalid: &'static str,
+    pub reset_mail_subject: &'static str,
+    /// `{workspace}`, `{link}`, `{minutes}`.
+    pub reset_mail_body: &'static str,
+    pub invite_mail_subject: &'static str,
+    /// `{workspace}`, `{link}`, `{inviter}`.
+    pub invite_mail_body: &'static str,
 }
 
 pub static DE: AuthTexts = AuthTexts {
@@ -40,6 +56,20 @@ pub static DE: AuthTexts = AuthTexts {
     accept_intro: "Sie wurden zu {tenant} eingeladen. Wählen Sie Ihren Namen und ein Passwort.",
     display_name: "Ihr Name",
     accept_submit: "Beitreten",
+    forgot_link: "Passwort vergessen?",
+    forgot_title: "Passwort vergessen",
+    forgot_intro: "Geben Sie Ihren Arbeitsbereich und Ihre E-Mail-Adresse an. Gibt es dazu ein Konto, schicken wir einen Link, mit dem Sie ein neues Passwort setzen.",
+    forgot_submit: "Link schicken",
+    forgot_sent: "Wenn es zu dieser Adresse ein Konto gibt, ist der Link unterwegs. Er gilt 30 Minuten und einmal.",
+    reset_title: "Neues Passwort",
+    new_password: "Neues Passwort",
+    reset_submit: "Passwort speichern",
+    reset_done: "Ihr neues Passwort ist gespeichert. Melden Sie sich damit an.",
+    reset_invalid: "Dieser Link gilt nicht mehr: Er war schon benutzt oder ist abgelaufen. Fordern Sie einen neuen an.",
+    reset_mail_subject: "Neues Passwort für Tessera",
+    reset_mail_body: "Guten Tag,\n\nfür Ihr Konto im Arbeitsbereich {workspace} wurde ein neues Passwort angefordert. Mit diesem Link setzen Sie es (er gilt {minutes} Minuten und einmal):\n\n{link}\n\nWaren Sie das nicht, ignorieren Sie diese Nachricht; Ihr Passwort bleibt, wie es ist.\n",
+    invite_mail_subject: "Einladung zu Tessera",
+    invite_mail_body: "Guten Tag,\n\n{inviter} lädt Sie in den Arbeitsbereich {workspace} ein. Mit diesem Link treten Sie bei (er gilt sieben Tage und einmal):\n\n{link}\n",
 };
 
 pub static EN: AuthTexts = AuthTexts {
@@ -62,4 +92,18 @@ pub static EN: AuthTexts = AuthTexts {
     accept_intro: "You have been invited to {tenant}. Choose your name and a password.",
     display_name: "Your name",
     accept_submit: "Join",
+    forgot_link: "Forgot your password?",
+    forgot_title: "Forgot your password",
+    forgot_intro: "Enter your workspace and e-mail address. If there is an account, we send a link to set a new password.",
+    forgot_submit: "Send link",
+    forgot_sent: "If there is an account for this address, the link is on its way. It works once, for 30 minutes.",
+    reset_title: "New password",
+    new_password: "New password",
+    reset_submit: "Save password",
+    reset_done: "Your new password is saved. Sign in with it.",
+    reset_invalid: "This link no longer works: it was used or has expired. Ask for a new one.",
+    reset_mail_subject: "New password for Tessera",
+    reset_mail_body: "Hello,\n\nsomeone asked for a new password for your account in the workspace {workspace}. Set it with this link (it works once, for {minutes} minutes):\n\n{link}\n\nIf that was not you, ignore this message; your password stays as it is.\n",
+    invite_mail_subject: "Invitation to Tessera",
+    invite_mail_body: "Hello,\n\n{inviter} invites you to the workspace {workspace}. Join with this link (it works once, for seven days):\n\n{link}\n",
 };

@@ -59,6 +59,8 @@ audit_events! {
         RecoveryCodesRenewed,
         SecondFactorReset,
         SecondFactorPolicyChanged,
+        PasswordResetRequested,
+        PasswordReset,
     }
 }
 
@@ -128,6 +130,42 @@ impl LoginInput {
         if self.password.is_empty() {
             errors.add("password", Problem::Required);
         }
+        errors
+    }
+}
+
+/// "Forgot password": where to send the link. The answer is the same whether or not
+/// the address has an account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetRequestInput {
+    pub workspace: String,
+    pub email: String,
+}
+
+impl ResetRequestInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("workspace", validation::required(&self.workspace, 40));
+        errors.check(
+            "email",
+            validation::email(&validation::normalize_email(&self.email)),
+        );
+        errors
+    }
+}
+
+/// A new password, with the one-time token from the mailed link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPasswordInput {
+    pub slug: String,
+    pub token: String,
+    pub password: String,
+}
+
+impl NewPasswordInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("password", validation::new_password(&self.password));
         errors
     }
 }

@@ -80,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/:slug") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:slug/:token") view=AcceptInvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/forgot/:slug") view=ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:slug/:token") view=ResetPasswordPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />

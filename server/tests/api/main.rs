@@ -15,6 +15,7 @@ mod imports;
 mod mail;
 mod organisations;
 mod palette;
+mod recovery;
 mod rls;
 mod second_factor;
 mod security;

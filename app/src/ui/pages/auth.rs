@@ -85,6 +85,11 @@ pub fn LoginPage() -> impl IntoView {
     let asks_code = RwSignal::new(false);
     follow_sign_in(action, asks_code);
     let focus_email = !workspace.is_empty();
+    let forgot = if workspace.is_empty() {
+        "/forgot".to_owned()
+    } else {
+        format!("/forgot/{workspace}")
+    };
     view! {
         <section class="card narrow" hidden=move || asks_code.get()>
             <h1>{move || i18n.texts().auth.login_title}</h1>
@@ -95,6 +100,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="current-password" />
                 <SubmitButton action label=|t| t.auth.login_submit />
             </ValidatedForm>
+            <p class="switch"><a href=forgot>{move || i18n.texts().auth.forgot_link}</a></p>
             <p class="switch"><a href="/signup">{move || i18n.texts().auth.no_account}</a></p>
         </section>
         <SecondFactorStep asks_code />

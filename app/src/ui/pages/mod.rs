@@ -9,6 +9,7 @@ mod invite;
 mod mail;
 mod misc;
 mod organisations;
+mod password;
 mod security;
 pub(crate) mod tasks;
 mod team;
@@ -27,6 +28,7 @@ pub use misc::{HomePage, NotFoundPage};
 pub use organisations::{
     EditOrganisationPage, NewOrganisationPage, OrganisationDetailPage, OrganisationListPage,
 };
+pub use password::{ForgotPasswordPage, ResetPasswordPage};
 pub use security::AccountSecurityPage;
 pub use tasks::{EditTaskPage, NewTaskPage, TaskListPage};
 pub use team::TeamPage;

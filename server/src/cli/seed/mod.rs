@@ -80,6 +80,7 @@ pub async fn seed_demo(
                 email: email.into(),
                 role: role.as_str().into(),
             },
+            app::i18n::Locale::De,
         )
         .await
         .map_err(|e| anyhow::anyhow!("demo invitation failed: {e}"))?;

@@ -124,6 +124,7 @@ impl TestAppBuilder {
             absolute_timeout: Duration::from_secs(12 * 3600),
             master_key: Some(random_master_key()),
             previous_master_keys: Vec::new(),
+            account_mail: None,
         };
         for adjust in self.adjust {
             adjust(&mut config);

@@ -105,3 +105,66 @@ pub async fn current_user(conn: &mut PgConnection, user_id: Uuid) -> AppResult<C
     .fetch_one(conn)
     .await?)
 }
+
+/// The workspace's name and address (for mail about accounts).
+pub async fn tenant_name_and_slug(conn: &mut PgConnection) -> AppResult<(String, String)> {
+    let row = sqlx::query!("SELECT name, slug FROM tenants")
+        .fetch_one(conn)
+        .await?;
+    Ok((row.name, row.slug))
+}
+
+pub async fn insert_password_reset(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    token_hash: &[u8],
+    expires_at: time::OffsetDateTime,
+) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO password_resets (tenant_id, reset_id, user_id, token_hash, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        tenant_id,
+        Uuid::now_v7(),
+        user_id,
+        token_hash,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user of an unused, unexpired reset token, locked for using it.
+pub async fn user_of_reset(conn: &mut PgConnection, token_hash: &[u8]) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT user_id FROM password_resets
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         FOR UPDATE",
+        token_hash
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Sets the password and uses up every open reset of the user.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    password_hash: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 WHERE user_id = $1",
+        user_id,
+        password_hash
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        user_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -9,10 +9,11 @@ use crate::backend::services::identity::storage::USERS;
 use crate::backend::services::identity::{
     employee_names, insert_user, NewUser, PasswordAccepted, SignedIn,
 };
-use crate::backend::services::second_factor;
+use crate::backend::services::{identity, second_factor};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::{Backend, Scope};
+use crate::i18n::{fill, Locale};
 use crate::model::audit::AuditAction;
 use crate::model::audit::DataSubject;
 use crate::model::identity::{
@@ -189,8 +190,14 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Creates an invitation and returns its one-time link (only the token's hash is stored).
-pub async fn invite(scope: &mut Scope, input: &InviteInput) -> AppResult<Invitation> {
+/// Creates an invitation and returns its one-time link (only the token's hash is
+/// stored); mails the link to the invitee, in `locale`, where the server has an
+/// account mailer.
+pub async fn invite(
+    scope: &mut Scope,
+    input: &InviteInput,
+    locale: Locale,
+) -> AppResult<Invitation> {
     scope.require(Area::Team, Action::Manage)?;
     input.validate().into_result()?;
     let role = Role::parse(&input.role).ok_or(AppError::BadRequest)?;
@@ -233,12 +240,26 @@ pub async fn invite(scope: &mut Scope, input: &InviteInput) -> AppResult<Invitat
     scope.audit(event).await?;
     tracing::info!(tenant_id = %scope.tenant_id(), invitation_id = %id, "invitation created");
     let public_url = scope.backend.public_url.trim_end_matches('/');
+    let link = format!("{public_url}/invite/{slug}/{token}");
+    if let Some(mailer) = scope.backend.account_mail.clone() {
+        let me = identity::current_user(scope).await?;
+        let texts = locale.texts().auth;
+        let body = fill(
+            texts.invite_mail_body,
+            &[
+                ("workspace", &me.tenant_name),
+                ("link", &link),
+                ("inviter", &me.display_name),
+            ],
+        );
+        scope.after_commit(mailer.send_later(&email, texts.invite_mail_subject.to_owned(), body));
+    }
     Ok(Invitation {
         id,
         email,
         role,
         expires_at,
-        link: Some(format!("{public_url}/invite/{slug}/{token}")),
+        link: Some(link),
     })
 }
 
