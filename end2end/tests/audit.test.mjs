@@ -36,7 +36,7 @@ test('the DPO sees who viewed a contact; the works council sees the same entry p
   const owner = await newPage(browser);
   const slug = uniqueSlug('audit');
   await signUp(owner, slug, `owner@${slug}.example`);
-  const seller = await inviteAndJoin(owner, `vera@${slug}.example`, 'member', 'Vera Vertrieb');
+  const seller = await inviteAndJoin(owner, `vera@${slug}.example`, 'sales', 'Vera Vertrieb');
   const dpo = await inviteAndJoin(owner, `dora@${slug}.example`, 'dpo', 'Dora Datenschutz');
   const council = await inviteAndJoin(owner, `bernd@${slug}.example`, 'works_council', 'Bernd Betriebsrat');
 

@@ -269,6 +269,9 @@ impl Texts {
         match role {
             Role::Owner => t.role_owner,
             Role::Admin => t.role_admin,
+            Role::Sales => t.role_sales,
+            Role::Service => t.role_service,
+            Role::Marketing => t.role_marketing,
             Role::Member => t.role_member,
             Role::DataProtectionOfficer => t.role_dpo,
             Role::WorksCouncil => t.role_works_council,

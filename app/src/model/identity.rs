@@ -9,6 +9,13 @@ use uuid::Uuid;
 pub enum Role {
     Owner,
     Admin,
+    /// Sales: customers, deals and their follow-up; may bulk-edit and export.
+    Sales,
+    /// Customer service: keeps records and the timeline, may not delete customers.
+    Service,
+    /// Marketing: lists, tags and exports for campaigns; bulk actions.
+    Marketing,
+    /// Read-mostly: reads the records, keeps their own tasks, notes and appointments.
     Member,
     DataProtectionOfficer,
     WorksCouncil,
@@ -25,6 +32,9 @@ impl Role {
         match self {
             Role::Owner => "owner",
             Role::Admin => "admin",
+            Role::Sales => "sales",
+            Role::Service => "service",
+            Role::Marketing => "marketing",
             Role::Member => "member",
             Role::DataProtectionOfficer => "dpo",
             Role::WorksCouncil => "works_council",

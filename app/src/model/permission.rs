@@ -38,56 +38,71 @@ pub enum Action {
     Reidentify,
     /// Agreeing, as the works council, to a policy that concerns employees.
     Approve,
+    /// Changing or deleting many records at once (on top of Update or Delete).
+    Bulk,
 }
 
 use Action::*;
 use Area::*;
 use Role::*;
 
-const STAFF: &[Role] = &[Owner, Admin, Member];
-const EVERYONE: &[Role] = &[Owner, Admin, Member, DataProtectionOfficer, WorksCouncil];
+/// Everyone who works with customers, the read-mostly member included.
+const STAFF: &[Role] = &[Owner, Admin, Sales, Service, Marketing, Member];
+/// Staff who change customer records.
+const EDITORS: &[Role] = &[Owner, Admin, Sales, Service, Marketing];
+/// Staff who may delete customers or act on many at once.
+const CURATORS: &[Role] = &[Owner, Admin, Sales, Marketing];
+/// Staff who may take customer data out of Tessera.
+const EXPORTERS: &[Role] = &[Owner, Admin, Sales, Marketing];
+/// Staff and the DPO (who reads to answer data subjects, never writes).
+const READERS: &[Role] = &[
+    Owner,
+    Admin,
+    Sales,
+    Service,
+    Marketing,
+    Member,
+    DataProtectionOfficer,
+];
+const EVERYONE: &[Role] = &[
+    Owner,
+    Admin,
+    Sales,
+    Service,
+    Marketing,
+    Member,
+    DataProtectionOfficer,
+    WorksCouncil,
+];
 
 /// The permission table. A role not listed for an `(area, action)` may not do it.
 pub const GRANTS: &[(Area, Action, &[Role])] = &[
-    (
-        Contacts,
-        Read,
-        &[Owner, Admin, Member, DataProtectionOfficer],
-    ),
-    (Contacts, Create, STAFF),
-    (Contacts, Update, STAFF),
-    (Contacts, Delete, STAFF),
-    (Contacts, Export, STAFF),
-    (
-        Organisations,
-        Read,
-        &[Owner, Admin, Member, DataProtectionOfficer],
-    ),
-    (Organisations, Create, STAFF),
-    (Organisations, Update, STAFF),
-    (Organisations, Delete, STAFF),
-    (Organisations, Export, STAFF),
-    (
-        Timeline,
-        Read,
-        &[Owner, Admin, Member, DataProtectionOfficer],
-    ),
+    (Contacts, Read, READERS),
+    (Contacts, Create, EDITORS),
+    (Contacts, Update, EDITORS),
+    (Contacts, Delete, CURATORS),
+    (Contacts, Export, EXPORTERS),
+    (Contacts, Bulk, CURATORS),
+    (Organisations, Read, READERS),
+    (Organisations, Create, EDITORS),
+    (Organisations, Update, EDITORS),
+    (Organisations, Delete, CURATORS),
+    (Organisations, Export, EXPORTERS),
+    (Organisations, Bulk, CURATORS),
+    (Timeline, Read, READERS),
+    // Everyone on staff notes a call or a meeting, the member too.
     (Timeline, Create, STAFF),
-    (Timeline, Update, STAFF),
-    (Timeline, Delete, STAFF),
-    (Tasks, Read, &[Owner, Admin, Member, DataProtectionOfficer]),
+    (Timeline, Update, EDITORS),
+    (Timeline, Delete, EDITORS),
+    (Tasks, Read, READERS),
     (Tasks, Create, STAFF),
     (Tasks, Update, STAFF),
-    (Tasks, Delete, STAFF),
-    (
-        Calendar,
-        Read,
-        &[Owner, Admin, Member, DataProtectionOfficer],
-    ),
+    (Tasks, Delete, EDITORS),
+    (Calendar, Read, READERS),
     (Calendar, Create, STAFF),
     (Calendar, Update, STAFF),
-    (Calendar, Delete, STAFF),
-    (Mail, Create, STAFF),
+    (Calendar, Delete, EDITORS),
+    (Mail, Create, EDITORS),
     (Mail, Configure, &[Owner, Admin]),
     (Mail, Approve, &[WorksCouncil]),
     (Team, Read, EVERYONE),
@@ -130,7 +145,13 @@ mod tests {
         assert!(!WorksCouncil.may(Contacts, Read));
         assert!(DataProtectionOfficer.may(Contacts, Read));
         assert!(!DataProtectionOfficer.may(Contacts, Update));
-        assert!(Member.may(Contacts, Delete));
+        assert!(!Member.may(Contacts, Delete), "members are read-mostly");
+        assert!(Member.may(Contacts, Read) && Member.may(Tasks, Create));
+        assert!(!Member.may(Contacts, Create) && !Member.may(Mail, Create));
+        assert!(Sales.may(Contacts, Delete) && Sales.may(Contacts, Bulk));
+        assert!(Service.may(Contacts, Update) && !Service.may(Contacts, Delete));
+        assert!(!Service.may(Contacts, Export) && !Service.may(Contacts, Bulk));
+        assert!(Marketing.may(Contacts, Export) && Marketing.may(Organisations, Bulk));
         assert!(!Member.may(Team, Manage));
         assert!(Admin.may(Keys, Manage));
         assert!(!Owner.may(Audit, Export));

@@ -119,7 +119,7 @@ async fn weeks_and_days_show_the_right_appointments() {
 
     // A colleague's own calendar does not hold it unless they take part.
     let vera = app
-        .join(&c, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&c, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let mine = CalendarQuery {
         date: "2026-12-03".into(),
@@ -199,7 +199,7 @@ async fn the_feed_holds_my_appointments_until_its_address_is_revoked() {
     );
     create(&app, &c, meeting("Kundentermin Müller", &soon, "09:15")).await;
     let vera = app
-        .join(&c, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&c, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     create(&app, &vera, meeting("Veras Termin", &soon, "11:00")).await;
 

@@ -403,7 +403,7 @@ async fn a_reply_from_a_known_contact_is_threaded_and_nothing_else_is_kept() {
 
     // Reading again, and a colleague's mailbox with the same reply, add nothing.
     let colleague = app
-        .join(&owner, &format!("kollegin@{OWN}"), "member", "Kollegin")
+        .join(&owner, &format!("kollegin@{OWN}"), "sales", "Kollegin")
         .await;
     let colleague_user = fresh_imap_user("kollegin");
     imap_append(

@@ -84,7 +84,12 @@ async fn a_dump_of_every_table_contains_none_of_the_seeded_personal_data() {
         .map(String::from),
     );
     let mut checked = 0;
-    for value in values.iter().filter(|v| v.chars().count() >= 4) {
+    // A position like "Marketing" is also a role's stored code, which is no personal data.
+    let is_role_code = |v: &str| app::model::identity::Role::parse(&v.to_lowercase()).is_some();
+    for value in values
+        .iter()
+        .filter(|v| v.chars().count() >= 4 && !is_role_code(v))
+    {
         let lower = value.to_lowercase();
         assert!(
             !dump.contains(&lower),

@@ -349,7 +349,7 @@ async fn sending_is_validated_and_left_to_the_right_roles() {
 
     // Members write mail but do not configure the server; the works council neither.
     let member = app
-        .join(&c, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&c, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let err = app
         .call(

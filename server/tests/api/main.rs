@@ -17,6 +17,7 @@ mod organisations;
 mod palette;
 mod recovery;
 mod rls;
+mod roles;
 mod second_factor;
 mod security;
 mod subjects;

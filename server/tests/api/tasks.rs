@@ -106,7 +106,7 @@ async fn my_tasks_come_by_due_date_and_done_ones_move_away() {
 
     // A colleague's own list does not hold mine, everyone's does.
     let vera = app
-        .join(&c, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&c, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     assert!(titles(&app, &vera, TaskListQuery::default())
         .await
@@ -243,7 +243,7 @@ async fn reminders_come_due_for_their_assignee_and_can_be_dismissed() {
     assert_eq!(titles, ["Längst fällig"]);
 
     let vera = app
-        .join(&c, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&c, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     assert!(
         app.call(&vera, LoadReminders {}).await.ok().is_empty(),

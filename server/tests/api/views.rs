@@ -16,7 +16,7 @@ async fn views_are_own_or_shared_and_sealed() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     let colleague = app
-        .join(&owner, "vertrieb@acme.example", "member", "Valentin")
+        .join(&owner, "vertrieb@acme.example", "sales", "Valentin")
         .await;
     let mine = app
         .call(

@@ -192,7 +192,7 @@ fn InviteForm(invite: ServerAction<InviteMember>, roles: Vec<Role>) -> impl Into
                         {roles
                             .into_iter()
                             .map(|role| view! {
-                                <option value=role.as_str() selected=role == Role::Member>{move || i18n.texts().role(role)}</option>
+                                <option value=role.as_str() selected=role == Role::Sales>{move || i18n.texts().role(role)}</option>
                             })
                             .collect_view()}
                     </select>

@@ -57,7 +57,10 @@ pub async fn seed_demo(
     .map_err(|e| anyhow::anyhow!("demo sign-up failed: {e}"))?;
 
     let colleagues = [
-        ("Valentin Vertrieb", "vertrieb@demo.example", Role::Member),
+        ("Valentin Vertrieb", "vertrieb@demo.example", Role::Sales),
+        ("Selin Schäfer", "service@demo.example", Role::Service),
+        ("Mara Maier", "marketing@demo.example", Role::Marketing),
+        ("Max Mitarbeit", "mitarbeit@demo.example", Role::Member),
         ("Alexandra Admin", "admin@demo.example", Role::Admin),
         (
             "Dora Datenschutz",
@@ -110,7 +113,12 @@ pub async fn seed_demo(
         scope.commit().await.map_err(failed("demo commit"))?;
         members
             .into_iter()
-            .filter(|m| matches!(m.role, Role::Owner | Role::Member | Role::Admin))
+            .filter(|m| {
+                matches!(
+                    m.role,
+                    Role::Owner | Role::Admin | Role::Sales | Role::Service
+                )
+            })
             .map(|m| m.user_id)
             .collect()
     };

@@ -30,7 +30,7 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     let seller = app
-        .join(&owner, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let dpo = app
         .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
@@ -147,7 +147,7 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     let seller = app
-        .join(&owner, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let dpo = app
         .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
@@ -221,7 +221,7 @@ async fn only_the_owner_changes_log_settings_and_the_change_is_logged() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     let seller = app
-        .join(&owner, "vera@acme.example", "member", "Vera Vertrieb")
+        .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let settings = |retention_days| UpdateAuditSettings {
         retention_days,

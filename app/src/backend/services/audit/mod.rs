@@ -40,7 +40,7 @@ pub fn scope_for(role: Role, own: bool, admins_see_all: bool) -> AuditScope {
         Role::WorksCouncil => AuditScope::Pseudonymised,
         Role::Owner | Role::Admin if admins_see_all => AuditScope::Full,
         Role::Owner | Role::Admin => AuditScope::Administrative,
-        Role::Member => AuditScope::Own,
+        Role::Sales | Role::Service | Role::Marketing | Role::Member => AuditScope::Own,
     }
 }
 

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 /// Applies `request`; returns how many contacts changed.
 pub async fn bulk(scope: &mut Scope, request: &BulkRequest) -> AppResult<usize> {
     let deleting = request.change == BulkChange::Delete;
+    scope.require(Area::Contacts, Action::Bulk)?;
     scope.require(
         Area::Contacts,
         if deleting {

@@ -488,6 +488,7 @@ async fn locked_input(scope: &mut Scope, id: Uuid) -> AppResult<OrganisationInpu
 /// Tags, a new owner or deletion for many organisations at once (see
 /// `contacts::bulk`): the confirmed count, all or nothing, one audit entry.
 pub async fn bulk(scope: &mut Scope, request: &BulkRequest) -> AppResult<usize> {
+    scope.require(Area::Organisations, Action::Bulk)?;
     let deleting = request.change == BulkChange::Delete;
     let action = if deleting {
         Action::Delete
