@@ -95,10 +95,13 @@ pub fn ContactListPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let user = use_current_user();
-    let can_write = move || {
+    let may = move |action| {
         user.get()
-            .is_some_and(|u| u.role.may(Area::Contacts, Action::Update))
+            .is_some_and(|u| u.role.may(Area::Contacts, action))
     };
+    let can_write = move || may(Action::Create);
+    let can_export = move || may(Action::Export);
+    let can_bulk = move || may(Action::Bulk);
 
     // "/" focuses the filter, "n" opens a new contact (unless typing somewhere).
     let search = NodeRef::<leptos::html::Input>::new();
@@ -133,7 +136,9 @@ pub fn ContactListPage() -> impl IntoView {
             <Show when=can_write>
                 <div class="header-actions">
                     <SavedViews area=ViewArea::Contacts views changed=views_changed current />
-                    <ExportForm params=current files=vec![("contacts.csv", |t| t.imports.csv), ("contacts.vcf", |t| t.imports.vcard)] />
+                    <Show when=can_export>
+                        <ExportForm params=current files=vec![("contacts.csv", |t| t.imports.csv), ("contacts.vcf", |t| t.imports.vcard)] />
+                    </Show>
                     <A href="/imports/new" attr:class="button">{move || i18n.texts().imports.import}</A>
                     <A href="/contacts/duplicates" attr:class="button">{move || i18n.texts().duplicates.find}</A>
                     <A href="/contacts/new" attr:class="button primary" attr:aria-keyshortcuts="n">
@@ -167,14 +172,14 @@ pub fn ContactListPage() -> impl IntoView {
             <AsyncView resource=colleagues render=move |colleagues| view! { <FilterControls query=query.get_untracked() colleagues /> } />
         </Form>
         // Outside the page's view, so a reload after a bulk action keeps its outcome.
-        <Show when=can_write>
+        <Show when=can_bulk>
             <AsyncView resource=colleagues render=move |colleagues| view! {
                 <BulkBar area=ViewArea::Contacts selected colleagues done=reload />
             } />
         </Show>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
+                <ContactTable page=page.clone() query=query.get_untracked() can_write=can_write() can_select=can_bulk() colleagues selected />
             } />
         } />
     }
@@ -220,6 +225,8 @@ fn ContactTable(
     page: ContactPage,
     query: ContactListQuery,
     can_write: bool,
+    /// Whether rows can be selected for a bulk action.
+    can_select: bool,
     colleagues: Vec<Colleague>,
     selected: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
@@ -258,7 +265,7 @@ fn ContactTable(
         <table class="data-table">
             <thead>
                 <tr>
-                    {can_write.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
+                    {can_select.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
                     <th scope="col">{move || i18n.texts().contacts.col_name}</th>
                     <th scope="col">{move || i18n.texts().contacts.organisation}</th>
                     <th scope="col">{move || i18n.texts().contacts.col_stage}</th>
@@ -277,7 +284,7 @@ fn ContactTable(
                         let id = c.id;
                         view! {
                             <tr class:selected=move || selected.with(|s| s.contains(&id))>
-                                {can_write.then(|| view! { <SelectRowCell selected id /> })}
+                                {can_select.then(|| view! { <SelectRowCell selected id /> })}
                                 <td>
                                     <A href=format!("/contacts/{}", c.id)>{format!("{}, {}", c.last_name, c.first_name)}</A>
                                     {c.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}

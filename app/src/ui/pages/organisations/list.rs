@@ -81,10 +81,13 @@ pub fn OrganisationListPage() -> impl IntoView {
             .unwrap_or_default()
     });
     let user = use_current_user();
-    let can_write = move || {
+    let may = move |action| {
         user.get()
-            .is_some_and(|u| u.role.may(Area::Organisations, Action::Create))
+            .is_some_and(|u| u.role.may(Area::Organisations, action))
     };
+    let can_write = move || may(Action::Create);
+    let can_export = move || may(Action::Export);
+    let can_bulk = move || may(Action::Bulk);
     let initial = query.get_untracked();
     view! {
         <div class="page-header">
@@ -92,7 +95,9 @@ pub fn OrganisationListPage() -> impl IntoView {
             <Show when=can_write>
                 <div class="header-actions">
                     <SavedViews area=ViewArea::Organisations views changed=views_changed current />
-                    <ExportForm params=current files=vec![("organisations.csv", |t| t.imports.csv)] />
+                    <Show when=can_export>
+                        <ExportForm params=current files=vec![("organisations.csv", |t| t.imports.csv)] />
+                    </Show>
                     <A href="/organisations/new" attr:class="button primary">{move || i18n.texts().organisations.new_organisation}</A>
                 </div>
             </Show>
@@ -120,14 +125,14 @@ pub fn OrganisationListPage() -> impl IntoView {
             <button type="submit" class="button">{move || i18n.texts().contacts.search_submit}</button>
         </Form>
         // Outside the page's view, so a reload after a bulk action keeps its outcome.
-        <Show when=can_write>
+        <Show when=can_bulk>
             <AsyncView resource=colleagues render=move |colleagues| view! {
                 <BulkBar area=ViewArea::Organisations selected colleagues done=reload />
             } />
         </Show>
         <AsyncView resource=page render=move |page| view! {
             <AsyncView resource=colleagues render=move |colleagues| view! {
-                <OrganisationTable page=page.clone() query=query.get_untracked() can_write=can_write() colleagues selected />
+                <OrganisationTable page=page.clone() query=query.get_untracked() can_write=can_write() can_select=can_bulk() colleagues selected />
             } />
         } />
     }
@@ -138,6 +143,8 @@ fn OrganisationTable(
     page: OrganisationPage,
     query: OrganisationListQuery,
     can_write: bool,
+    /// Whether rows can be selected for a bulk action.
+    can_select: bool,
     colleagues: Vec<Colleague>,
     selected: RwSignal<Vec<Uuid>>,
 ) -> impl IntoView {
@@ -167,7 +174,7 @@ fn OrganisationTable(
         <table class="data-table">
             <thead>
                 <tr>
-                    {can_write.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
+                    {can_select.then(|| view! { <SelectPageCell selected ids=page_ids.clone() /> })}
                     <th scope="col">{move || i18n.texts().organisations.name}</th>
                     <th scope="col">{move || i18n.texts().organisations.industry}</th>
                     <th scope="col">{move || i18n.texts().organisations.city}</th>
@@ -182,7 +189,7 @@ fn OrganisationTable(
                     let id = o.id;
                     view! {
                         <tr class:selected=move || selected.with(|s| s.contains(&id))>
-                            {can_write.then(|| view! { <SelectRowCell selected id /> })}
+                            {can_select.then(|| view! { <SelectRowCell selected id /> })}
                             <td>
                                 <A href=format!("/organisations/{}", o.id)>{o.name}</A>
                                 {o.classification.map(|k| view! { " " <span class="badge">{k.letter()}</span> })}
