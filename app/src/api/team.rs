@@ -49,3 +49,10 @@ pub async fn accept_invitation(input: AcceptInviteInput) -> Result<SignInStep, A
     })
     .await
 }
+
+/// Replaces the workspace's field masks; each `role:field`. An empty list (nothing
+/// hidden) is sent as no field at all, hence the default.
+#[server(prefix = "/rpc", endpoint = "team/field-masks")]
+pub async fn set_field_masks(#[server(default)] masks: Vec<String>) -> Result<(), AppError> {
+    in_scope(async |s| crate::backend::services::field_masks::set(s, &masks).await).await
+}

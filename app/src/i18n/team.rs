@@ -27,6 +27,16 @@ pub struct TeamTexts {
     pub role_member: &'static str,
     pub role_dpo: &'static str,
     pub role_works_council: &'static str,
+    pub masks_heading: &'static str,
+    pub masks_intro: &'static str,
+    pub masks_field: &'static str,
+    pub masks_save: &'static str,
+    pub masks_saved: &'static str,
+    pub field_birthday: &'static str,
+    pub field_private_emails: &'static str,
+    pub field_private_phones: &'static str,
+    pub field_address: &'static str,
+    pub field_notes: &'static str,
 }
 
 pub static DE: TeamTexts = TeamTexts {
@@ -55,6 +65,16 @@ pub static DE: TeamTexts = TeamTexts {
     role_member: "Mitarbeit (lesend)",
     role_dpo: "Datenschutzbeauftragte",
     role_works_council: "Betriebsrat",
+    masks_heading: "Verborgene Felder",
+    masks_intro: "Diese Angaben zu Kontakten sehen die angekreuzten Rollen nicht – weder in Tessera noch in Exporten. Speichert jemand mit dieser Rolle einen Kontakt, bleiben sie unverändert.",
+    masks_field: "Feld",
+    masks_save: "Verborgene Felder speichern",
+    masks_saved: "Die verborgenen Felder sind gespeichert.",
+    field_birthday: "Geburtstag",
+    field_private_emails: "private E-Mail-Adressen",
+    field_private_phones: "private Telefonnummern",
+    field_address: "Postanschrift",
+    field_notes: "Notizen",
 };
 
 pub static EN: TeamTexts = TeamTexts {
@@ -83,4 +103,14 @@ pub static EN: TeamTexts = TeamTexts {
     role_member: "Member (read-mostly)",
     role_dpo: "Data protection officer",
     role_works_council: "Works council",
+    masks_heading: "Hidden fields",
+    masks_intro: "The ticked roles do not see these details of contacts – neither in Tessera nor in exports. When someone with such a role saves a contact, they stay as they are.",
+    masks_field: "Field",
+    masks_save: "Save hidden fields",
+    masks_saved: "The hidden fields are saved.",
+    field_birthday: "Birthday",
+    field_private_emails: "Private e-mail addresses",
+    field_private_phones: "Private phone numbers",
+    field_address: "Postal address",
+    field_notes: "Notes",
 };

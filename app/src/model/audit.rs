@@ -128,7 +128,11 @@ impl AuditAction {
                 Some(DataSubject::Employee)
             }
             // Invitations are their own short-lived subjects, shredded once accepted.
-            AuditAction::Team(TeamAudit::InvitationCreated | TeamAudit::InvitationAccepted) => None,
+            AuditAction::Team(
+                TeamAudit::InvitationCreated
+                | TeamAudit::InvitationAccepted
+                | TeamAudit::FieldMasksChanged,
+            ) => None,
             // An administrator's reset names the colleague whose factor it removed.
             AuditAction::Auth(AuthAudit::SecondFactorReset) => Some(DataSubject::Employee),
             AuditAction::Auth(_) | AuditAction::Keys(_) => None,
@@ -155,6 +159,7 @@ impl AuditAction {
                     TeamAudit::RoleChanged
                         | TeamAudit::InvitationCreated
                         | TeamAudit::InvitationAccepted
+                        | TeamAudit::FieldMasksChanged
                 )
                 | AuditAction::Audit(ReviewAudit::SettingsChanged)
                 | AuditAction::Mail(

@@ -81,6 +81,7 @@ audit_events! {
         RoleChanged,
         InvitationCreated,
         InvitationAccepted,
+        FieldMasksChanged,
     }
 }
 
@@ -221,6 +222,8 @@ pub struct TeamSummary {
     pub second_factor: super::second_factor::SecondFactorPolicy,
     /// Members with an authenticator set up; empty for roles that cannot manage.
     pub with_second_factor: Vec<Uuid>,
+    /// The contact fields hidden from roles.
+    pub field_masks: super::field_masks::FieldMasks,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

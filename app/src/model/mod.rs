@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod capture;
 pub mod contacts;
 pub mod duplicates;
+pub mod field_masks;
 pub mod identity;
 pub mod imports;
 pub mod mail;

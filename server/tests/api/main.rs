@@ -9,6 +9,7 @@ mod contacts;
 mod duplicates;
 mod encryption;
 mod exports;
+mod field_masks;
 mod helpers;
 mod identity;
 mod imports;

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod contacts;
 pub mod duplicates;
 pub mod exports;
+pub mod field_masks;
 pub mod identity;
 pub mod imports;
 pub mod keys;

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 pub(crate) mod calendar;
 pub(crate) mod contacts;
+mod field_masks;
 pub(crate) mod imports;
 mod invite;
 mod mail;

@@ -2,6 +2,7 @@
 
 use crate::api::keys::RotateWorkspaceKey;
 use crate::api::second_factor::{ResetSecondFactor, SetSecondFactorPolicy};
+use crate::api::team::SetFieldMasks;
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
 use crate::model::identity::{Role, TeamMember};
@@ -13,6 +14,7 @@ use crate::ui::components::form::{
 };
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::field_masks::FieldMaskGrid;
 use crate::ui::pages::security::{MemberFactorCell, SecondFactorRule};
 use leptos::prelude::*;
 
@@ -26,6 +28,7 @@ pub fn TeamPage() -> impl IntoView {
         change_role,
         set_policy: ServerAction::new(),
         reset: ServerAction::new(),
+        set_masks: ServerAction::new(),
     };
     let overview = Resource::new(
         move || {
@@ -34,6 +37,7 @@ pub fn TeamPage() -> impl IntoView {
                 change_role.version().get(),
                 actions.set_policy.version().get(),
                 actions.reset.version().get(),
+                actions.set_masks.version().get(),
             )
         },
         |_| load_team(),
@@ -55,6 +59,7 @@ struct TeamActions {
     change_role: ServerAction<ChangeRole>,
     set_policy: ServerAction<SetSecondFactorPolicy>,
     reset: ServerAction<ResetSecondFactor>,
+    set_masks: ServerAction<SetFieldMasks>,
 }
 
 #[component]
@@ -68,6 +73,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         grantable_roles,
         second_factor,
         with_second_factor,
+        field_masks,
     } = overview;
     let may_configure = use_current_user()
         .get_untracked()
@@ -97,7 +103,10 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
                 </tbody>
             </table>
         </section>
-        {may_configure.then(|| view! { <SecondFactorRule policy=second_factor set_policy=actions.set_policy /> })}
+        {may_configure.then(|| view! {
+            <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
+            <FieldMaskGrid masks=field_masks save=actions.set_masks />
+        })}
         {can_manage.then(|| view! {
             <InviteForm invite roles=grantable.get_value() />
             <KeyRotation />

@@ -88,12 +88,13 @@ async fn open_summaries(
     scope: &mut Scope,
     rows: Vec<SealedSummary>,
 ) -> AppResult<Vec<ContactSummary>> {
+    let mask = crate::backend::services::field_masks::for_principal(scope).await?;
     scope
         .open_rows(
             TABLE,
             rows,
             |r| (r.contact_id, r.contact_id),
-            |c, r| r.open(c),
+            |c, r| r.open(c, &mask),
         )
         .await
 }

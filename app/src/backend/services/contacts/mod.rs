@@ -13,7 +13,7 @@ pub use listing::{list, summaries_unaudited};
 
 use crate::backend::crypto::{open_rows, KeyStore};
 use crate::backend::search::{self, Fingerprint, RecordKind};
-use crate::backend::services::{calendar, organisations, tasks, timeline};
+use crate::backend::services::{calendar, field_masks, organisations, tasks, timeline};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::Scope;
 use crate::model::audit::{AuditAction, DataSubject};
@@ -148,6 +148,7 @@ pub async fn names(scope: &mut Scope, ids: &[Uuid]) -> AppResult<HashMap<Uuid, S
 pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     scope.require(Area::Contacts, Action::Read)?;
     let contact = load(scope, id).await?;
+    // (`load` already hid what the principal's role may not see.)
     let fields = all_fields();
     let event = scope
         .event(audited(ContactAudit::Read))
@@ -157,14 +158,15 @@ pub async fn get(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     Ok(contact)
 }
 
-/// The contact as [`get`] returns it, without the read entry: for answering a write
-/// with what was just written.
+/// The contact as [`get`] returns it (without the fields masked from the principal's
+/// role), without the read entry: for answering a write with what was just written.
 async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     let row = storage::find(scope.conn(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let key = scope.subject_key(id).await?;
-    let input = row.open(&scope.cipher(&key, TABLE, id))?;
+    let mut input = row.open(&scope.cipher(&key, TABLE, id))?;
+    field_masks::for_principal(scope).await?.apply(&mut input);
     let organisation = if scope.principal.role.may(Area::Organisations, Action::Read) {
         organisations::record_ref(scope, input.organisation_id).await?
     } else {
@@ -315,9 +317,13 @@ pub async fn update(
     input: &ContactInput,
 ) -> AppResult<Contact> {
     scope.require(Area::Contacts, Action::Update)?;
-    let input = input.normalized();
+    let mut input = input.normalized();
     input.validate().into_result()?;
     let before = locked_input(scope, id, Some(version)).await?;
+    // A form without the fields masked from this role keeps their stored values.
+    field_masks::for_principal(scope)
+        .await?
+        .restore(&mut input, &before);
     let fields = write_unaudited(scope, id, &before, &input).await?;
     let event = scope
         .event(audited(ContactAudit::Update))
@@ -448,8 +454,10 @@ pub async fn matching_ids(
 }
 
 /// Whole contacts (without stage history) for another area that audits what it
-/// shows (exports); in the order of `ids`, erased or merged ones left out.
+/// shows (exports); in the order of `ids`, erased or merged ones left out, without
+/// the fields masked from the principal's role.
 pub async fn full_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<Vec<Contact>> {
+    let mask = field_masks::for_principal(scope).await?;
     let rows = storage::find_many(scope.conn(), ids).await?;
     let meta: HashMap<Uuid, (i32, time::OffsetDateTime, time::OffsetDateTime)> = rows
         .iter()
@@ -460,7 +468,11 @@ pub async fn full_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<Vec<Co
             TABLE,
             rows,
             |r| (r.contact_id, r.contact_id),
-            |c, r| Ok((r.contact_id, r.open(c)?)),
+            |c, r| {
+                let mut input = r.open(c)?;
+                mask.apply(&mut input);
+                Ok((r.contact_id, input))
+            },
         )
         .await?;
     let org_ids: Vec<Uuid> = opened

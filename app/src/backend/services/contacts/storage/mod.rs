@@ -9,6 +9,8 @@ use crate::model::contacts::{
     ContactChannel, ContactInput, ContactSummary, EmailEntry, LifecycleStage, PhoneEntry,
     Salutation, StageEntry,
 };
+use crate::model::contacts::{EmailKind, PhoneKind};
+use crate::model::field_masks::{MaskedField, RoleMask};
 use crate::model::records::{tags_text, Classification, PostalAddress};
 use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
@@ -191,12 +193,19 @@ impl SealedSummary {
         meta_of_row!(self)
     }
 
-    pub fn open(&self, c: &RecordCipher) -> AppResult<ContactSummary> {
+    /// The list row; the first e-mail and phone the role may see.
+    pub fn open(&self, c: &RecordCipher, mask: &RoleMask) -> AppResult<ContactSummary> {
         let meta = self.meta();
-        let emails: Vec<EmailEntry> =
+        let mut emails: Vec<EmailEntry> =
             c.open_json_or_default(column::EMAILS, self.emails_ct.as_deref())?;
-        let phones: Vec<PhoneEntry> =
+        let mut phones: Vec<PhoneEntry> =
             c.open_json_or_default(column::PHONES, self.phones_ct.as_deref())?;
+        if mask.hides(MaskedField::PrivateEmails) {
+            emails.retain(|e| e.kind != EmailKind::Private);
+        }
+        if mask.hides(MaskedField::PrivatePhones) {
+            phones.retain(|p| p.kind != PhoneKind::Private);
+        }
         Ok(ContactSummary {
             id: self.contact_id,
             first_name: c.open(column::FIRST_NAME, &self.first_name_ct)?,
