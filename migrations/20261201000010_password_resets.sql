@@ -17,3 +17,7 @@ ALTER TABLE password_resets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE password_resets FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON password_resets USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant());
 GRANT SELECT, INSERT, UPDATE, DELETE ON password_resets TO tessera_app;
+
+-- Sessions signed in before this moment are over (set when the password is reset, so
+-- whoever knew the old one is signed out everywhere).
+ALTER TABLE users ADD COLUMN sessions_valid_from timestamptz;

@@ -27,6 +27,13 @@ pub struct Scope {
     after_commit: Vec<super::account_mail::SendLater>,
 }
 
+/// What the user's row says about their sessions.
+struct SessionRules {
+    second_factor_required: bool,
+    /// Unix seconds before which sessions no longer count (a password reset).
+    valid_from: Option<i64>,
+}
+
 /// Whether a session scope may open without the second factor its role requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FactorRule {
@@ -49,10 +56,11 @@ impl Scope {
         backend: Arc<Backend>,
         tenant_id: Uuid,
         user_id: Uuid,
-    ) -> AppResult<(Self, bool)> {
+    ) -> AppResult<(Self, SessionRules)> {
         let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
         let row = sqlx::query!(
-            r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!"
+            r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
+                      u.sessions_valid_from
                FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
                WHERE u.user_id = $1"#,
             user_id
@@ -72,7 +80,11 @@ impl Scope {
             second_factor_missing: false,
             after_commit: Vec::new(),
         };
-        Ok((scope, row.second_factor_required))
+        let rules = SessionRules {
+            second_factor_required: row.second_factor_required,
+            valid_from: row.sessions_valid_from.map(|t| t.unix_timestamp()),
+        };
+        Ok((scope, rules))
     }
 
     /// The scope of the session's signed-in user, or `Unauthenticated`; or
@@ -100,9 +112,16 @@ impl Scope {
         rule: FactorRule,
     ) -> AppResult<Self> {
         let auth = session::current(session, state.session_policy).await?;
-        let (mut scope, required) =
+        let (mut scope, rules) =
             Self::begin_with_rule(state.backend.clone(), auth.tenant_id, auth.user_id).await?;
-        scope.second_factor_missing = required && !auth.second_factor;
+        if rules
+            .valid_from
+            .is_some_and(|from| auth.signed_in_at < from)
+        {
+            session::sign_out(session).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        scope.second_factor_missing = rules.second_factor_required && !auth.second_factor;
         if scope.second_factor_missing && rule == FactorRule::Enforce {
             return Err(AppError::SecondFactorRequired);
         }

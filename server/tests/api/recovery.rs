@@ -3,7 +3,7 @@
 
 use crate::helpers::peers::{smtp, Maildir};
 use crate::helpers::{client, spawn_app, TestApp, PASSWORD};
-use app::api::identity::{RequestPasswordReset, ResetPassword};
+use app::api::identity::{RequestPasswordReset, ResetPassword, WhoAmI};
 use app::api::team::InviteMember;
 use app::backend::account_mail::AccountMailSettings;
 use app::model::identity::{InviteInput, NewPasswordInput, ResetRequestInput};
@@ -81,6 +81,8 @@ async fn a_mailed_link_sets_a_new_password_once_and_the_second_factor_still_appl
     let owner = client();
     app.log_in(&owner, &slug, &email, PASSWORD).await.ok();
     app.enrol_totp(&owner).await;
+    let me = app.call(&owner, WhoAmI {}).await.ok();
+    assert!(me.is_some());
 
     app.call(&client(), request(&slug, &email.to_uppercase()))
         .await
@@ -112,6 +114,8 @@ async fn a_mailed_link_sets_a_new_password_once_and_the_second_factor_still_appl
 
     let again = app.call(&client(), reset(&slug, token)).await;
     assert_eq!(again.err(), AppError::NotFound, "a link works once");
+    // Whoever was signed in before the reset (with the old password) is signed out.
+    assert_eq!(app.call(&owner, WhoAmI {}).await.ok(), None);
     assert_eq!(
         app.audit_rows("auth.password_reset_requested").await.len(),
         1

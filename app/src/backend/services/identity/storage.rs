@@ -147,14 +147,14 @@ pub async fn user_of_reset(conn: &mut PgConnection, token_hash: &[u8]) -> AppRes
     .await?)
 }
 
-/// Sets the password and uses up every open reset of the user.
+/// Sets the password, ends the user's earlier sessions and uses up every open reset.
 pub async fn set_password(
     conn: &mut PgConnection,
     user_id: Uuid,
     password_hash: &str,
 ) -> AppResult<()> {
     sqlx::query!(
-        "UPDATE users SET password_hash = $2 WHERE user_id = $1",
+        "UPDATE users SET password_hash = $2, sessions_valid_from = now() WHERE user_id = $1",
         user_id,
         password_hash
     )
