@@ -1,5 +1,6 @@
 //! Building and running the server: pools, migrations, state, router, listener.
 
+use axum::serve::ListenerExt;
 use crate::config::Config;
 use crate::db;
 use crate::http::router::{self, SessionSettings};
@@ -92,7 +93,14 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        // Responses are streamed in several writes: without TCP_NODELAY, Nagle's
+        // algorithm holds a small write until the client's delayed ACK (~40 ms).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         Ok(())
