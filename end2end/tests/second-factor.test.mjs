@@ -61,3 +61,32 @@ test('an owner sets up an authenticator app and then signs in with its codes', a
   await page.getByText('9 recovery codes left.').waitFor();
   await screenshot(page, 'second-factor-status');
 });
+
+test('the owner requires a second factor of members and hides birthdays from marketing on the team page', async () => {
+  const page = await newPage(browser);
+  const slug = uniqueSlug('rules');
+  await signUp(page, slug, `owner@${slug}.example`);
+  await page.goto(`${BASE}/team`);
+  await hydrated(page);
+
+  const rule = page.locator('section', { has: page.getByRole('heading', { name: 'Second factor' }) });
+  assert.equal(await rule.getByLabel('Data protection officer').isChecked(), true, 'DPO by default');
+  assert.equal(await rule.getByLabel('Works council').isChecked(), true, 'works council by default');
+  await rule.getByLabel('Member (read-mostly)').check();
+  await rule.getByRole('button', { name: 'Save rule' }).click();
+  await page.getByText('The rule is saved.').waitFor();
+
+  const masks = page.locator('section', { has: page.getByRole('heading', { name: 'Hidden fields' }) });
+  await masks.getByLabel('Birthday – Marketing').check();
+  await masks.getByRole('button', { name: 'Save hidden fields' }).click();
+  await page.getByText('The hidden fields are saved.').waitFor();
+  await screenshot(page, 'team-rules');
+
+  // Both survive a reload: they are the workspace's, not the page's.
+  await page.reload();
+  await hydrated(page);
+  const ruleAgain = page.locator('section', { has: page.getByRole('heading', { name: 'Second factor' }) });
+  assert.equal(await ruleAgain.getByLabel('Member (read-mostly)').isChecked(), true);
+  assert.equal(await page.getByLabel('Birthday – Marketing').isChecked(), true);
+  assert.equal(await page.getByLabel('Birthday – Sales').isChecked(), false);
+});

@@ -1,6 +1,5 @@
 //! Building and running the server: pools, migrations, state, router, listener.
 
-use axum::serve::ListenerExt;
 use crate::config::Config;
 use crate::db;
 use crate::http::router::{self, SessionSettings};
@@ -9,6 +8,7 @@ use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
 use app::backend::crypto::KeyStore;
 use app::backend::state::SessionPolicy;
 use app::backend::{AppState, Backend};
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;

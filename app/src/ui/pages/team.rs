@@ -103,10 +103,6 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
                 </tbody>
             </table>
         </section>
-        {may_configure.then(|| view! {
-            <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
-            <FieldMaskGrid masks=field_masks save=actions.set_masks />
-        })}
         {can_manage.then(|| view! {
             <InviteForm invite roles=grantable.get_value() />
             <KeyRotation />
@@ -124,6 +120,10 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </section>
+        })}
+        {may_configure.then(|| view! {
+            <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
+            <FieldMaskGrid masks=field_masks save=actions.set_masks />
         })}
     }
 }
