@@ -56,6 +56,11 @@ pub(crate) mod support {
         Scope::for_session(&state()?, &session().await?).await
     }
 
+    /// The scope of a session that may still have to set up its second factor.
+    async fn open_enrolment_scope() -> AppResult<Scope> {
+        Scope::for_enrolment(&state()?, &session().await?).await
+    }
+
     async fn commit_after<T>(
         mut scope: Scope,
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
@@ -76,13 +81,7 @@ pub(crate) mod support {
     pub async fn in_enrolment_scope<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<T> {
-        respond(
-            async {
-                let scope = Scope::for_enrolment(&state()?, &session().await?).await?;
-                commit_after(scope, work).await
-            }
-            .await,
-        )
+        respond(async { commit_after(open_enrolment_scope().await?, work).await }.await)
     }
 
     fn none_if_signed_out<T>(result: AppResult<T>) -> AppResult<Option<T>> {
@@ -104,13 +103,7 @@ pub(crate) mod support {
     pub async fn if_signed_in_enrolling<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<Option<T>> {
-        none_if_signed_out(
-            async {
-                let scope = Scope::for_enrolment(&state()?, &session().await?).await?;
-                commit_after(scope, work).await
-            }
-            .await,
-        )
+        none_if_signed_out(async { commit_after(open_enrolment_scope().await?, work).await }.await)
     }
 
     /// For endpoints before sign-in: `work` gets the application state.

@@ -9,11 +9,8 @@ use lettre::message::{header::ContentType, Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
-
-pub type SendLater = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// Where account mail goes out, from the server's configuration.
 #[derive(Clone)]
@@ -57,9 +54,14 @@ impl AccountMailer {
     }
 
     /// A plain-text mail to `to`, to be sent once the transaction committed.
-    pub fn send_later(self: &Arc<Self>, to: &str, subject: String, body: String) -> SendLater {
+    pub fn send_later(
+        self: &Arc<Self>,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> impl Future<Output = ()> + Send + 'static {
         let (mailer, to) = (self.clone(), to.to_owned());
-        Box::pin(async move {
+        async move {
             let Ok(to) = to.parse::<Mailbox>() else {
                 tracing::warn!(code = "invalid_recipient", "account mail not sent");
                 return;
@@ -82,6 +84,6 @@ impl AccountMailer {
                 }
                 Err(_) => tracing::warn!(code = "smtp_unreachable", "account mail not sent"),
             }
-        })
+        }
     }
 }

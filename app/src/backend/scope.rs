@@ -8,13 +8,18 @@ use super::crypto::{open_rows, DataKey, IndexKey, RecordCipher};
 use super::state::{AppState, Backend};
 use super::tenancy::{begin_for_tenant, Principal};
 use crate::model::audit::AuditAction;
+use crate::model::field_masks::{MaskedField, RoleMask};
 use crate::model::identity::Role;
 use crate::model::permission::{Action, Area};
 use crate::{AppError, AppResult};
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// Background work waiting for a scope's commit.
+type AfterCommit = std::pin::Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 pub struct Scope {
     pub tx: Transaction<'static, Postgres>,
@@ -23,8 +28,10 @@ pub struct Scope {
     /// The workspace requires a second factor of this user, and the session has not
     /// shown one: only setting one up is allowed ([`Scope::for_enrolment`]).
     pub second_factor_missing: bool,
+    /// The contact fields the principal's role does not see (loaded with the role).
+    pub field_mask: RoleMask,
     /// Work that must only happen once the transaction committed (mail to send).
-    after_commit: Vec<super::account_mail::SendLater>,
+    after_commit: Vec<AfterCommit>,
 }
 
 /// What the user's row says about their sessions.
@@ -60,7 +67,8 @@ impl Scope {
         let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
         let row = sqlx::query!(
             r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
-                      u.sessions_valid_from
+                      u.sessions_valid_from,
+                      ARRAY(SELECT f.field FROM field_masks f WHERE f.role = u.role) AS "masked_fields!"
                FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
                WHERE u.user_id = $1"#,
             user_id
@@ -78,6 +86,12 @@ impl Scope {
             },
             backend,
             second_factor_missing: false,
+            field_mask: RoleMask(
+                row.masked_fields
+                    .iter()
+                    .filter_map(|f| MaskedField::parse(f))
+                    .collect(),
+            ),
             after_commit: Vec::new(),
         };
         let rules = SessionRules {
@@ -160,8 +174,8 @@ impl Scope {
     }
 
     /// Runs `work` in the background once this scope committed; never if it rolls back.
-    pub fn after_commit(&mut self, work: super::account_mail::SendLater) {
-        self.after_commit.push(work);
+    pub fn after_commit(&mut self, work: impl Future<Output = ()> + Send + 'static) {
+        self.after_commit.push(Box::pin(work));
     }
 
     /// An event done by the principal.

@@ -2,7 +2,7 @@
 //! (say birthday and private phone numbers from marketing). A hidden field is not
 //! sent to the browser, not exported, and kept as it is when such a user saves.
 
-use super::contacts::{ContactInput, EmailKind, PhoneKind};
+use super::contacts::{ContactInput, EmailEntry, EmailKind, PhoneEntry, PhoneKind};
 use super::identity::Role;
 use serde::{Deserialize, Serialize};
 
@@ -70,17 +70,22 @@ impl RoleMask {
         self.0.is_empty()
     }
 
+    /// Drops the e-mail addresses and phone numbers this role may not see.
+    pub fn keep_visible(&self, emails: &mut Vec<EmailEntry>, phones: &mut Vec<PhoneEntry>) {
+        if self.hides(MaskedField::PrivateEmails) {
+            emails.retain(|e| e.kind != EmailKind::Private);
+        }
+        if self.hides(MaskedField::PrivatePhones) {
+            phones.retain(|p| p.kind != PhoneKind::Private);
+        }
+    }
+
     /// Removes what this role may not see.
     pub fn apply(&self, input: &mut ContactInput) {
         if self.hides(MaskedField::Birthday) {
             input.birthday.clear();
         }
-        if self.hides(MaskedField::PrivateEmails) {
-            input.emails.retain(|e| e.kind != EmailKind::Private);
-        }
-        if self.hides(MaskedField::PrivatePhones) {
-            input.phones.retain(|p| p.kind != PhoneKind::Private);
-        }
+        self.keep_visible(&mut input.emails, &mut input.phones);
         if self.hides(MaskedField::Address) {
             input.address = Default::default();
         }
@@ -123,7 +128,6 @@ impl RoleMask {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::contacts::PhoneEntry;
 
     fn phone(kind: PhoneKind, number: &str) -> PhoneEntry {
         PhoneEntry {

@@ -64,16 +64,7 @@ const READERS: &[Role] = &[
     Member,
     DataProtectionOfficer,
 ];
-const EVERYONE: &[Role] = &[
-    Owner,
-    Admin,
-    Sales,
-    Service,
-    Marketing,
-    Member,
-    DataProtectionOfficer,
-    WorksCouncil,
-];
+const EVERYONE: &[Role] = <Role as strum::VariantArray>::VARIANTS;
 
 /// The permission table. A role not listed for an `(area, action)` may not do it.
 pub const GRANTS: &[(Area, Action, &[Role])] = &[

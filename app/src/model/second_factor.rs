@@ -89,12 +89,6 @@ pub struct SecondFactorPolicy {
     pub roles: Vec<Role>,
 }
 
-impl SecondFactorPolicy {
-    pub fn requires(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,7 @@
-//! Authentication: password hashing, sessions and failed-login throttling.
+//! Authentication: password hashing, sessions, failed-login throttling and one-time
+//! link tokens.
 
 pub mod password;
 pub mod session;
 pub mod throttle;
+pub mod token;

@@ -96,6 +96,14 @@ impl LoginThrottle {
         self.check_at(ip, account, Instant::now())
     }
 
+    /// [`check`](Self::check) as the error clients get: `RateLimited` with the wait.
+    pub fn admit(&self, ip: IpAddr, account: &str) -> crate::AppResult<()> {
+        self.check(ip, account)
+            .map_err(|wait| crate::AppError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            })
+    }
+
     /// `check` as of `now` (lets tests move the clock instead of sleeping).
     fn check_at(&self, ip: IpAddr, account: &str, now: Instant) -> Result<(), Duration> {
         let window = self.limits.window;

@@ -136,6 +136,7 @@ fn EnrolTotp(start: ServerAction<StartTotp>, confirm: ServerAction<ConfirmTotp>)
                     <p>{move || i18n.texts().security.scan}</p>
                     <img class="totp-qr" src=enrolment.qr_svg alt=move || i18n.texts().security.qr_alt width="200" height="200" />
                     <p>{move || i18n.texts().security.manual_key} " " <code class="totp-secret">{grouped}</code></p>
+                    <p><a href=enrolment.uri>{move || i18n.texts().security.open_in_app}</a></p>
                     <ErrorBanner error=Signal::derive(move || action_error(confirm).get().filter(|e| e.field_errors().is_none())) />
                     <ValidatedForm action=confirm validate=|c: &ConfirmTotp| c.input.validate() client_errors=client>
                         <TextField name="input[code]" field="code" label=|t| t.security.confirm_code errors required=true autofocus=true autocomplete="one-time-code" />

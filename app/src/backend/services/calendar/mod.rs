@@ -8,6 +8,7 @@
 mod ics;
 pub mod storage;
 
+use crate::backend::auth::token::{new_token, token_hash};
 use crate::backend::crypto::KeyStore;
 use crate::backend::services::{contacts, organisations};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
@@ -20,9 +21,6 @@ use crate::model::contacts::RecordRef;
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 use storage::{SealedAppointment, SealedText, CONTACT, EMPLOYEE, SEALED_FIELDS, TABLE};
@@ -381,10 +379,6 @@ fn host(backend: &Backend) -> String {
         .to_owned()
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// The state of the user's feed (its address is shown only when made).
 pub async fn feed(scope: &mut Scope) -> AppResult<CalendarFeed> {
     scope.require(Area::Calendar, Action::Read)?;
@@ -400,9 +394,7 @@ pub async fn create_feed(scope: &mut Scope, slug: &str) -> AppResult<CalendarFee
     scope.require(Area::Calendar, Action::Read)?;
     let (tenant_id, me) = (scope.tenant_id(), scope.user_id());
     storage::revoke_feeds(scope.conn(), me).await?;
-    let mut secret = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    let token = URL_SAFE_NO_PAD.encode(secret);
+    let token = new_token();
     storage::insert_feed(scope.conn(), tenant_id, me, &token_hash(&token)).await?;
     let event = scope.event(audited(AppointmentAudit::FeedCreated));
     scope.audit(event).await?;

@@ -88,7 +88,7 @@ async fn open_summaries(
     scope: &mut Scope,
     rows: Vec<SealedSummary>,
 ) -> AppResult<Vec<ContactSummary>> {
-    let mask = crate::backend::services::field_masks::for_principal(scope).await?;
+    let mask = scope.field_mask.clone();
     scope
         .open_rows(
             TABLE,

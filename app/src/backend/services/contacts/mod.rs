@@ -13,7 +13,7 @@ pub use listing::{list, summaries_unaudited};
 
 use crate::backend::crypto::{open_rows, KeyStore};
 use crate::backend::search::{self, Fingerprint, RecordKind};
-use crate::backend::services::{calendar, field_masks, organisations, tasks, timeline};
+use crate::backend::services::{calendar, organisations, tasks, timeline};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::Scope;
 use crate::model::audit::{AuditAction, DataSubject};
@@ -166,7 +166,7 @@ async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
         .ok_or(AppError::NotFound)?;
     let key = scope.subject_key(id).await?;
     let mut input = row.open(&scope.cipher(&key, TABLE, id))?;
-    field_masks::for_principal(scope).await?.apply(&mut input);
+    scope.field_mask.apply(&mut input);
     let organisation = if scope.principal.role.may(Area::Organisations, Action::Read) {
         organisations::record_ref(scope, input.organisation_id).await?
     } else {
@@ -321,9 +321,7 @@ pub async fn update(
     input.validate().into_result()?;
     let before = locked_input(scope, id, Some(version)).await?;
     // A form without the fields masked from this role keeps their stored values.
-    field_masks::for_principal(scope)
-        .await?
-        .restore(&mut input, &before);
+    scope.field_mask.restore(&mut input, &before);
     let fields = write_unaudited(scope, id, &before, &input).await?;
     let event = scope
         .event(audited(ContactAudit::Update))
@@ -457,7 +455,7 @@ pub async fn matching_ids(
 /// shows (exports); in the order of `ids`, erased or merged ones left out, without
 /// the fields masked from the principal's role.
 pub async fn full_unaudited(scope: &mut Scope, ids: &[Uuid]) -> AppResult<Vec<Contact>> {
-    let mask = field_masks::for_principal(scope).await?;
+    let mask = scope.field_mask.clone();
     let rows = storage::find_many(scope.conn(), ids).await?;
     let meta: HashMap<Uuid, (i32, time::OffsetDateTime, time::OffsetDateTime)> = rows
         .iter()

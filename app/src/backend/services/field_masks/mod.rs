@@ -1,25 +1,17 @@
-//! Field masks: the rules. Contacts' services ask [`for_principal`] what to hide
-//! before anything leaves them (a record, a list, an export) and what to keep when
-//! such a user saves; owners and administrators set the masks.
+//! Field masks: the rules. The scope loads what the principal's role does not see
+//! with the role itself (`Scope::field_mask`); contacts' services apply it before
+//! anything leaves them (a record, a list, an export) and restore it into what such
+//! a user saves. Owners and administrators set the masks here.
 
 pub mod storage;
 
 use crate::backend::Scope;
 use crate::model::audit::AuditAction;
-use crate::model::field_masks::{FieldMasks, MaskedField, RoleMask};
+use crate::model::field_masks::{FieldMasks, MaskedField};
 use crate::model::identity::{Role, TeamAudit};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-
-/// What the principal's role does not see.
-pub async fn for_principal(scope: &mut Scope) -> AppResult<RoleMask> {
-    let role = scope.principal.role.as_str();
-    let codes = storage::of_role(scope.conn(), role).await?;
-    Ok(RoleMask(
-        codes.iter().filter_map(|c| MaskedField::parse(c)).collect(),
-    ))
-}
 
 /// Every mask of the workspace, for the team page.
 pub async fn all(scope: &mut Scope) -> AppResult<FieldMasks> {

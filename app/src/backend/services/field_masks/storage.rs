@@ -14,15 +14,6 @@ pub async fn all(conn: &mut PgConnection) -> AppResult<Vec<(String, String)>> {
         .collect())
 }
 
-/// The field codes hidden from one role.
-pub async fn of_role(conn: &mut PgConnection, role: &str) -> AppResult<Vec<String>> {
-    Ok(
-        sqlx::query_scalar!("SELECT field FROM field_masks WHERE role = $1", role)
-            .fetch_all(conn)
-            .await?,
-    )
-}
-
 pub async fn replace(
     conn: &mut PgConnection,
     tenant_id: Uuid,

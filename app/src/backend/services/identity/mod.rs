@@ -140,11 +140,7 @@ pub async fn sign_in(
     let slug = input.workspace.trim().to_lowercase();
     let email = normalize_email(&input.email);
     let account_key = format!("{slug}\u{1f}{email}");
-    throttle
-        .check(client_ip, &account_key)
-        .map_err(|wait| AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+    throttle.admit(client_ip, &account_key)?;
 
     let tenant_id: Option<Uuid> = crate::backend::tenancy::tenant_id_for_slug(pool, &slug).await?;
     let candidate: Option<(Uuid, String)> = match tenant_id {

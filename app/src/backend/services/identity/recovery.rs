@@ -5,6 +5,7 @@
 use super::storage;
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
+use crate::backend::auth::token::{new_token, token_hash};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::AppState;
 use crate::i18n::{fill, Locale};
@@ -12,17 +13,10 @@ use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, NewPasswordInput, ResetRequestInput};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};
 
 const VALIDITY_MINUTES: i64 = 30;
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
 
 /// Mails a reset link if the workspace has an account for the address.
 pub async fn request_reset(
@@ -39,12 +33,7 @@ pub async fn request_reset(
     let email = normalize_email(&input.email);
     // Every request counts, so nobody can flood an inbox or probe at speed.
     let account = format!("password-reset\u{1f}{slug}\u{1f}{email}");
-    state
-        .throttle
-        .check(client_ip, &account)
-        .map_err(|wait| AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+    state.throttle.admit(client_ip, &account)?;
     state.throttle.record_failure(client_ip, &account);
 
     let Some(tenant_id) = tenant_id_for_slug(&state.db, &slug).await? else {
@@ -60,9 +49,7 @@ pub async fn request_reset(
         tx.commit().await?;
         return Ok(());
     };
-    let mut raw = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    let token = URL_SAFE_NO_PAD.encode(raw);
+    let token = new_token();
     let expires_at = OffsetDateTime::now_utc() + Duration::minutes(VALIDITY_MINUTES);
     storage::insert_password_reset(&mut tx, tenant_id, user_id, &token_hash(&token), expires_at)
         .await?;

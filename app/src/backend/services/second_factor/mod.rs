@@ -12,6 +12,7 @@ pub mod storage;
 use crate::backend::auth::session::PendingSecondFactor;
 use crate::backend::crypto::KeyStore;
 use crate::backend::services::identity::{self, SignedIn};
+use crate::backend::services::team::storage as team_storage;
 use crate::backend::{AppState, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, Role};
@@ -69,12 +70,7 @@ pub async fn verify_sign_in(
         "second-factor\u{1f}{}\u{1f}{}",
         pending.tenant_id, pending.user_id
     );
-    state
-        .throttle
-        .check(client_ip, &account)
-        .map_err(|wait| AppError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+    state.throttle.admit(client_ip, &account)?;
     let mut scope = Scope::begin(state.backend.clone(), pending.tenant_id, pending.user_id).await?;
     let shown = check_code(&mut scope, &input).await?;
     let action = match shown {
@@ -261,7 +257,7 @@ pub async fn members_with_totp(scope: &mut Scope) -> AppResult<Vec<Uuid>> {
 /// their next sign-in if their role requires it. Only for roles one may grant.
 pub async fn reset(scope: &mut Scope, user_id: Uuid) -> AppResult<()> {
     scope.require(Area::Team, Action::Manage)?;
-    let role = storage::role_of(scope.conn(), user_id)
+    let role = team_storage::role_for_update(scope.conn(), user_id)
         .await?
         .and_then(|r| Role::parse(&r))
         .ok_or(AppError::NotFound)?;

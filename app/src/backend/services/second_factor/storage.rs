@@ -167,11 +167,3 @@ pub async fn users_with_totp(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {
             .await?,
     )
 }
-
-pub async fn role_of(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar!("SELECT role FROM users WHERE user_id = $1", user_id)
-            .fetch_optional(conn)
-            .await?,
-    )
-}

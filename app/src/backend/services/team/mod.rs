@@ -4,6 +4,7 @@ pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
+use crate::backend::auth::token::{new_token, token_hash};
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
 use crate::backend::services::identity::storage::USERS;
 use crate::backend::services::identity::{
@@ -23,9 +24,6 @@ use crate::model::identity::{
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use storage::{NewInvitation, INVITATIONS};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -187,10 +185,6 @@ pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
         .await
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// Creates an invitation and returns its one-time link (only the token's hash is
 /// stored); mails the link to the invitee, in `locale`, where the server has an
 /// account mailer.
@@ -213,9 +207,7 @@ pub async fn invite(
             Problem::EmailTaken,
         )));
     }
-    let mut raw = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut raw);
-    let token = URL_SAFE_NO_PAD.encode(raw);
+    let token = new_token();
     let id = Uuid::now_v7();
     let expires_at = OffsetDateTime::now_utc() + INVITATION_VALIDITY;
     // The invitee's address is personal data: encrypted under the invitation's own

@@ -9,8 +9,7 @@ use crate::model::contacts::{
     ContactChannel, ContactInput, ContactSummary, EmailEntry, LifecycleStage, PhoneEntry,
     Salutation, StageEntry,
 };
-use crate::model::contacts::{EmailKind, PhoneKind};
-use crate::model::field_masks::{MaskedField, RoleMask};
+use crate::model::field_masks::RoleMask;
 use crate::model::records::{tags_text, Classification, PostalAddress};
 use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
@@ -200,12 +199,7 @@ impl SealedSummary {
             c.open_json_or_default(column::EMAILS, self.emails_ct.as_deref())?;
         let mut phones: Vec<PhoneEntry> =
             c.open_json_or_default(column::PHONES, self.phones_ct.as_deref())?;
-        if mask.hides(MaskedField::PrivateEmails) {
-            emails.retain(|e| e.kind != EmailKind::Private);
-        }
-        if mask.hides(MaskedField::PrivatePhones) {
-            phones.retain(|p| p.kind != PhoneKind::Private);
-        }
+        mask.keep_visible(&mut emails, &mut phones);
         Ok(ContactSummary {
             id: self.contact_id,
             first_name: c.open(column::FIRST_NAME, &self.first_name_ct)?,
