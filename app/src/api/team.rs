@@ -2,6 +2,7 @@
 
 use crate::model::identity::{AcceptInviteInput, Invitation, InvitationPreview, InviteInput};
 use crate::model::second_factor::SignInStep;
+use crate::model::teams::{Team, TeamInput};
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -9,7 +10,11 @@ use uuid::Uuid;
 pub use crate::model::identity::TeamSummary;
 
 #[cfg(feature = "ssr")]
-use {super::support::*, crate::backend::auth::session, crate::backend::services::team};
+use {
+    super::support::*,
+    crate::backend::auth::session,
+    crate::backend::services::{team, teams},
+};
 
 #[server(prefix = "/rpc", endpoint = "team")]
 pub async fn load_team() -> Result<TeamSummary, AppError> {
@@ -55,4 +60,33 @@ pub async fn accept_invitation(input: AcceptInviteInput) -> Result<SignInStep, A
 #[server(prefix = "/rpc", endpoint = "team/field-masks")]
 pub async fn set_field_masks(#[server(default)] masks: Vec<String>) -> Result<(), AppError> {
     in_scope(async |s| crate::backend::services::field_masks::set(s, &masks).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "team/visibility")]
+pub async fn set_record_visibility(visibility: String) -> Result<(), AppError> {
+    in_scope(async |s| teams::set_visibility(s, &visibility).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "teams/create")]
+pub async fn create_team(input: TeamInput) -> Result<Team, AppError> {
+    in_scope(async |s| teams::create(s, &input).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "teams/rename")]
+pub async fn rename_team(id: Uuid, input: TeamInput) -> Result<(), AppError> {
+    in_scope(async |s| teams::rename(s, id, &input).await).await
+}
+
+/// Replaces the team's members. An empty team is sent as no field, hence the default.
+#[server(prefix = "/rpc", endpoint = "teams/members")]
+pub async fn set_team_members(
+    id: Uuid,
+    #[server(default)] members: Vec<Uuid>,
+) -> Result<(), AppError> {
+    in_scope(async |s| teams::set_members(s, id, &members).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "teams/delete")]
+pub async fn delete_team(id: Uuid) -> Result<(), AppError> {
+    in_scope(async |s| teams::delete(s, id).await).await
 }

@@ -6,11 +6,13 @@ use super::audit::{self, AuditEvent};
 use super::auth::session;
 use super::crypto::{open_rows, DataKey, IndexKey, RecordCipher};
 use super::state::{AppState, Backend};
-use super::tenancy::{begin_for_tenant, Principal};
+use super::tenancy::{begin_for_tenant, narrow_records, Principal};
 use crate::model::audit::AuditAction;
 use crate::model::field_masks::{MaskedField, RoleMask};
 use crate::model::identity::Role;
 use crate::model::permission::{Action, Area};
+use crate::model::teams::RecordVisibility;
+use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::collections::HashMap;
@@ -30,6 +32,10 @@ pub struct Scope {
     pub second_factor_missing: bool,
     /// The contact fields the principal's role does not see (loaded with the role).
     pub field_mask: RoleMask,
+    /// Whose records the principal sees besides unowned ones (themselves and their
+    /// team mates), or `None` for all; the database enforces it, see
+    /// [`narrow_records`].
+    pub visible_owners: Option<Vec<Uuid>>,
     /// Work that must only happen once the transaction committed (mail to send).
     after_commit: Vec<AfterCommit>,
 }
@@ -68,7 +74,12 @@ impl Scope {
         let row = sqlx::query!(
             r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
                       u.sessions_valid_from,
-                      ARRAY(SELECT f.field FROM field_masks f WHERE f.role = u.role) AS "masked_fields!"
+                      ARRAY(SELECT f.field FROM field_masks f WHERE f.role = u.role) AS "masked_fields!",
+                      t.record_visibility,
+                      ARRAY(SELECT DISTINCT mate.user_id
+                            FROM team_members mine
+                            JOIN team_members mate ON mate.team_id = mine.team_id
+                            WHERE mine.user_id = u.user_id) AS "team_mates!"
                FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
                WHERE u.user_id = $1"#,
             user_id
@@ -77,6 +88,18 @@ impl Scope {
         .await?
         .ok_or(AppError::Unauthenticated)?;
         let role = Role::parse(&row.role).ok_or(AppError::Unauthenticated)?;
+        let limited = RecordVisibility::parse(&row.record_visibility)
+            .is_none_or(|visibility| visibility.limits(role));
+        let visible_owners = if limited {
+            let mut owners = row.team_mates;
+            owners.push(user_id);
+            owners.sort();
+            owners.dedup();
+            narrow_records(&mut tx, &owners).await?;
+            Some(owners)
+        } else {
+            None
+        };
         let scope = Self {
             tx,
             principal: Principal {
@@ -92,6 +115,7 @@ impl Scope {
                     .filter_map(|f| MaskedField::parse(f))
                     .collect(),
             ),
+            visible_owners,
             after_commit: Vec::new(),
         };
         let rules = SessionRules {
@@ -149,6 +173,18 @@ impl Scope {
             Ok(())
         } else {
             Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses to give a record to an `owner` whose records the principal does not
+    /// see (with team visibility: anyone but themselves and their team mates), as a
+    /// validation error of the `owner_id` field.
+    pub fn check_owner(&self, owner: Option<Uuid>) -> AppResult<()> {
+        match (&self.visible_owners, owner) {
+            (Some(owners), Some(owner)) if !owners.contains(&owner) => Err(AppError::Validation(
+                FieldErrors::single("owner_id", Problem::OutsideYourTeams),
+            )),
+            _ => Ok(()),
         }
     }
 

@@ -4,23 +4,41 @@
 
 use crate::model::identity::Role;
 use crate::AppResult;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 /// Begins a transaction scoped to `tenant_id` (transaction-local, so a pooled
-/// connection never carries one tenant's context into another request).
+/// connection never carries one tenant's context into another request). It sees all
+/// of the tenant's records; a user's scope narrows that with [`narrow_records`].
 pub async fn begin_for_tenant(
     pool: &PgPool,
     tenant_id: Uuid,
 ) -> AppResult<Transaction<'static, Postgres>> {
     let mut tx = pool.begin().await?;
-    sqlx::query_scalar!(
-        "SELECT set_config('app.tenant_id', $1, true)",
+    sqlx::query!(
+        "SELECT set_config('app.tenant_id', $1, true) AS tenant, set_config('app.record_scope', 'all', true) AS records",
         tenant_id.to_string()
     )
     .fetch_one(&mut *tx)
     .await?;
     Ok(tx)
+}
+
+/// From here on the transaction sees only records owned by `owners` or by nobody
+/// (the `record_visibility` policies in the teams migration).
+pub async fn narrow_records(conn: &mut PgConnection, owners: &[Uuid]) -> AppResult<()> {
+    let list = format!(
+        "{{{}}}",
+        owners
+            .iter()
+            .map(Uuid::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    sqlx::query!("SELECT set_config('app.record_scope', $1, true)", list)
+        .fetch_one(conn)
+        .await?;
+    Ok(())
 }
 
 /// The tenant behind a workspace slug, through the one pre-tenant lookup function.

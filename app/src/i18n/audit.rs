@@ -170,6 +170,13 @@ fn de_action_names(action: AuditAction) -> &'static str {
         AuditAction::Team(TeamAudit::InvitationCreated) => "Eingeladen",
         AuditAction::Team(TeamAudit::InvitationAccepted) => "Einladung angenommen",
         AuditAction::Team(TeamAudit::FieldMasksChanged) => "Verborgene Felder geändert",
+        AuditAction::Team(TeamAudit::TeamCreated) => "Team angelegt",
+        AuditAction::Team(TeamAudit::TeamRenamed) => "Team umbenannt",
+        AuditAction::Team(TeamAudit::TeamDeleted) => "Team gelöscht",
+        AuditAction::Team(TeamAudit::TeamMembersChanged) => "Teammitglieder geändert",
+        AuditAction::Team(TeamAudit::RecordVisibilityChanged) => {
+            "Sichtbarkeit der Datensätze geändert"
+        }
         AuditAction::Auth(AuthAudit::SignIn) => "Angemeldet",
         AuditAction::Auth(AuthAudit::SignInFailed) => "Anmeldung fehlgeschlagen",
         AuditAction::Auth(AuthAudit::SignOut) => "Abgemeldet",
@@ -224,6 +231,11 @@ fn en_action_names(action: AuditAction) -> &'static str {
         AuditAction::Team(TeamAudit::InvitationCreated) => "Invited",
         AuditAction::Team(TeamAudit::InvitationAccepted) => "Accepted invitation",
         AuditAction::Team(TeamAudit::FieldMasksChanged) => "Changed hidden fields",
+        AuditAction::Team(TeamAudit::TeamCreated) => "Created a team",
+        AuditAction::Team(TeamAudit::TeamRenamed) => "Renamed a team",
+        AuditAction::Team(TeamAudit::TeamDeleted) => "Deleted a team",
+        AuditAction::Team(TeamAudit::TeamMembersChanged) => "Changed a team's members",
+        AuditAction::Team(TeamAudit::RecordVisibilityChanged) => "Changed record visibility",
         AuditAction::Auth(AuthAudit::SignIn) => "Signed in",
         AuditAction::Auth(AuthAudit::SignInFailed) => "Failed sign-in",
         AuditAction::Auth(AuthAudit::SignOut) => "Signed out",

@@ -241,6 +241,8 @@ impl Texts {
             Problem::LoginRefused => e.problem_login_refused.to_owned(),
             Problem::FolderMissing => e.problem_folder_missing.to_owned(),
             Problem::WrongCode => e.problem_wrong_code.to_owned(),
+            Problem::NameTaken => e.problem_name_taken.to_owned(),
+            Problem::OutsideYourTeams => e.problem_outside_your_teams.to_owned(),
         }
     }
 

@@ -124,14 +124,20 @@ impl AuditAction {
             | AuditAction::Task(_)
             | AuditAction::Appointment(_)
             | AuditAction::Mail(_) => None,
-            AuditAction::Team(TeamAudit::Read | TeamAudit::RoleChanged) => {
-                Some(DataSubject::Employee)
-            }
+            AuditAction::Team(
+                TeamAudit::Read
+                | TeamAudit::RoleChanged
+                | TeamAudit::TeamMembersChanged
+                | TeamAudit::TeamDeleted,
+            ) => Some(DataSubject::Employee),
             // Invitations are their own short-lived subjects, shredded once accepted.
             AuditAction::Team(
                 TeamAudit::InvitationCreated
                 | TeamAudit::InvitationAccepted
-                | TeamAudit::FieldMasksChanged,
+                | TeamAudit::FieldMasksChanged
+                | TeamAudit::TeamCreated
+                | TeamAudit::TeamRenamed
+                | TeamAudit::RecordVisibilityChanged,
             ) => None,
             // An administrator's reset names the colleague whose factor it removed.
             AuditAction::Auth(AuthAudit::SecondFactorReset) => Some(DataSubject::Employee),
@@ -160,6 +166,11 @@ impl AuditAction {
                         | TeamAudit::InvitationCreated
                         | TeamAudit::InvitationAccepted
                         | TeamAudit::FieldMasksChanged
+                        | TeamAudit::TeamCreated
+                        | TeamAudit::TeamRenamed
+                        | TeamAudit::TeamDeleted
+                        | TeamAudit::TeamMembersChanged
+                        | TeamAudit::RecordVisibilityChanged
                 )
                 | AuditAction::Audit(ReviewAudit::SettingsChanged)
                 | AuditAction::Mail(

@@ -82,6 +82,11 @@ audit_events! {
         InvitationCreated,
         InvitationAccepted,
         FieldMasksChanged,
+        TeamCreated,
+        TeamRenamed,
+        TeamDeleted,
+        TeamMembersChanged,
+        RecordVisibilityChanged,
     }
 }
 
@@ -224,6 +229,8 @@ pub struct TeamSummary {
     pub with_second_factor: Vec<Uuid>,
     /// The contact fields hidden from roles.
     pub field_masks: super::field_masks::FieldMasks,
+    /// Teams and whose records the department roles see.
+    pub teams: super::teams::TeamsOverview,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ pub mod permission;
 pub mod records;
 pub mod second_factor;
 pub mod tasks;
+pub mod teams;
 pub mod timeline;
 pub mod validation;
 pub mod views;

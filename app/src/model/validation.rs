@@ -54,6 +54,10 @@ pub enum Problem {
     FolderMissing,
     /// A second-factor code that is wrong, expired or already used.
     WrongCode,
+    /// A name another record of the workspace already has (a team's).
+    NameTaken,
+    /// An owner outside the user's teams, whose records the user would no longer see.
+    OutsideYourTeams,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,3 +26,4 @@ mod tasks;
 mod team;
 mod timeline;
 mod views;
+mod visibility;

@@ -16,5 +16,6 @@ pub mod palette;
 pub mod second_factor;
 pub mod tasks;
 pub mod team;
+pub mod teams;
 pub mod timeline;
 pub mod views;

@@ -14,6 +14,7 @@ mod password;
 mod security;
 pub(crate) mod tasks;
 mod team;
+mod teams;
 pub(crate) mod timeline;
 
 pub use audit::AuditPage;

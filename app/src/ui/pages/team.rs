@@ -1,4 +1,4 @@
-//! The team: members and their roles, invitations.
+//! The team: members and their roles, invitations, teams.
 
 use crate::api::keys::RotateWorkspaceKey;
 use crate::api::second_factor::{ResetSecondFactor, SetSecondFactorPolicy};
@@ -16,6 +16,7 @@ use crate::ui::format;
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::field_masks::FieldMaskGrid;
 use crate::ui::pages::security::{MemberFactorCell, SecondFactorRule};
+use crate::ui::pages::teams::{TeamsActions, TeamsSection};
 use leptos::prelude::*;
 
 #[component]
@@ -29,6 +30,7 @@ pub fn TeamPage() -> impl IntoView {
         set_policy: ServerAction::new(),
         reset: ServerAction::new(),
         set_masks: ServerAction::new(),
+        teams: TeamsActions::new(),
     };
     let overview = Resource::new(
         move || {
@@ -38,6 +40,7 @@ pub fn TeamPage() -> impl IntoView {
                 actions.set_policy.version().get(),
                 actions.reset.version().get(),
                 actions.set_masks.version().get(),
+                actions.teams.versions(),
             )
         },
         |_| load_team(),
@@ -60,6 +63,7 @@ struct TeamActions {
     set_policy: ServerAction<SetSecondFactorPolicy>,
     reset: ServerAction<ResetSecondFactor>,
     set_masks: ServerAction<SetFieldMasks>,
+    teams: TeamsActions,
 }
 
 #[component]
@@ -74,12 +78,14 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         second_factor,
         with_second_factor,
         field_masks,
+        teams,
     } = overview;
     let may_configure = use_current_user()
         .get_untracked()
         .is_some_and(|u| u.role.may(Area::Team, Action::Configure));
     let grantable = StoredValue::new(grantable_roles);
     let with_factor = StoredValue::new(with_second_factor);
+    let people = members.clone();
     view! {
         <section>
             <h2>{move || i18n.texts().team.members}</h2>
@@ -121,6 +127,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
                 </ul>
             </section>
         })}
+        <TeamsSection overview=teams people can_manage may_configure actions=actions.teams />
         {may_configure.then(|| view! {
             <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
             <FieldMaskGrid masks=field_masks save=actions.set_masks />

@@ -261,6 +261,7 @@ pub async fn create(
 /// Seals and stores a new contact. The caller checked the permission and audits
 /// (once per contact, or once for a whole import).
 pub async fn insert_unaudited(scope: &mut Scope, id: Uuid, input: &ContactInput) -> AppResult<()> {
+    scope.check_owner(input.owner_id)?;
     let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
     let organisation = organisation_name(scope, input).await?;
     let key = scope.create_subject_key(id).await?;
@@ -280,6 +281,9 @@ pub async fn insert_many_unaudited(
 ) -> AppResult<()> {
     if inputs.is_empty() {
         return Ok(());
+    }
+    for (_, input) in inputs {
+        scope.check_owner(input.owner_id)?;
     }
     let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
     let org_ids: Vec<Uuid> = inputs
@@ -372,6 +376,9 @@ pub async fn write_unaudited(
     before: &ContactInput,
     input: &ContactInput,
 ) -> AppResult<Vec<&'static str>> {
+    if input.owner_id != before.owner_id {
+        scope.check_owner(input.owner_id)?;
+    }
     // Every field is rewritten, so a worn key is simply replaced here.
     let worn = KeyStore::count_encryptions(scope.conn(), id, SEALED_FIELDS).await?
         > REKEY_AFTER_ENCRYPTIONS;

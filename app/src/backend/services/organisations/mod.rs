@@ -424,6 +424,7 @@ pub async fn insert_unaudited(
     id: Uuid,
     input: &OrganisationInput,
 ) -> AppResult<()> {
+    scope.check_owner(input.owner_id)?;
     let (tenant_id, created_by) = (scope.tenant_id(), scope.user_id());
     let key = scope.create_subject_key(id).await?;
     let index = scope.index_key().await?;
@@ -467,6 +468,9 @@ async fn write_unaudited(
     before: &OrganisationInput,
     input: &OrganisationInput,
 ) -> AppResult<Vec<&'static str>> {
+    if input.owner_id != before.owner_id {
+        scope.check_owner(input.owner_id)?;
+    }
     let key = scope.subject_key(id).await?;
     let index = scope.index_key().await?;
     let sealed = SealedInput::seal(&scope.cipher(&key, TABLE, id), &index, input);

@@ -10,7 +10,7 @@ use crate::backend::services::identity::storage::USERS;
 use crate::backend::services::identity::{
     employee_names, insert_user, NewUser, PasswordAccepted, SignedIn,
 };
-use crate::backend::services::{field_masks, identity, second_factor};
+use crate::backend::services::{field_masks, identity, second_factor, teams};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::{Backend, Scope};
@@ -144,6 +144,7 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
         grantable_roles,
         second_factor: second_factor::policy(scope).await?,
         field_masks: field_masks::all(scope).await?,
+        teams: teams::overview(scope).await?,
         with_second_factor,
     })
 }

@@ -41,6 +41,11 @@ fn audited(action: InteractionAudit) -> AuditAction {
 /// A page of a contact's or organisation's timeline, newest first.
 pub async fn list(scope: &mut Scope, query: &TimelineQuery) -> AppResult<TimelinePage> {
     scope.require(Area::Timeline, Action::Read)?;
+    if scope.visible_owners.is_some()
+        && !storage::record_visible(scope.conn(), query.record).await?
+    {
+        return Err(AppError::NotFound);
+    }
     let keyset = Keyset::new(&query.page_request())?;
     let only = if query.q.trim().is_empty() {
         None
@@ -99,6 +104,9 @@ async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Interaction> {
         .await?
         .ok_or(AppError::NotFound)?;
     if is_private_to_other(scope, &row) {
+        return Err(AppError::NotFound);
+    }
+    if scope.visible_owners.is_some() && !storage::on_visible_record(scope.conn(), id).await? {
         return Err(AppError::NotFound);
     }
     open_named(scope, vec![row])

@@ -256,6 +256,28 @@ pub async fn linked_to(conn: &mut PgConnection, record: Uuid) -> AppResult<Vec<U
     .await?)
 }
 
+/// Whether the entry is on a record the transaction sees (the links follow the
+/// records' visibility).
+pub async fn on_visible_record(conn: &mut PgConnection, id: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM interaction_links WHERE interaction_id = $1) AS "on!""#,
+        id
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Whether the contact or organisation `id` is visible to the transaction.
+pub async fn record_visible(conn: &mut PgConnection, id: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = $1)
+               OR EXISTS (SELECT 1 FROM organisations WHERE organisation_id = $1) AS "visible!""#,
+        id
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// The entry, locked until the transaction ends.
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<SealedInteraction>> {
     Ok(sqlx::query_as!(
