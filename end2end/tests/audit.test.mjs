@@ -1,36 +1,13 @@
 // The audit trail as the data protection officer and the works council see it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, PASSWORD, launch, newPage, hydrated, screenshot, uniqueSlug, signUp, enrolTotp } from './support.mjs';
+import { BASE, launch, newPage, hydrated, screenshot, uniqueSlug, signUp, inviteAndJoin as join } from './support.mjs';
+
+const inviteAndJoin = (owner, email, role, name) => join(browser, owner, email, role, name);
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** The owner invites a colleague through the team page; returns the colleague's signed-in
- * page. DPO and works council set up their required second factor on the way. */
-async function inviteAndJoin(owner, email, role, name) {
-  await owner.goto(`${BASE}/team`);
-  await hydrated(owner);
-  await owner.fill('#field-email', email);
-  await owner.selectOption('#invite-role', role);
-  await owner.getByRole('button', { name: 'Create invitation' }).click();
-  const link = await owner.locator('input.invite-link').inputValue();
-  const page = await newPage(browser);
-  await page.goto(link);
-  await hydrated(page);
-  await page.fill('#field-display_name', name);
-  await page.fill('#field-password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/(contacts|account\/security)$/);
-  if (page.url().endsWith('/account/security')) {
-    await page.getByText(/requires a second factor for your role/).waitFor();
-    await enrolTotp(page);
-    await page.getByRole('link', { name: 'I have saved the codes' }).click();
-    await page.waitForURL(`${BASE}/contacts`);
-  }
-  return page;
-}
 
 test('the DPO sees who viewed a contact; the works council sees the same entry pseudonymised', async () => {
   const owner = await newPage(browser);

@@ -122,3 +122,28 @@ export async function waitFor(check, what) {
   assert.fail(`timed out waiting for ${what}`);
 }
 
+
+/** The owner invites a colleague through the team page; returns the colleague's signed-in
+ * page. DPO and works council set up their required second factor on the way. */
+export async function inviteAndJoin(browser, owner, email, role, name) {
+  await owner.goto(`${BASE}/team`);
+  await hydrated(owner);
+  await owner.fill('#field-email', email);
+  await owner.selectOption('#invite-role', role);
+  await owner.getByRole('button', { name: 'Create invitation' }).click();
+  const link = await owner.locator('input.invite-link').inputValue();
+  const page = await newPage(browser);
+  await page.goto(link);
+  await hydrated(page);
+  await page.fill('#field-display_name', name);
+  await page.fill('#field-password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/(contacts|account\/security)$/);
+  if (page.url().endsWith('/account/security')) {
+    await page.getByText(/requires a second factor for your role/).waitFor();
+    await enrolTotp(page);
+    await page.getByRole('link', { name: 'I have saved the codes' }).click();
+    await page.waitForURL(`${BASE}/contacts`);
+  }
+  return page;
+}

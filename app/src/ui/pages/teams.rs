@@ -95,10 +95,10 @@ fn VisibilityChoice(
         RecordVisibility::Team => i18n.texts().team.visibility_team,
     };
     view! {
-        <fieldset class="visibility">
+        <fieldset class="checkboxes visibility">
             <legend>{move || i18n.texts().team.visibility_label}</legend>
             {RecordVisibility::all().map(|v| view! {
-                <label class="choice">
+                <label class="checkbox">
                     <input type="radio" name="record-visibility" value=v.code()
                         prop:checked=move || chosen.get() == v
                         on:change=move |_| chosen.set(v) />
@@ -141,7 +141,7 @@ fn TeamCard(
         .map(|person| {
             let user = person.user_id;
             view! {
-                <label class="choice">
+                <label class="checkbox">
                     <input type="checkbox" disabled=!can_manage
                         prop:checked=move || chosen.get().contains(&user)
                         on:change=move |ev| {
@@ -170,7 +170,7 @@ fn TeamCard(
                     </button>
                 </div>
             })}
-            <fieldset class="team-members">
+            <fieldset class="checkboxes team-members">
                 <legend>{move || i18n.texts().team.members}</legend>
                 {member_boxes}
             </fieldset>
@@ -191,11 +191,21 @@ fn TeamCard(
 
 #[component]
 fn NewTeamForm(create: ServerAction<CreateTeam>) -> impl IntoView {
+    let i18n = use_i18n();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(create, client);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if create.value().get().is_some_and(|r| r.is_ok()) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     view! {
+        <h3>{move || i18n.texts().team.create_team}</h3>
         <ErrorBanner error=action_error(create) />
-        <ValidatedForm action=create validate=|c: &CreateTeam| c.input.normalized().validate() client_errors=client class="inline-form">
+        <ValidatedForm action=create validate=|c: &CreateTeam| c.input.normalized().validate() client_errors=client class="inline-form" form_ref=form>
             <TextField name="input[name]" field="name" label=|t| t.team.team_name errors required=true autocomplete="off" />
             <SubmitButton action=create label=|t| t.team.create_team />
         </ValidatedForm>
