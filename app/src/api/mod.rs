@@ -16,6 +16,7 @@ pub mod mail;
 pub mod organisations;
 pub mod palette;
 pub mod second_factor;
+pub mod sso;
 pub mod tasks;
 pub mod team;
 pub mod timeline;

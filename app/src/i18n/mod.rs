@@ -243,6 +243,7 @@ impl Texts {
             Problem::WrongCode => e.problem_wrong_code.to_owned(),
             Problem::NameTaken => e.problem_name_taken.to_owned(),
             Problem::OutsideYourTeams => e.problem_outside_your_teams.to_owned(),
+            Problem::PasswordSignInOff => e.problem_password_sign_in_off.to_owned(),
         }
     }
 

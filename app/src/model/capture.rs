@@ -98,7 +98,7 @@ impl CapturePolicyInput {
     }
 }
 
-fn is_domain(d: &str) -> bool {
+pub(crate) fn is_domain(d: &str) -> bool {
     d.len() <= 253
         && d.contains('.')
         && d.split('.').all(|label| {

@@ -71,6 +71,10 @@ audit_events! {
         SecondFactorPolicyChanged,
         PasswordResetRequested,
         PasswordReset,
+        SsoSignIn,
+        SsoFailed,
+        SsoConfigured,
+        SsoRemoved,
     }
 }
 
@@ -231,6 +235,9 @@ pub struct TeamSummary {
     pub field_masks: super::field_masks::FieldMasks,
     /// Teams and whose records the department roles see.
     pub teams: super::teams::TeamsOverview,
+    /// The workspace's OpenID provider; `None` without one or for those who cannot
+    /// configure the team.
+    pub sso: Option<super::sso::SsoSettings>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

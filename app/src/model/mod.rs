@@ -29,6 +29,7 @@ pub mod palette;
 pub mod permission;
 pub mod records;
 pub mod second_factor;
+pub mod sso;
 pub mod tasks;
 pub mod teams;
 pub mod timeline;

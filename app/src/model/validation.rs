@@ -58,6 +58,8 @@ pub enum Problem {
     NameTaken,
     /// An owner outside the user's teams, whose records the user would no longer see.
     OutsideYourTeams,
+    /// The workspace signs in with its identity provider only.
+    PasswordSignInOff,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,3 +8,4 @@ pub mod imports;
 pub mod origin_check;
 pub mod router;
 pub mod security_headers;
+pub mod sso;

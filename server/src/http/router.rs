@@ -1,7 +1,9 @@
 //! The axum router: probes, server functions, pages and static files, wrapped in
 //! sessions, the origin check and security headers.
 
-use super::{audit_export, calendar, exports, health, imports, origin_check, security_headers};
+use super::{
+    audit_export, calendar, exports, health, imports, origin_check, security_headers, sso,
+};
 use app::backend::AppState;
 use app::ui::{shell, App};
 use axum::body::Body;
@@ -57,6 +59,8 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         .route("/readyz", get(health::ready))
         .route("/audit/export", get(audit_export::export))
         .route("/feeds/calendar/{slug}/{file}", get(calendar::feed))
+        .route("/sso/{slug}/start", get(sso::start))
+        .route("/sso/callback", get(sso::callback))
         .route("/appointments/{file}", get(calendar::download))
         .route("/exports/{file}", get(exports::export))
         .route(

@@ -21,6 +21,7 @@ mod rls;
 mod roles;
 mod second_factor;
 mod security;
+mod sso;
 mod subjects;
 mod tasks;
 mod team;

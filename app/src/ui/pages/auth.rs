@@ -2,14 +2,16 @@
 
 use crate::api::identity::{LogIn, SignUp};
 use crate::api::second_factor::VerifySecondFactor;
+use crate::api::sso::load_sso_offer;
 use crate::i18n::use_i18n;
 use crate::model::second_factor::SignInStep;
+use crate::model::sso::SsoFailure;
 use crate::model::validation::FieldErrors;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// After sign-in a full page load renders everything for the new session.
 pub(crate) fn go_to(path: &str) {
@@ -82,8 +84,25 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
-    let asks_code = RwSignal::new(false);
+    let query = use_query_map();
+    // Back from the provider: a refusal's reason, or its sign-in awaiting the code.
+    let failure = query
+        .read_untracked()
+        .get("sso")
+        .map(|code| SsoFailure::parse(&code).unwrap_or_default());
+    let asks_code = RwSignal::new(query.read_untracked().get("step").as_deref() == Some("code"));
     follow_sign_in(action, asks_code);
+    let slug = workspace.clone();
+    let offer = Resource::new(
+        move || slug.clone(),
+        |slug| async move {
+            if slug.is_empty() {
+                Ok(None)
+            } else {
+                load_sso_offer(slug).await
+            }
+        },
+    );
     let focus_email = !workspace.is_empty();
     let forgot = if workspace.is_empty() {
         "/forgot".to_owned()
@@ -93,6 +112,17 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="card narrow" hidden=move || asks_code.get()>
             <h1>{move || i18n.texts().auth.login_title}</h1>
+            {failure.map(|f| view! { <div class="banner error" role="alert">{move || sso_failure_text(i18n.texts(), f)}</div> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    offer.await.ok().flatten().map(|offer| view! {
+                        <a class="button primary sso-button" href=offer.start_url rel="external">
+                            {move || crate::i18n::fill(i18n.texts().auth.sso_sign_in, &[("provider", &offer.label)])}
+                        </a>
+                        <p class="divider">{move || i18n.texts().auth.sso_or_password}</p>
+                    })
+                })}
+            </Suspense>
             <ErrorBanner error=action_error(action) />
             <ValidatedForm action validate=|l: &LogIn| l.input.validate() client_errors=client>
                 <TextField name="input[workspace]" field="workspace" label=|t| t.auth.workspace errors value=workspace required=true autofocus=!focus_email autocomplete="organization" />
@@ -104,6 +134,18 @@ pub fn LoginPage() -> impl IntoView {
             <p class="switch"><a href="/signup">{move || i18n.texts().auth.no_account}</a></p>
         </section>
         <SecondFactorStep asks_code />
+    }
+}
+
+fn sso_failure_text(t: &crate::i18n::Texts, failure: SsoFailure) -> &'static str {
+    let a = t.auth;
+    match failure {
+        SsoFailure::Rejected => a.sso_rejected,
+        SsoFailure::Unreachable => a.sso_unreachable,
+        SsoFailure::DomainNotAllowed => a.sso_domain_not_allowed,
+        SsoFailure::NotProvisioned => a.sso_not_provisioned,
+        SsoFailure::Cancelled => a.sso_cancelled,
+        SsoFailure::Expired => a.sso_expired,
     }
 }
 

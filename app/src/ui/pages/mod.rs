@@ -12,6 +12,7 @@ mod misc;
 mod organisations;
 mod password;
 mod security;
+mod sso;
 pub(crate) mod tasks;
 mod team;
 mod teams;

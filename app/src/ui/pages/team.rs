@@ -2,6 +2,7 @@
 
 use crate::api::keys::RotateWorkspaceKey;
 use crate::api::second_factor::{ResetSecondFactor, SetSecondFactorPolicy};
+use crate::api::sso::{RemoveSsoSettings, SaveSsoSettings};
 use crate::api::team::SetFieldMasks;
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
@@ -16,6 +17,7 @@ use crate::ui::format;
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::field_masks::FieldMaskGrid;
 use crate::ui::pages::security::{MemberFactorCell, SecondFactorRule};
+use crate::ui::pages::sso::SsoSection;
 use crate::ui::pages::teams::{TeamsActions, TeamsSection};
 use leptos::prelude::*;
 
@@ -31,6 +33,8 @@ pub fn TeamPage() -> impl IntoView {
         reset: ServerAction::new(),
         set_masks: ServerAction::new(),
         teams: TeamsActions::new(),
+        save_sso: ServerAction::new(),
+        remove_sso: ServerAction::new(),
     };
     let overview = Resource::new(
         move || {
@@ -41,6 +45,8 @@ pub fn TeamPage() -> impl IntoView {
                 actions.reset.version().get(),
                 actions.set_masks.version().get(),
                 actions.teams.versions(),
+                actions.save_sso.version().get(),
+                actions.remove_sso.version().get(),
             )
         },
         |_| load_team(),
@@ -64,6 +70,8 @@ struct TeamActions {
     reset: ServerAction<ResetSecondFactor>,
     set_masks: ServerAction<SetFieldMasks>,
     teams: TeamsActions,
+    save_sso: ServerAction<SaveSsoSettings>,
+    remove_sso: ServerAction<RemoveSsoSettings>,
 }
 
 #[component]
@@ -79,6 +87,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         with_second_factor,
         field_masks,
         teams,
+        sso,
     } = overview;
     let may_configure = use_current_user()
         .get_untracked()
@@ -131,6 +140,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         {may_configure.then(|| view! {
             <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
             <FieldMaskGrid masks=field_masks save=actions.set_masks />
+            <SsoSection settings=sso save=actions.save_sso remove=actions.remove_sso />
         })}
     }
 }

@@ -101,3 +101,8 @@ pub async fn imap_append(user: &str, folder: &str, raw: &[u8]) {
         .expect("APPEND");
     session.logout().await.ok();
 }
+
+/// The OpenID provider (oidc-provider, `end2end/peers/oidc.mjs`): its issuer URL.
+pub fn oidc() -> String {
+    required("TESSERA_TEST_OIDC")
+}

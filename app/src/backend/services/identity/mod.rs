@@ -8,13 +8,13 @@ pub mod storage;
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::password;
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
-use crate::backend::services::second_factor;
+use crate::backend::services::{second_factor, sso};
 use crate::backend::tenancy::{begin_for_tenant, Principal};
 use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, CurrentUser, LoginInput, Role, SignupInput};
 use crate::model::second_factor::SignInStep;
-use crate::model::validation::normalize_email;
+use crate::model::validation::{normalize_email, FieldErrors, Problem};
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -158,13 +158,25 @@ pub async fn sign_in(
 
     // Sign-ins and failed attempts land in the tenant's log (unknown workspaces have none).
     let mut next = SignInStep::Done;
+    let mut password_refused = false;
     if let Some(tenant_id) = tenant_id {
         let user_id = candidate.as_ref().map(|(id, _)| *id);
         let mut tx = begin_for_tenant(pool, tenant_id).await?;
         let action = match (verified, user_id) {
             (true, Some(user_id)) => {
+                // With single sign-on only, the right password of a non-owner is refused.
+                let role = sso::storage::role_of(&mut tx, user_id).await?;
+                let role = role
+                    .as_deref()
+                    .and_then(Role::parse)
+                    .unwrap_or(Role::Member);
+                password_refused = sso::password_refused(&mut tx, role).await?;
                 next = second_factor::next_step(&mut tx, user_id).await?;
-                (next != SignInStep::SecondFactor).then_some(AuthAudit::SignIn)
+                if password_refused {
+                    Some(AuthAudit::SignInFailed)
+                } else {
+                    (next != SignInStep::SecondFactor).then_some(AuthAudit::SignIn)
+                }
             }
             _ => Some(AuthAudit::SignInFailed),
         };
@@ -173,6 +185,12 @@ pub async fn sign_in(
             audit::record(&mut tx, tenant_id, event).await?;
         }
         tx.commit().await?;
+    }
+    if password_refused {
+        return Err(AppError::Validation(FieldErrors::single(
+            "password",
+            Problem::PasswordSignInOff,
+        )));
     }
     match (tenant_id, candidate, verified) {
         (Some(tenant_id), Some((user_id, _)), true) => {

@@ -10,7 +10,7 @@ use crate::backend::services::identity::storage::USERS;
 use crate::backend::services::identity::{
     employee_names, insert_user, NewUser, PasswordAccepted, SignedIn,
 };
-use crate::backend::services::{field_masks, identity, second_factor, teams};
+use crate::backend::services::{field_masks, identity, second_factor, sso, teams};
 use crate::backend::subjects::{BoxFuture, SubjectKind};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::{Backend, Scope};
@@ -145,6 +145,11 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
         second_factor: second_factor::policy(scope).await?,
         field_masks: field_masks::all(scope).await?,
         teams: teams::overview(scope).await?,
+        sso: if role.may(Area::Team, Action::Configure) {
+            sso::settings(scope).await?
+        } else {
+            None
+        },
         with_second_factor,
     })
 }
