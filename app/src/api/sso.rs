@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {super::support::*, crate::backend::services::sso};
 
 #[server(prefix = "/rpc", endpoint = "sso/settings")]
-pub async fn load_sso_settings() -> Result<Option<SsoSettings>, AppError> {
+pub async fn load_sso_settings() -> Result<SsoSettings, AppError> {
     in_scope(async |s| sso::settings(s).await).await
 }
 

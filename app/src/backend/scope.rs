@@ -43,7 +43,7 @@ pub struct Scope {
 /// What the user's row says about their sessions.
 struct SessionRules {
     second_factor_required: bool,
-    /// Unix seconds before which sessions no longer count (a password reset).
+    /// Unix milliseconds before which sessions no longer count (a password reset).
     valid_from: Option<i64>,
 }
 
@@ -120,7 +120,9 @@ impl Scope {
         };
         let rules = SessionRules {
             second_factor_required: row.second_factor_required,
-            valid_from: row.sessions_valid_from.map(|t| t.unix_timestamp()),
+            valid_from: row
+                .sessions_valid_from
+                .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64),
         };
         Ok((scope, rules))
     }
@@ -154,7 +156,7 @@ impl Scope {
             Self::begin_with_rule(state.backend.clone(), auth.tenant_id, auth.user_id).await?;
         if rules
             .valid_from
-            .is_some_and(|from| auth.signed_in_at < from)
+            .is_some_and(|from| auth.signed_in_millis() < from)
         {
             session::sign_out(session).await?;
             return Err(AppError::Unauthenticated);

@@ -235,7 +235,7 @@ pub struct TeamSummary {
     pub field_masks: super::field_masks::FieldMasks,
     /// Teams and whose records the department roles see.
     pub teams: super::teams::TeamsOverview,
-    /// The workspace's OpenID provider; `None` without one or for those who cannot
+    /// The workspace's OpenID provider settings; `None` for those who cannot
     /// configure the team.
     pub sso: Option<super::sso::SsoSettings>,
 }

@@ -122,6 +122,8 @@ impl SsoSettingsInput {
 /// The settings as the team page shows them: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoSettings {
+    /// Whether the workspace has a provider (else `input` holds the defaults).
+    pub configured: bool,
     /// `client_secret` is always empty.
     pub input: SsoSettingsInput,
     pub has_secret: bool,

@@ -154,8 +154,8 @@ async fn people_sign_in_with_the_provider_and_are_linked_by_subject() {
     );
 
     // The settings never send the secret back.
-    let shown = app.call(&owner, LoadSsoSettings {}).await.ok().unwrap();
-    assert!(shown.has_secret && shown.input.client_secret.is_empty());
+    let shown = app.call(&owner, LoadSsoSettings {}).await.ok();
+    assert!(shown.configured && shown.has_secret && shown.input.client_secret.is_empty());
     assert!(shown.redirect_uri.ends_with("/sso/callback"));
 }
 
@@ -378,6 +378,7 @@ async fn settings_are_checked_guarded_and_can_switch_off_passwords() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(app.count("SELECT count(*) FROM sso_providers").await, 0);
+    assert!(!app.call(&owner, LoadSsoSettings {}).await.ok().configured);
 
     let only_sso = SsoSettingsInput {
         password_login: false,

@@ -26,6 +26,10 @@ pub struct SessionAuth {
     pub user_id: Uuid,
     /// Unix seconds of sign-in, for the absolute timeout.
     pub signed_in_at: i64,
+    /// Unix milliseconds of sign-in, to tell a session from just before a password
+    /// reset from one just after it (0 in sessions from before this field).
+    #[serde(default)]
+    pub signed_in_ms: i64,
     /// Whether this sign-in showed a second factor (or set one up).
     #[serde(default)]
     pub second_factor: bool,
@@ -49,6 +53,21 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl SessionAuth {
+    /// When the session signed in, in Unix milliseconds.
+    pub fn signed_in_millis(&self) -> i64 {
+        if self.signed_in_ms > 0 {
+            self.signed_in_ms
+        } else {
+            self.signed_in_at * 1000
+        }
+    }
+}
+
 /// Starts an authenticated session under a fresh id (defeats session fixation).
 pub async fn sign_in(session: &Session, signed_in: SignedIn) -> AppResult<()> {
     session.cycle_id().await.map_err(store_error)?;
@@ -60,6 +79,7 @@ pub async fn sign_in(session: &Session, signed_in: SignedIn) -> AppResult<()> {
         tenant_id: signed_in.tenant_id,
         user_id: signed_in.user_id,
         signed_in_at: now(),
+        signed_in_ms: now_ms(),
         second_factor: signed_in.second_factor,
     };
     session.insert(AUTH_KEY, auth).await.map_err(store_error)

@@ -13,17 +13,19 @@ use leptos::prelude::*;
 
 #[component]
 pub fn SsoSection(
-    settings: Option<SsoSettings>,
+    settings: SsoSettings,
     save: ServerAction<SaveSsoSettings>,
     remove: ServerAction<RemoveSsoSettings>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(save, client);
-    let configured = settings.is_some();
-    let redirect_uri = settings.as_ref().map(|s| s.redirect_uri.clone());
-    let has_secret = settings.as_ref().is_some_and(|s| s.has_secret);
-    let input = settings.map(|s| s.input).unwrap_or_default();
+    let SsoSettings {
+        configured,
+        input,
+        has_secret,
+        redirect_uri,
+    } = settings;
     let saved = move || save.value().get().and_then(Result::ok);
     let roles: Vec<(String, Signal<String>)> = Role::all()
         .filter(|r| *r != Role::Owner)
@@ -53,9 +55,7 @@ pub fn SsoSection(
         <section class="card sso">
             <h2>{move || i18n.texts().team.sso_heading}</h2>
             <p>{move || i18n.texts().team.sso_intro}</p>
-            {redirect_uri.map(|uri| view! {
-                <p class="hint">{move || i18n.texts().team.sso_redirect_hint} " " <code>{uri}</code></p>
-            })}
+            <p class="hint">{move || i18n.texts().team.sso_redirect_hint} " " <code>{redirect_uri}</code></p>
             <ErrorBanner error=action_error(save) />
             {move || saved().map(|_| view! { <div class="banner success" role="status">{move || i18n.texts().team.sso_saved}</div> })}
             <ValidatedForm action=save validate=|s: &SaveSsoSettings| s.input.normalized().validate(true) client_errors=client>

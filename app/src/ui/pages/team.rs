@@ -140,7 +140,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         {may_configure.then(|| view! {
             <SecondFactorRule policy=second_factor set_policy=actions.set_policy />
             <FieldMaskGrid masks=field_masks save=actions.set_masks />
-            <SsoSection settings=sso save=actions.save_sso remove=actions.remove_sso />
+            {sso.map(|settings| view! { <SsoSection settings save=actions.save_sso remove=actions.remove_sso /> })}
         })}
     }
 }

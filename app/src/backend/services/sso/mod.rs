@@ -28,16 +28,17 @@ pub fn redirect_uri(backend: &Backend) -> String {
     format!("{}/sso/callback", backend.public_url.trim_end_matches('/'))
 }
 
-pub async fn settings(scope: &mut Scope) -> AppResult<Option<SsoSettings>> {
+/// The provider's settings, or the defaults and the redirect URI to register first.
+pub async fn settings(scope: &mut Scope) -> AppResult<SsoSettings> {
     scope.require(Area::Team, Action::Configure)?;
     let redirect_uri = redirect_uri(&scope.backend);
-    Ok(storage::provider(scope.conn())
-        .await?
-        .map(|row| SsoSettings {
-            input: row.input(),
-            has_secret: !row.client_secret_ct.is_empty(),
-            redirect_uri,
-        }))
+    let row = storage::provider(scope.conn()).await?;
+    Ok(SsoSettings {
+        configured: row.is_some(),
+        has_secret: row.as_ref().is_some_and(|r| !r.client_secret_ct.is_empty()),
+        input: row.map(|r| r.input()).unwrap_or_default(),
+        redirect_uri,
+    })
 }
 
 /// Saves the provider after checking that its discovery document answers and names
@@ -71,7 +72,7 @@ pub async fn save(scope: &mut Scope, input: &SsoSettingsInput) -> AppResult<SsoS
     storage::save(scope.conn(), tenant_id, &input, secret, me).await?;
     let event = scope.event(audited(AuthAudit::SsoConfigured));
     scope.audit(event).await?;
-    settings(scope).await?.ok_or(AppError::Internal)
+    settings(scope).await
 }
 
 /// Removes the provider; its users keep their accounts (and passwords, if any).

@@ -146,7 +146,7 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
         field_masks: field_masks::all(scope).await?,
         teams: teams::overview(scope).await?,
         sso: if role.may(Area::Team, Action::Configure) {
-            sso::settings(scope).await?
+            Some(sso::settings(scope).await?)
         } else {
             None
         },
