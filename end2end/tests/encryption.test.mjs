@@ -32,6 +32,8 @@ test('type-ahead search finds umlaut names by any spelling', async () => {
   await page.waitForURL(/q=mueller/);
   const rows = page.locator('table.data-table tbody tr');
   await rows.first().getByText('Müller, Erika').waitFor();
+  // The unfiltered list may still be on screen for a moment: wait for the filtered one.
+  await rows.filter({ hasText: 'Weber' }).waitFor({ state: 'detached' });
   assert.equal(await rows.count(), 1);
   await screenshot(page, 'search');
 });

@@ -1,7 +1,7 @@
 //! Sign-up, sign-in, sign-out and "who am I".
 
 use crate::model::identity::{
-    CurrentUser, LoginInput, NewPasswordInput, ResetRequestInput, SignupInput,
+    CurrentUser, EmailChangeInput, LoginInput, NewPasswordInput, ResetRequestInput, SignupInput,
 };
 use crate::model::second_factor::SignInStep;
 use crate::AppError;
@@ -55,4 +55,17 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
     if_signed_in_enrolling(async |s| identity::current_user(s).await).await
+}
+
+/// Mails a confirmation link to the new address (if free); answers alike either way.
+#[server(prefix = "/rpc", endpoint = "account/email")]
+pub async fn request_email_change(input: EmailChangeInput) -> Result<(), AppError> {
+    let locale = crate::i18n::initial_locale();
+    let ip = client_ip().await?;
+    in_scope(async |s| identity::email_change::request(s, ip, locale, &input).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "account/email/confirm")]
+pub async fn confirm_email_change(slug: String, token: String) -> Result<(), AppError> {
+    public(async |state| identity::email_change::confirm(state, &slug, &token).await).await
 }

@@ -244,6 +244,8 @@ impl Texts {
             Problem::NameTaken => e.problem_name_taken.to_owned(),
             Problem::OutsideYourTeams => e.problem_outside_your_teams.to_owned(),
             Problem::PasswordSignInOff => e.problem_password_sign_in_off.to_owned(),
+            Problem::WrongPassword => e.problem_wrong_password.to_owned(),
+            Problem::SameAsCurrent => e.problem_same_as_current.to_owned(),
         }
     }
 

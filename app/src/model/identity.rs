@@ -75,6 +75,8 @@ audit_events! {
         SsoFailed,
         SsoConfigured,
         SsoRemoved,
+        EmailChangeRequested,
+        EmailChanged,
     }
 }
 
@@ -202,6 +204,22 @@ pub struct CurrentUser {
     /// The workspace requires a second factor this account has not set up: every
     /// page but account security sends the user there.
     pub must_enrol: bool,
+}
+
+/// Changing one's own address: the new one, confirmed by the current password.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailChangeInput {
+    pub new_email: String,
+    pub password: String,
+}
+
+impl EmailChangeInput {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.check("new_email", validation::email(&self.new_email));
+        errors.check("password", validation::required(&self.password, 200));
+        errors
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -60,6 +60,10 @@ pub enum Problem {
     OutsideYourTeams,
     /// The workspace signs in with its identity provider only.
     PasswordSignInOff,
+    /// Not the account's current password.
+    WrongPassword,
+    /// The address the account has already.
+    SameAsCurrent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

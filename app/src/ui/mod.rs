@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/forgot/:slug") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/reset/:slug/:token") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/email/:slug/:token") view=ConfirmEmailPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />

@@ -199,3 +199,75 @@ async fn an_invitation_is_mailed_with_its_link() {
         "names who invites: {text}"
     );
 }
+
+#[tokio::test]
+async fn a_new_address_counts_once_its_mailed_link_is_opened() {
+    use app::api::identity::{ConfirmEmailChange, RequestEmailChange};
+    use app::model::identity::EmailChangeInput;
+    let app = app_with_mailer().await;
+    let (slug, email) = workspace(&app).await;
+    let owner = client();
+    app.log_in(&owner, &slug, &email, PASSWORD).await.ok();
+    let taken = format!("taken@{slug}.example");
+    app.join(&owner, &taken, "sales", "Tina").await;
+    let change = |new_email: &str, password: &str| RequestEmailChange {
+        input: EmailChangeInput {
+            new_email: new_email.into(),
+            password: password.into(),
+        },
+    };
+
+    let fresh = format!("erika.neu@{slug}.example");
+    let wrong = app.call(&owner, change(&fresh, "not my password")).await;
+    assert_eq!(
+        wrong.err(),
+        AppError::Validation(app::model::validation::FieldErrors::single(
+            "password",
+            Problem::WrongPassword
+        ))
+    );
+    // Another account's address: the same answer, and no mail to it.
+    app.call(&owner, change(&taken, PASSWORD)).await.ok();
+    app.call(&owner, change(&fresh, PASSWORD)).await.ok();
+    let (text, link) = mailed_link(&fresh, "/account/email/").await;
+    assert!(text.contains(&format!("{slug} GmbH")), "{text}");
+    let notice = mailed_text(&email).await;
+    assert!(
+        notice.contains("new e-mail address") || notice.contains("neue E-Mail-Adresse"),
+        "{notice}"
+    );
+    assert_eq!(
+        Maildir::of_smtp_peer().messages_to(&taken).len(),
+        1,
+        "only the invitation"
+    );
+
+    // Until the link is opened the old address signs in.
+    app.log_in(&client(), &slug, &email, PASSWORD).await.ok();
+    let mut parts = link.rsplit('/');
+    let token = parts.next().unwrap().to_owned();
+    let confirm = || ConfirmEmailChange {
+        slug: slug.clone(),
+        token: token.clone(),
+    };
+    app.call(&client(), confirm()).await.ok();
+    assert_eq!(
+        app.call(&client(), confirm()).await.err(),
+        AppError::NotFound,
+        "once"
+    );
+    let me = app.call(&owner, WhoAmI {}).await.ok().unwrap();
+    assert_eq!(me.email, fresh);
+    app.log_in(&client(), &slug, &fresh, PASSWORD).await.ok();
+    let old = app.log_in(&client(), &slug, &email, PASSWORD).await;
+    assert_eq!(old.err(), AppError::InvalidCredentials);
+    assert_eq!(app.audit_rows("auth.email_change_requested").await.len(), 2);
+    assert_eq!(app.audit_rows("auth.email_changed").await.len(), 1);
+}
+
+/// The text of the newest mail to `to`.
+async fn mailed_text(to: &str) -> String {
+    let raw = Maildir::of_smtp_peer().wait_for(to).await;
+    let message = MessageParser::default().parse(&raw).unwrap();
+    message.body_text(0).unwrap().into_owned()
+}

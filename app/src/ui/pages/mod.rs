@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 pub(crate) mod calendar;
 pub(crate) mod contacts;
+mod email_change;
 mod field_masks;
 pub(crate) mod imports;
 mod invite;
@@ -24,6 +25,7 @@ pub use calendar::{CalendarPage, EditAppointmentPage, NewAppointmentPage};
 pub use contacts::{
     ContactDetailPage, ContactListPage, DuplicatesPage, EditContactPage, MergePage, NewContactPage,
 };
+pub use email_change::ConfirmEmailPage;
 pub use imports::{ImportPage, ImportUploadPage};
 pub use invite::AcceptInvitePage;
 pub use mail::{ComposeMailPage, SettingsPage};

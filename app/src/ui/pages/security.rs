@@ -16,6 +16,7 @@ use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::email_change::EmailChangeSection;
 use crate::AppError;
 use leptos::prelude::*;
 
@@ -52,6 +53,7 @@ pub fn AccountSecurityPage() -> impl IntoView {
         <AsyncView resource=status render=move |status| view! {
             <TotpSection status start confirm renew remove />
         } />
+        <EmailChangeSection />
     }
 }
 

@@ -2,6 +2,7 @@
 //! Employees are data subjects too: their names and e-mail
 //! addresses are encrypted, and sign-in finds the account by the e-mail's blind index.
 
+pub mod email_change;
 pub mod recovery;
 pub mod storage;
 

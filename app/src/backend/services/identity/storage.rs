@@ -168,3 +168,94 @@ pub async fn set_password(
     .await?;
     Ok(())
 }
+
+pub async fn password_hash(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT password_hash FROM users WHERE user_id = $1",
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub struct NewEmailChange<'a> {
+    pub change_id: Uuid,
+    pub user_id: Uuid,
+    pub token_hash: &'a [u8],
+    pub new_email_ct: Vec<u8>,
+    pub new_email_bidx: Vec<u8>,
+    pub expires_at: time::OffsetDateTime,
+}
+
+pub async fn insert_email_change(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    change: NewEmailChange<'_>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "INSERT INTO email_changes (tenant_id, change_id, user_id, token_hash, new_email_ct,
+                                    new_email_bidx, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        tenant_id,
+        change.change_id,
+        change.user_id,
+        change.token_hash,
+        change.new_email_ct,
+        change.new_email_bidx,
+        change.expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub struct PendingEmailChange {
+    pub change_id: Uuid,
+    pub user_id: Uuid,
+    pub new_email_ct: Vec<u8>,
+    pub new_email_bidx: Vec<u8>,
+}
+
+/// The unused, unexpired change behind a link, marked used (so a link works once).
+pub async fn take_email_change(
+    conn: &mut PgConnection,
+    token_hash: &[u8],
+) -> AppResult<Option<PendingEmailChange>> {
+    Ok(sqlx::query_as!(
+        PendingEmailChange,
+        "UPDATE email_changes SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
+         RETURNING change_id, user_id, new_email_ct, new_email_bidx",
+        token_hash
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn set_email(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    email_ct: &[u8],
+    email_bidx: &[u8],
+) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE users SET email_ct = $2, email_bidx = $3 WHERE user_id = $1",
+        user_id,
+        email_ct,
+        email_bidx
+    )
+    .execute(conn)
+    .await
+    .map_err(|err| {
+        // Taken since the link was sent.
+        if crate::backend::tenancy::violates(&err, "users_email_key") {
+            crate::AppError::Validation(crate::model::validation::FieldErrors::single(
+                "new_email",
+                crate::model::validation::Problem::EmailTaken,
+            ))
+        } else {
+            err.into()
+        }
+    })?;
+    Ok(())
+}
