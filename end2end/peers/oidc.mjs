@@ -1,7 +1,8 @@
 // The OpenID provider of the tests: oidc-provider (OpenID-certified), started by
-// `./dev test` on localhost. Anyone signs in by typing an e-mail address (and may
-// tick "second factor", which the ID token then reports in `amr`); the subject is a
-// hash of the address, not the address, so Tessera must link accounts by `sub`.
+// `./dev test` on localhost. Anyone signs in by typing an e-mail address, with
+// groups if wished (the `groups` claim), and may tick "second factor", which the ID
+// token then reports in `amr`; the subject is a hash of the address, not the
+// address, so Tessera must link accounts by `sub`.
 //
 // Clients: tessera-a and tessera-b (two tenants' configurations) and tessera-tamper,
 // whose ID tokens this peer alters after signing, as an attacker in the middle would.
@@ -25,12 +26,14 @@ function subjectOf(email) {
   return `sub-${createHash('sha256').update(email).digest('hex').slice(0, 20)}`;
 }
 
+// Who signed in as whom, and with which groups (typed on the login screen).
 const accounts = new Map();
+const groupsOf = new Map();
 
 const provider = new Provider(issuer, {
   clients: [client('tessera-a'), client('tessera-b'), client('tessera-tamper')],
   cookies: { keys: ['tessera-test-oidc-cookie-key'] },
-  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub', 'amr', 'groups'], email: ['email', 'email_verified'], profile: ['name'] },
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => true },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -42,7 +45,7 @@ const provider = new Provider(issuer, {
       async claims() {
         const local = email.split('@')[0];
         const name = local.charAt(0).toUpperCase() + local.slice(1);
-        return { sub, email, email_verified: true, name: `${name} Example` };
+        return { sub, email, email_verified: true, name: `${name} Example`, groups: groupsOf.get(sub) ?? [] };
       },
     };
   },
@@ -82,6 +85,7 @@ const page = (uid) => `<!doctype html><html lang="en"><head><meta charset="utf-8
 <body><h1>Test IdP sign-in</h1>
 <form method="post" action="/interaction/${uid}/login">
 <label>E-mail <input name="login" type="email" autofocus required></label>
+<label>Groups <input name="groups"></label>
 <label><input type="checkbox" name="mfa" value="1"> with a second factor</label>
 <button type="submit">Continue</button></form></body></html>`;
 
@@ -101,6 +105,7 @@ provider.use(async (ctx, next) => {
     const email = (form.get('login') ?? '').trim().toLowerCase();
     const accountId = subjectOf(email);
     accounts.set(accountId, email);
+    groupsOf.set(accountId, (form.get('groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean));
     const amr = form.get('mfa') ? ['pwd', 'otp'] : ['pwd'];
     await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId, amr } }, { mergeWithLastSubmission: false });
     return;

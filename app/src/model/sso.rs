@@ -41,6 +41,43 @@ pub struct SsoSettingsInput {
     pub default_role: String,
     #[serde(with = "records::checkbox")]
     pub trust_provider_mfa: bool,
+    /// One `group = role` or `group = team:<name>` per line.
+    pub group_mappings: String,
+}
+
+/// What membership of a provider group decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupTarget {
+    Role(Role),
+    Team(String),
+}
+
+pub const MAPPINGS_MAX: usize = 50;
+
+/// The mappings in line order; `Err` with the first bad line's number (from 1).
+pub fn parse_mappings(text: &str) -> Result<Vec<(String, GroupTarget)>, usize> {
+    let mut mappings = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (group, target) = line.split_once('=').ok_or(n + 1)?;
+        let (group, target) = (group.trim(), target.trim());
+        if group.is_empty() || group.len() > 200 {
+            return Err(n + 1);
+        }
+        let target = match target.strip_prefix("team:") {
+            Some(team) if !team.trim().is_empty() => GroupTarget::Team(team.trim().to_owned()),
+            Some(_) => return Err(n + 1),
+            None => match Role::parse(target) {
+                Some(role) if role != Role::Owner => GroupTarget::Role(role),
+                _ => return Err(n + 1),
+            },
+        };
+        mappings.push((group.to_owned(), target));
+    }
+    Ok(mappings)
 }
 
 impl Default for SsoSettingsInput {
@@ -55,6 +92,7 @@ impl Default for SsoSettingsInput {
             provisioning: Provisioning::Invitation,
             default_role: Role::Sales.as_str().to_owned(),
             trust_provider_mfa: false,
+            group_mappings: String::new(),
         }
     }
 }
@@ -66,6 +104,13 @@ impl SsoSettingsInput {
             client_id: self.client_id.trim().to_owned(),
             label: self.label.trim().to_owned(),
             allowed_domains: self.domains().join(", "),
+            group_mappings: self
+                .group_mappings
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
             ..self.clone()
         }
     }
@@ -114,6 +159,13 @@ impl SsoSettingsInput {
         }
         if self.role().is_none() {
             errors.add("default_role", Problem::InvalidRole);
+        }
+        match parse_mappings(&self.group_mappings) {
+            Err(_) => errors.add("group_mappings", Problem::InvalidChoice),
+            Ok(m) if m.len() > MAPPINGS_MAX => {
+                errors.add("group_mappings", Problem::TooMany { max: MAPPINGS_MAX })
+            }
+            Ok(_) => {}
         }
         errors
     }
@@ -197,6 +249,21 @@ mod tests {
             ..valid()
         };
         assert!(bad_domain.validate(false).get("allowed_domains").is_some());
+    }
+
+    #[test]
+    fn group_mappings_name_a_role_or_a_team_per_line() {
+        let parsed = parse_mappings("crm-admins = admin\n\n  nord = team: Vertrieb Nord ").unwrap();
+        assert_eq!(
+            parsed,
+            [
+                ("crm-admins".to_owned(), GroupTarget::Role(Role::Admin)),
+                ("nord".to_owned(), GroupTarget::Team("Vertrieb Nord".into())),
+            ]
+        );
+        assert_eq!(parse_mappings("a = admin\nbosses = owner"), Err(2));
+        assert_eq!(parse_mappings("no equals sign"), Err(1));
+        assert_eq!(parse_mappings("x = team:"), Err(1));
     }
 
     #[test]

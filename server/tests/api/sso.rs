@@ -62,6 +62,18 @@ async fn through_provider(
     email: &str,
     mfa: bool,
 ) -> String {
+    through_provider_in_groups(app, browser, slug, email, mfa, "").await
+}
+
+/// Like [`through_provider`], as a member of the comma-separated `groups`.
+async fn through_provider_in_groups(
+    app: &TestApp,
+    browser: &Client,
+    slug: &str,
+    email: &str,
+    mfa: bool,
+    groups: &str,
+) -> String {
     let start = browser
         .get(format!("{}/sso/{slug}/start", app.address))
         .send()
@@ -76,7 +88,7 @@ async fn through_provider(
         browser.get(&interaction).send().await.unwrap().status(),
         StatusCode::OK
     );
-    let mut form = vec![("login", email.to_owned())];
+    let mut form = vec![("login", email.to_owned()), ("groups", groups.to_owned())];
     if mfa {
         form.push(("mfa", "1".into()));
     }
@@ -404,4 +416,70 @@ async fn settings_are_checked_guarded_and_can_switch_off_passwords() {
     app.log_in(&client(), "acme", "sam@acme.example", PASSWORD)
         .await
         .ok();
+}
+
+#[tokio::test]
+async fn provider_groups_decide_roles_and_teams_at_every_sign_in() {
+    use app::api::team::{CreateTeam, LoadTeam};
+    use app::model::teams::TeamInput;
+    let app = crate::helpers::spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let mapped = SsoSettingsInput {
+        group_mappings: "crm-admins = admin\nnord = team:Vertrieb Nord".into(),
+        ..settings("tessera-a", "", Provisioning::JustInTime, "sales")
+    };
+    // A team that does not exist yet cannot be mapped.
+    let early = app
+        .call(
+            &owner,
+            SaveSsoSettings {
+                input: mapped.clone(),
+            },
+        )
+        .await;
+    assert_eq!(
+        early.err(),
+        AppError::Validation(app::model::validation::FieldErrors::single(
+            "group_mappings",
+            Problem::UnknownReference
+        ))
+    );
+    let input = TeamInput {
+        name: "Vertrieb Nord".into(),
+    };
+    let nord = app.call(&owner, CreateTeam { input }).await.ok().id;
+    configure(&app, &owner, mapped).await;
+
+    let browser = client();
+    let callback = through_provider_in_groups(
+        &app,
+        &browser,
+        "acme",
+        "ada@acme.example",
+        false,
+        "crm-admins, nord",
+    )
+    .await;
+    assert_eq!(finish(&browser, &callback).await, "/contacts");
+    let ada = app.me(&browser).await;
+    assert_eq!(ada.role, Role::Admin);
+    let members = |team: &app::model::identity::TeamSummary| {
+        team.teams
+            .teams
+            .iter()
+            .find(|t| t.id == nord)
+            .unwrap()
+            .members
+            .clone()
+    };
+    assert_eq!(
+        members(&app.call(&owner, LoadTeam {}).await.ok()),
+        [ada.user_id]
+    );
+
+    // Out of both groups at the provider: the default role, out of the team.
+    let (again, _) = sign_in(&app, "acme", "ada@acme.example").await;
+    assert_eq!(app.me(&again).await.role, Role::Sales);
+    assert!(members(&app.call(&owner, LoadTeam {}).await.ok()).is_empty());
+    assert_eq!(app.audit_rows("team.role_changed").await.len(), 2);
 }

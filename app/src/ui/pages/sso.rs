@@ -72,6 +72,7 @@ pub fn SsoSection(
                     <SelectField name="input[provisioning]" field="provisioning" label=|t| t.team.sso_provisioning errors options=provisioning value=input.provisioning.code() />
                     <SelectField name="input[default_role]" field="default_role" label=|t| t.team.sso_default_role errors options=roles value=input.default_role.clone() />
                 </div>
+                <TextField name="input[group_mappings]" field="group_mappings" label=|t| t.team.sso_group_mappings errors value=input.group_mappings.clone() multiline=true hint=|t| t.team.sso_group_mappings_hint autocomplete="off" />
                 <CheckboxField name="input[password_login]" field="password_login" label=label(|t| t.team.sso_password_login) checked=input.password_login />
                 <CheckboxField name="input[trust_provider_mfa]" field="trust_provider_mfa" label=label(|t| t.team.sso_trust_mfa) checked=input.trust_provider_mfa />
                 <div class="actions">

@@ -164,6 +164,29 @@ struct Verified {
     name: Option<String>,
     /// The provider reports a second factor (`amr` names one).
     second_factor: bool,
+    /// The `groups` claim of the ID token, for the workspace's group mappings.
+    groups: Vec<String>,
+}
+
+/// The `groups` claim of an ID token whose signature was already checked: read from
+/// its payload, as the core claims of `openidconnect` have no such field.
+fn groups_of(jwt: &str) -> Vec<String> {
+    use base64::Engine;
+    #[derive(Deserialize)]
+    struct Groups {
+        #[serde(default)]
+        groups: Vec<String>,
+    }
+    jwt.split('.')
+        .nth(1)
+        .and_then(|payload| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .ok()
+        })
+        .and_then(|json| serde_json::from_slice::<Groups>(&json).ok())
+        .map(|g| g.groups)
+        .unwrap_or_default()
 }
 
 /// Completes the sign-in the provider sent the user back from; where to go next.
@@ -250,6 +273,9 @@ async fn complete(
     }
     let verified = verify(backend, &provider, code, pending).await?;
     let signed_in = account_for(backend, &provider, tenant_id, &verified).await?;
+    super::groups::apply(backend, &provider, tenant_id, signed_in, &verified.groups)
+        .await
+        .map_err(|_| SsoFailure::Rejected)?;
     let trusted = provider.row.trust_provider_mfa && verified.second_factor;
     let mut tx = begin_for_tenant(&backend.db, tenant_id)
         .await
@@ -351,6 +377,7 @@ async fn verify(
         email,
         name,
         second_factor,
+        groups: groups_of(&id_token.to_string()),
     })
 }
 

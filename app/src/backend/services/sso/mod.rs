@@ -3,6 +3,7 @@
 //! client secret is sealed under the tenant's own key, like the SMTP password.
 
 pub mod flow;
+mod groups;
 pub mod storage;
 
 use crate::backend::crypto::{KeyStore, RecordCipher};
@@ -11,7 +12,7 @@ use crate::backend::{Backend, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::AuthAudit;
 use crate::model::permission::{Action, Area};
-use crate::model::sso::{SsoOffer, SsoSettings, SsoSettingsInput};
+use crate::model::sso::{parse_mappings, GroupTarget, SsoOffer, SsoSettings, SsoSettingsInput};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
@@ -48,6 +49,24 @@ pub async fn save(scope: &mut Scope, input: &SsoSettingsInput) -> AppResult<SsoS
     let input = input.normalized();
     let has_secret = storage::provider(scope.conn()).await?.is_some();
     input.validate(has_secret).into_result()?;
+    let teams: Vec<String> = parse_mappings(&input.group_mappings)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, t)| match t {
+            GroupTarget::Team(name) => Some(name),
+            GroupTarget::Role(_) => None,
+        })
+        .collect();
+    let known = storage::teams_named(scope.conn(), &teams).await?;
+    if teams
+        .iter()
+        .any(|t| !known.iter().any(|(k, _)| *k == t.to_lowercase()))
+    {
+        return Err(AppError::Validation(FieldErrors::single(
+            "group_mappings",
+            Problem::UnknownReference,
+        )));
+    }
     if flow::discover(&input.issuer).await.is_err() {
         return Err(AppError::Validation(FieldErrors::single(
             "issuer",

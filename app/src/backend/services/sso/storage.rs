@@ -16,6 +16,7 @@ pub struct ProviderRow {
     pub provisioning: String,
     pub default_role: String,
     pub trust_provider_mfa: bool,
+    pub group_mappings: String,
 }
 
 impl ProviderRow {
@@ -31,6 +32,7 @@ impl ProviderRow {
             provisioning: Provisioning::parse(&self.provisioning).unwrap_or_default(),
             default_role: self.default_role.clone(),
             trust_provider_mfa: self.trust_provider_mfa,
+            group_mappings: self.group_mappings.clone(),
         }
     }
 }
@@ -39,7 +41,7 @@ pub async fn provider(conn: &mut PgConnection) -> AppResult<Option<ProviderRow>>
     Ok(sqlx::query_as!(
         ProviderRow,
         "SELECT issuer, client_id, client_secret_ct, label, allowed_domains, password_login,
-                provisioning, default_role, trust_provider_mfa
+                provisioning, default_role, trust_provider_mfa, group_mappings
          FROM sso_providers"
     )
     .fetch_optional(conn)
@@ -65,8 +67,8 @@ pub async fn save(
     sqlx::query!(
         "INSERT INTO sso_providers (tenant_id, issuer, client_id, client_secret_ct, label,
                                     allowed_domains, password_login, provisioning, default_role,
-                                    trust_provider_mfa, updated_by)
-         VALUES ($1, $2, $3, coalesce($4, '\\x'::bytea), $5, $6, $7, $8, $9, $10, $11)
+                                    trust_provider_mfa, group_mappings, updated_by)
+         VALUES ($1, $2, $3, coalesce($4, '\\x'::bytea), $5, $6, $7, $8, $9, $10, $12, $11)
          ON CONFLICT (tenant_id) DO UPDATE SET
              issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id,
              client_secret_ct = coalesce($4, sso_providers.client_secret_ct),
@@ -74,6 +76,7 @@ pub async fn save(
              password_login = EXCLUDED.password_login, provisioning = EXCLUDED.provisioning,
              default_role = EXCLUDED.default_role,
              trust_provider_mfa = EXCLUDED.trust_provider_mfa,
+             group_mappings = EXCLUDED.group_mappings,
              updated_by = EXCLUDED.updated_by, updated_at = now()",
         tenant_id,
         input.issuer,
@@ -85,7 +88,8 @@ pub async fn save(
         input.provisioning.code(),
         input.default_role,
         input.trust_provider_mfa,
-        by
+        by,
+        input.group_mappings
     )
     .execute(conn)
     .await?;
@@ -143,4 +147,63 @@ pub async fn role_of(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Option
             .fetch_optional(conn)
             .await?,
     )
+}
+
+/// Sets the role of a user who is not an owner; whether it changed.
+pub async fn set_role_unless_owner(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    role: &str,
+) -> AppResult<bool> {
+    let done = sqlx::query!(
+        "UPDATE users SET role = $2 WHERE user_id = $1 AND role <> 'owner' AND role <> $2",
+        user_id,
+        role
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The ids of the teams with these names (case-insensitive), by lower-case name.
+pub async fn teams_named(
+    conn: &mut PgConnection,
+    names: &[String],
+) -> AppResult<Vec<(String, Uuid)>> {
+    Ok(sqlx::query!(
+        "SELECT lower(name) AS \"name!\", team_id FROM teams WHERE lower(name) = ANY($1)",
+        &names.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>()
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.name, r.team_id))
+    .collect())
+}
+
+/// Puts the user into `join` and out of `leave`; whether anything changed.
+pub async fn set_memberships(
+    conn: &mut PgConnection,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    join: &[Uuid],
+    leave: &[Uuid],
+) -> AppResult<bool> {
+    let left = sqlx::query!(
+        "DELETE FROM team_members WHERE user_id = $1 AND team_id = ANY($2)",
+        user_id,
+        leave
+    )
+    .execute(&mut *conn)
+    .await?;
+    let joined = sqlx::query!(
+        "INSERT INTO team_members (tenant_id, team_id, user_id)
+         SELECT $1, t, $2 FROM UNNEST($3::uuid[]) AS t ON CONFLICT DO NOTHING",
+        tenant_id,
+        user_id,
+        join
+    )
+    .execute(conn)
+    .await?;
+    Ok(left.rows_affected() + joined.rows_affected() > 0)
 }
