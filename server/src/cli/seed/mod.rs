@@ -11,9 +11,10 @@ pub use people::{demo_contacts, demo_duplicate_pair, demo_organisations, demo_pe
 use crate::config::Config;
 use crate::db;
 use app::backend::crypto::KeyStore;
-use app::backend::services::{contacts, identity, organisations, team};
+use app::backend::services::{contacts, identity, organisations, team, teams};
 use app::backend::{Backend, Scope};
 use app::model::identity::{AcceptInviteInput, InviteInput, Role, SignupInput};
+use app::model::teams::TeamInput;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -110,6 +111,19 @@ pub async fn seed_demo(
         let members = team::members(&mut scope)
             .await
             .map_err(failed("demo team"))?;
+        // One team, so the team page shows one; everyone still sees every record.
+        let front_office: Vec<Uuid> = members
+            .iter()
+            .filter(|m| matches!(m.role, Role::Sales | Role::Service))
+            .map(|m| m.user_id)
+            .collect();
+        let name = "Vertrieb & Service".to_owned();
+        let created = teams::create(&mut scope, &TeamInput { name })
+            .await
+            .map_err(failed("demo team"))?;
+        teams::set_members(&mut scope, created.id, &front_office)
+            .await
+            .map_err(failed("demo team members"))?;
         scope.commit().await.map_err(failed("demo commit"))?;
         members
             .into_iter()

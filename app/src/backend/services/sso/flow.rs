@@ -201,6 +201,8 @@ pub async fn finish(backend: &Backend, session: &Session, answer: &Callback) -> 
     };
     let outcome = complete(backend, &pending, answer).await;
     let mut tx = begin_for_tenant(&backend.db, pending.tenant_id).await?;
+    // A refusal's entry names its reason as its only "field", never what the provider sent.
+    let reason = [outcome.as_ref().err().map(|f| f.code()).unwrap_or_default()];
     let (event, next) = match &outcome {
         Ok(accepted) => (
             (accepted.next != SignInStep::SecondFactor).then(|| {
@@ -212,10 +214,7 @@ pub async fn finish(backend: &Backend, session: &Session, answer: &Callback) -> 
             None,
         ),
         Err(failure) => (
-            Some(
-                AuditEvent::new(None, AuditAction::Auth(AuthAudit::SsoFailed))
-                    .fields(std::slice::from_ref(failure_code(failure))),
-            ),
+            Some(AuditEvent::new(None, AuditAction::Auth(AuthAudit::SsoFailed)).fields(&reason)),
             Some(*failure),
         ),
     };
@@ -233,18 +232,6 @@ pub async fn finish(backend: &Backend, session: &Session, answer: &Callback) -> 
         SignInStep::Enrol => "/account/security".to_owned(),
         SignInStep::SecondFactor => format!("/login/{}?step=code", pending.slug),
     })
-}
-
-fn failure_code(failure: &SsoFailure) -> &'static &'static str {
-    // Stored as the entry's only "field": the reason, never what the provider sent.
-    match failure {
-        SsoFailure::Rejected => &"rejected",
-        SsoFailure::Unreachable => &"unreachable",
-        SsoFailure::DomainNotAllowed => &"domain_not_allowed",
-        SsoFailure::NotProvisioned => &"not_provisioned",
-        SsoFailure::Cancelled => &"cancelled",
-        SsoFailure::Expired => &"expired",
-    }
 }
 
 async fn complete(
