@@ -46,8 +46,8 @@ export function uniqueSlug(prefix) {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export async function signUp(page, slug, email) {
-  await page.goto(`${BASE}/signup`);
+export async function signUp(page, slug, email, base = BASE) {
+  await page.goto(`${base}/signup`);
   await hydrated(page);
   await page.fill('#field-company_name', `${slug} GmbH`);
   await page.fill('#field-slug', slug);
@@ -55,7 +55,7 @@ export async function signUp(page, slug, email) {
   await page.fill('#field-email', email);
   await page.fill('#field-password', PASSWORD);
   await page.click('button[type=submit]');
-  await page.waitForURL(`${BASE}/contacts`);
+  await page.waitForURL(`${base}/contacts`);
   await hydrated(page);
 }
 

@@ -17,6 +17,7 @@ mod imports;
 mod mail;
 mod organisations;
 mod palette;
+mod passkeys;
 mod records;
 mod security;
 mod tasks;
@@ -36,6 +37,7 @@ pub use imports::ImportTexts;
 pub use mail::MailTexts;
 pub use organisations::OrganisationTexts;
 pub use palette::PaletteTexts;
+pub use passkeys::PasskeyTexts;
 pub use records::RecordTexts;
 pub use security::SecurityTexts;
 pub use tasks::TaskTexts;
@@ -130,6 +132,7 @@ pub struct Texts {
     pub views: &'static ViewTexts,
     pub team: &'static TeamTexts,
     pub security: &'static SecurityTexts,
+    pub passkeys: &'static PasskeyTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
 }
@@ -151,6 +154,7 @@ static DE: Texts = Texts {
     views: &views::DE,
     team: &team::DE,
     security: &security::DE,
+    passkeys: &passkeys::DE,
     audit: &audit::DE,
     errors: &errors::DE,
 };
@@ -172,6 +176,7 @@ static EN: Texts = Texts {
     views: &views::EN,
     team: &team::EN,
     security: &security::EN,
+    passkeys: &passkeys::EN,
     audit: &audit::EN,
     errors: &errors::EN,
 };
@@ -246,6 +251,7 @@ impl Texts {
             Problem::PasswordSignInOff => e.problem_password_sign_in_off.to_owned(),
             Problem::WrongPassword => e.problem_wrong_password.to_owned(),
             Problem::SameAsCurrent => e.problem_same_as_current.to_owned(),
+            Problem::PasskeyRefused => e.problem_passkey_refused.to_owned(),
         }
     }
 

@@ -77,6 +77,10 @@ audit_events! {
         SsoRemoved,
         EmailChangeRequested,
         EmailChanged,
+        PasskeyAdded,
+        PasskeyRemoved,
+        PasskeySignIn,
+        PasskeyFailed,
     }
 }
 

@@ -26,6 +26,7 @@ pub mod mail;
 pub mod organisations;
 pub mod paging;
 pub mod palette;
+pub mod passkeys;
 pub mod permission;
 pub mod records;
 pub mod second_factor;

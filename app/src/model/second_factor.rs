@@ -79,8 +79,16 @@ pub struct RecoveryCodes(pub Vec<String>);
 pub struct SecondFactorStatus {
     pub totp: bool,
     pub recovery_codes_left: i64,
+    pub passkeys: i64,
     /// Whether the workspace requires a second factor for this account's role.
     pub required: bool,
+}
+
+/// The factors a sign-in waiting after its password can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingFactors {
+    pub app: bool,
+    pub passkey: bool,
 }
 
 /// Which roles must sign in with a second factor.

@@ -64,6 +64,8 @@ pub enum Problem {
     WrongPassword,
     /// The address the account has already.
     SameAsCurrent,
+    /// A passkey this workspace does not know, or whose answer did not verify.
+    PasskeyRefused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

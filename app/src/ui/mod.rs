@@ -5,6 +5,7 @@ pub mod format;
 pub mod layout;
 pub mod pages;
 pub mod url_query;
+pub mod webauthn;
 
 use crate::i18n::{initial_locale, I18n};
 use layout::{AppLayout, PublicLayout};

@@ -16,6 +16,7 @@ mod imports;
 mod mail;
 mod organisations;
 mod palette;
+mod passkeys;
 mod recovery;
 mod rls;
 mod roles;

@@ -8,6 +8,7 @@ use crate::backend::services::identity::{PasswordAccepted, SignedIn};
 use crate::backend::state::SessionPolicy;
 use crate::model::second_factor::SignInStep;
 use crate::{AppError, AppResult};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::Session;
@@ -15,6 +16,9 @@ use uuid::Uuid;
 
 const AUTH_KEY: &str = "auth";
 const PENDING_KEY: &str = "pending_second_factor";
+const CEREMONY_KEY: &str = "passkey_ceremony";
+/// How long a passkey prompt may stay open (browsers time out sooner).
+const CEREMONY_SECS: i64 = 5 * 60;
 /// How long the code may take after the password.
 const PENDING_SECS: i64 = 5 * 60;
 /// Wrong codes before the password must be entered again.
@@ -171,4 +175,32 @@ pub async fn current(session: &Session, policy: SessionPolicy) -> AppResult<Sess
 /// Deletes the session from the store and expires the cookie.
 pub async fn sign_out(session: &Session) -> AppResult<()> {
     session.flush().await.map_err(store_error)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Ceremony<T> {
+    since: i64,
+    state: T,
+}
+
+/// Keeps a passkey ceremony's state on the server until the browser answers; a
+/// newer ceremony replaces an older one.
+pub async fn begin_ceremony<T: Serialize>(session: &Session, state: T) -> AppResult<()> {
+    let ceremony = Ceremony {
+        since: now(),
+        state,
+    };
+    session
+        .insert(CEREMONY_KEY, ceremony)
+        .await
+        .map_err(store_error)
+}
+
+/// The waiting ceremony's state, removed so that an answer counts once; `None` when
+/// there is none or it took too long.
+pub async fn take_ceremony<T: DeserializeOwned>(session: &Session) -> AppResult<Option<T>> {
+    let ceremony: Option<Ceremony<T>> = session.remove(CEREMONY_KEY).await.map_err(store_error)?;
+    Ok(ceremony
+        .filter(|c| (0..=CEREMONY_SECS).contains(&(now() - c.since)))
+        .map(|c| c.state))
 }

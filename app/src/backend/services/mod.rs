@@ -13,6 +13,7 @@ pub mod keys;
 pub mod mail;
 pub mod organisations;
 pub mod palette;
+pub mod passkeys;
 pub mod second_factor;
 pub mod sso;
 pub mod tasks;

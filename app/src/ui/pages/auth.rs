@@ -1,15 +1,17 @@
 //! Sign-up and sign-in (with the second factor's step).
 
 use crate::api::identity::{LogIn, SignUp};
+use crate::api::passkeys::load_pending_factors;
 use crate::api::second_factor::VerifySecondFactor;
 use crate::api::sso::load_sso_offer;
 use crate::i18n::use_i18n;
-use crate::model::second_factor::SignInStep;
+use crate::model::second_factor::{PendingFactors, SignInStep};
 use crate::model::sso::SsoFailure;
 use crate::model::validation::FieldErrors;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
+use crate::ui::pages::passkeys::{PasskeySecondFactor, PasskeySignIn};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -130,6 +132,7 @@ pub fn LoginPage() -> impl IntoView {
                 <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="current-password" />
                 <SubmitButton action label=|t| t.auth.login_submit />
             </ValidatedForm>
+            <PasskeySignIn />
             <p class="switch"><a href=forgot>{move || i18n.texts().auth.forgot_link}</a></p>
             <p class="switch"><a href="/signup">{move || i18n.texts().auth.no_account}</a></p>
         </section>
@@ -149,10 +152,21 @@ fn sso_failure_text(t: &crate::i18n::Texts, failure: SsoFailure) -> &'static str
     }
 }
 
-/// The code after a right password; "sign in again" goes back to the password.
+/// The code or passkey after a right password; "sign in again" goes back to the
+/// password. Which of the two the account has is asked once the step shows.
 #[component]
 fn SecondFactorStep(asks_code: RwSignal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let factors = RwSignal::new(None::<PendingFactors>);
+    Effect::new(move |_| {
+        if asks_code.get() {
+            leptos::task::spawn_local(
+                async move { factors.set(load_pending_factors().await.ok()) },
+            );
+        }
+    });
+    let passkey = move || factors.get().is_some_and(|f| f.passkey);
+    let app = move || factors.get().is_none_or(|f| f.app);
     let action = ServerAction::<VerifySecondFactor>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
@@ -172,12 +186,18 @@ fn SecondFactorStep(asks_code: RwSignal<bool>) -> impl IntoView {
     view! {
         <section class="card narrow" hidden=move || !asks_code.get()>
             <h1>{move || i18n.texts().security.code_title}</h1>
-            <p>{move || i18n.texts().security.code_intro}</p>
-            <ErrorBanner error=action_error(action) />
-            <ValidatedForm action validate=|v: &VerifySecondFactor| v.input.validate() client_errors=client>
-                <TextField name="input[code]" field="code" label=|t| t.security.code errors required=true autocomplete="one-time-code" hint=|t| t.security.code_hint />
-                <SubmitButton action label=|t| t.security.code_submit />
-            </ValidatedForm>
+            {move || passkey().then(|| view! {
+                <PasskeySecondFactor />
+                {move || app().then(|| view! { <p class="divider">{i18n.texts().passkeys.or_code}</p> })}
+            })}
+            <div hidden=move || !app()>
+                <p>{move || i18n.texts().security.code_intro}</p>
+                <ErrorBanner error=action_error(action) />
+                <ValidatedForm action validate=|v: &VerifySecondFactor| v.input.validate() client_errors=client>
+                    <TextField name="input[code]" field="code" label=|t| t.security.code errors required=true autocomplete="one-time-code" hint=|t| t.security.code_hint />
+                    <SubmitButton action label=|t| t.security.code_submit />
+                </ValidatedForm>
+            </div>
             <p class="switch">
                 <button type="button" class="button link" on:click=move |_| asks_code.set(false)>
                     {move || i18n.texts().security.start_over}

@@ -11,6 +11,7 @@ mod invite;
 mod mail;
 mod misc;
 mod organisations;
+mod passkeys;
 mod password;
 mod security;
 mod sso;

@@ -17,6 +17,7 @@ use crate::ui::components::form::{
 };
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::email_change::EmailChangeSection;
+use crate::ui::pages::passkeys::PasskeySection;
 use crate::AppError;
 use leptos::prelude::*;
 
@@ -53,6 +54,7 @@ pub fn AccountSecurityPage() -> impl IntoView {
         <AsyncView resource=status render=move |status| view! {
             <TotpSection status start confirm renew remove />
         } />
+        <PasskeySection />
         <EmailChangeSection />
     }
 }

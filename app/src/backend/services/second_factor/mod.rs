@@ -1,5 +1,5 @@
 //! Second factors: the rules. An authenticator app (TOTP) with ten one-time recovery
-//! codes; the workspace decides which roles must use one (DPO and works council by
+//! codes, or passkeys (their ceremonies live in `passkeys`); the workspace decides which roles must use one (DPO and works council by
 //! default). Rows live in [`storage`], the TOTP arithmetic in [`authenticator`].
 //!
 //! A code is accepted once (the newest accepted time step is stored), wrong codes
@@ -12,13 +12,15 @@ pub mod storage;
 use crate::backend::auth::session::PendingSecondFactor;
 use crate::backend::crypto::KeyStore;
 use crate::backend::services::identity::{self, SignedIn};
+use crate::backend::services::passkeys;
 use crate::backend::services::team::storage as team_storage;
 use crate::backend::{AppState, Scope};
 use crate::model::audit::AuditAction;
 use crate::model::identity::{AuthAudit, Role};
 use crate::model::permission::{Action, Area};
 use crate::model::second_factor::{
-    CodeInput, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus, SignInStep, TotpEnrolment,
+    CodeInput, PendingFactors, RecoveryCodes, SecondFactorPolicy, SecondFactorStatus, SignInStep,
+    TotpEnrolment,
 };
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -49,11 +51,25 @@ fn now_secs() -> u64 {
 
 /// What sign-in needs after a right password.
 pub async fn next_step(conn: &mut PgConnection, user_id: Uuid) -> AppResult<SignInStep> {
-    let (totp, required) = storage::factor_state(conn, user_id).await?;
-    Ok(match (totp, required) {
+    let factors = storage::factor_state(conn, user_id).await?;
+    Ok(match (factors.any(), factors.required) {
         (true, _) => SignInStep::SecondFactor,
         (false, true) => SignInStep::Enrol,
         (false, false) => SignInStep::Done,
+    })
+}
+
+/// The factors the account of a sign-in waiting after its password has.
+pub async fn pending_factors(
+    backend: &std::sync::Arc<crate::backend::Backend>,
+    pending: PendingSecondFactor,
+) -> AppResult<PendingFactors> {
+    let mut scope = Scope::begin(backend.clone(), pending.tenant_id, pending.user_id).await?;
+    let factors = storage::factor_state(scope.conn(), pending.user_id).await?;
+    scope.commit().await?;
+    Ok(PendingFactors {
+        app: factors.totp,
+        passkey: factors.passkeys > 0,
     })
 }
 
@@ -129,12 +145,13 @@ async fn open_secret(scope: &mut Scope, secret_ct: &[u8]) -> AppResult<String> {
 /// The principal's own second factors.
 pub async fn status(scope: &mut Scope) -> AppResult<SecondFactorStatus> {
     let user_id = scope.user_id();
-    let (totp, required) = storage::factor_state(scope.conn(), user_id).await?;
+    let factors = storage::factor_state(scope.conn(), user_id).await?;
     let left = storage::recovery_codes_left(scope.conn(), user_id).await?;
     Ok(SecondFactorStatus {
-        totp,
-        recovery_codes_left: if totp { left } else { 0 },
-        required,
+        totp: factors.totp,
+        recovery_codes_left: if factors.totp { left } else { 0 },
+        passkeys: factors.passkeys,
+        required: factors.required,
     })
 }
 
@@ -247,10 +264,10 @@ pub async fn set_policy(scope: &mut Scope, roles: &[String]) -> AppResult<()> {
     scope.audit(event).await
 }
 
-/// The members who have an authenticator set up.
-pub async fn members_with_totp(scope: &mut Scope) -> AppResult<Vec<Uuid>> {
+/// The members who have an authenticator or a passkey.
+pub async fn members_with_factor(scope: &mut Scope) -> AppResult<Vec<Uuid>> {
     scope.require(Area::Team, Action::Manage)?;
-    storage::users_with_totp(scope.conn()).await
+    storage::users_with_factor(scope.conn()).await
 }
 
 /// Removes a colleague's second factors (a lost phone); they set up a new one at
@@ -265,6 +282,7 @@ pub async fn reset(scope: &mut Scope, user_id: Uuid) -> AppResult<()> {
         return Err(AppError::Forbidden);
     }
     storage::delete_factors(scope.conn(), user_id).await?;
+    passkeys::storage::delete_all(scope.conn(), user_id).await?;
     let event = scope
         .event(audited(AuthAudit::SecondFactorReset))
         .subjects(std::slice::from_ref(&user_id));

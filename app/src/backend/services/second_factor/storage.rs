@@ -13,19 +13,32 @@ pub struct TotpRow {
     pub last_step: i64,
 }
 
-/// Whether the user has a confirmed authenticator, and whether their role must.
-pub async fn factor_state(conn: &mut PgConnection, user_id: Uuid) -> AppResult<(bool, bool)> {
-    let row = sqlx::query!(
+/// The second factors a user has, and whether their role must have one.
+pub struct FactorState {
+    pub totp: bool,
+    pub passkeys: i64,
+    pub required: bool,
+}
+
+impl FactorState {
+    pub fn any(&self) -> bool {
+        self.totp || self.passkeys > 0
+    }
+}
+
+pub async fn factor_state(conn: &mut PgConnection, user_id: Uuid) -> AppResult<FactorState> {
+    Ok(sqlx::query_as!(
+        FactorState,
         r#"SELECT EXISTS (SELECT 1 FROM totp_factors f
                           WHERE f.user_id = u.user_id AND f.confirmed_at IS NOT NULL) AS "totp!",
+                  (SELECT count(*) FROM passkeys p WHERE p.user_id = u.user_id) AS "passkeys!",
                   u.role = ANY (t.second_factor_roles) AS "required!"
            FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
            WHERE u.user_id = $1"#,
         user_id
     )
     .fetch_one(conn)
-    .await?;
-    Ok((row.totp, row.required))
+    .await?)
 }
 
 /// The user's authenticator, locked until the transaction ends (two requests with
@@ -159,11 +172,12 @@ pub async fn set_required_roles(conn: &mut PgConnection, roles: &[String]) -> Ap
     Ok(())
 }
 
-/// Users with a confirmed authenticator.
-pub async fn users_with_totp(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {
-    Ok(
-        sqlx::query_scalar!("SELECT user_id FROM totp_factors WHERE confirmed_at IS NOT NULL")
-            .fetch_all(conn)
-            .await?,
+/// Users with a confirmed authenticator or a passkey.
+pub async fn users_with_factor(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT user_id AS "user_id!" FROM totp_factors WHERE confirmed_at IS NOT NULL
+           UNION SELECT user_id FROM passkeys"#
     )
+    .fetch_all(conn)
+    .await?)
 }

@@ -132,7 +132,7 @@ pub async fn summary(scope: &mut Scope) -> AppResult<TeamSummary> {
     let can_manage = role.may(Area::Team, Action::Manage);
     let (invitations, grantable_roles, with_second_factor) = if can_manage {
         let grantable = Role::all().filter(|r| role.can_grant(*r)).collect();
-        let with_totp = second_factor::members_with_totp(scope).await?;
+        let with_totp = second_factor::members_with_factor(scope).await?;
         (open_invitations(scope).await?, grantable, with_totp)
     } else {
         (Vec::new(), Vec::new(), Vec::new())
