@@ -2,7 +2,10 @@
 //! organisation's own key ([`storage`]); metadata (legal form, industry, owner, tags,
 //! class) is plaintext for filtering. Every read and change is audited here.
 
+mod bulk;
 pub mod storage;
+
+pub use bulk::bulk;
 
 use crate::backend::crypto::{fold, open_rows, KeyStore};
 use crate::backend::paging::{page_in_memory, Keyset, OffsetPage};
@@ -18,7 +21,6 @@ use crate::model::organisations::{
 use crate::model::paging::{Page, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
-use crate::model::views::{with_tag, BulkChange, BulkRequest};
 use crate::{AppError, AppResult};
 use sqlx::PgConnection;
 use std::collections::HashMap;
@@ -487,66 +489,6 @@ async fn locked_input(scope: &mut Scope, id: Uuid) -> AppResult<OrganisationInpu
         .ok_or(AppError::NotFound)?;
     let key = scope.subject_key(id).await?;
     row.open(&scope.cipher(&key, TABLE, id))
-}
-
-/// Tags, a new owner or deletion for many organisations at once (see
-/// `contacts::bulk`): the confirmed count, all or nothing, one audit entry.
-pub async fn bulk(scope: &mut Scope, request: &BulkRequest) -> AppResult<usize> {
-    scope.require(Area::Organisations, Action::Bulk)?;
-    let deleting = request.change == BulkChange::Delete;
-    let action = if deleting {
-        Action::Delete
-    } else {
-        Action::Update
-    };
-    scope.require(Area::Organisations, action)?;
-    request.validate().into_result()?;
-    if matches!(request.change, BulkChange::Stage(_)) {
-        return Err(AppError::Validation(FieldErrors::single(
-            "change",
-            Problem::InvalidChoice,
-        )));
-    }
-    let mut ids = request.ids.clone();
-    ids.sort_unstable();
-    ids.dedup();
-    if deleting {
-        for id in &ids {
-            delete_unaudited(scope, *id).await?;
-        }
-        let event = scope
-            .event(audited(OrganisationAudit::BulkDelete))
-            .subjects(&ids);
-        scope.audit(event).await?;
-        return Ok(ids.len());
-    }
-    let mut fields = std::collections::BTreeSet::new();
-    let mut changed = Vec::new();
-    for id in &ids {
-        let before = locked_input(scope, *id).await?;
-        let mut input = before.clone();
-        match &request.change {
-            BulkChange::AddTag(tag) => input.tags = with_tag(&input.tags, tag),
-            BulkChange::Owner(owner) => input.owner_id = *owner,
-            BulkChange::Stage(_) | BulkChange::Delete => unreachable!("refused above"),
-        }
-        let input = input.normalized();
-        if input == before.normalized() {
-            continue;
-        }
-        input.validate().into_result()?;
-        fields.extend(write_unaudited(scope, *id, &before, &input).await?);
-        changed.push(*id);
-    }
-    if !changed.is_empty() {
-        let fields: Vec<&str> = fields.into_iter().collect();
-        let event = scope
-            .event(audited(OrganisationAudit::BulkUpdate))
-            .subjects(&changed)
-            .fields(&fields);
-        scope.audit(event).await?;
-    }
-    Ok(changed.len())
 }
 
 async fn delete_unaudited(scope: &mut Scope, id: Uuid) -> AppResult<()> {
