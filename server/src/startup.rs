@@ -52,6 +52,7 @@ impl Application {
                 keys,
                 session_policy: SessionPolicy {
                     absolute_timeout: config.absolute_timeout,
+                    idle_timeout: config.idle_timeout,
                 },
                 public_url: config.public_url.clone(),
                 account_mail: config

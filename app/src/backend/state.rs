@@ -36,6 +36,7 @@ impl Backend {
             keys,
             session_policy: SessionPolicy {
                 absolute_timeout: Duration::from_secs(12 * 3600),
+                idle_timeout: Duration::from_secs(30 * 60),
             },
             public_url: public_url.into(),
             account_mail: None,
@@ -61,6 +62,16 @@ impl Deref for AppState {
 pub struct SessionPolicy {
     /// A session ends this long after sign-in, however active it is.
     pub absolute_timeout: Duration,
+    /// A session ends this long after its last request.
+    pub idle_timeout: Duration,
+}
+
+impl SessionPolicy {
+    /// How often an active session is saved again, which moves its idle expiry: a
+    /// quarter of the idle timeout, at most a minute (one write per minute of use).
+    pub fn keep_alive_every(&self) -> Duration {
+        (self.idle_timeout / 4).min(Duration::from_secs(60))
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,7 +2,7 @@
 //! same review service as the UI. Each export is itself logged, with its purpose.
 
 use app::backend::services::audit as review;
-use app::backend::services::exports::neutralise;
+use app::backend::services::exports::write_plain;
 use app::backend::Scope;
 use app::model::audit::{AuditEntryView, AuditFilter, AuditPurpose};
 use app::AppError;
@@ -24,11 +24,11 @@ pub struct ExportParams {
     to: Option<String>,
 }
 
-fn csv(entries: &[AuditEntryView]) -> String {
-    // Every cell quoted, and none a spreadsheet would run as a formula.
-    let quote = |v: &str| format!("\"{}\"", neutralise(v).replace('"', "\"\""));
-    let mut out = String::from("seq,at,actor,action,subjects,fields,purpose\n");
-    for e in entries {
+fn csv(entries: &[AuditEntryView]) -> Vec<u8> {
+    let header = [
+        "seq", "at", "actor", "action", "subjects", "fields", "purpose",
+    ];
+    let rows = entries.iter().map(|e| {
         let subjects: Vec<String> = e
             .subjects
             .iter()
@@ -39,18 +39,17 @@ fn csv(entries: &[AuditEntryView]) -> String {
                     .unwrap_or_else(|| s.id.to_string())
             })
             .collect();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            e.seq,
+        vec![
+            e.seq.to_string(),
             e.at.format(&Rfc3339).unwrap_or_default(),
-            quote(e.actor.as_deref().unwrap_or("")),
+            e.actor.clone().unwrap_or_default(),
             e.action.code(),
-            quote(&subjects.join("; ")),
-            quote(&e.fields.join(" ")),
-            quote(e.purpose.as_deref().unwrap_or("")),
-        ));
-    }
-    out
+            subjects.join("; "),
+            e.fields.join(" "),
+            e.purpose.clone().unwrap_or_default(),
+        ]
+    });
+    write_plain(&header, rows)
 }
 
 /// The scope comes from the session like a server function's; a failed export

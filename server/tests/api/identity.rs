@@ -249,6 +249,34 @@ async fn sessions_end_after_the_absolute_timeout() {
 }
 
 #[tokio::test]
+async fn an_active_session_outlives_the_idle_timeout_and_an_idle_one_does_not() {
+    let app = TestApp::builder()
+        .configure(|config| config.idle_timeout = Duration::from_secs(2))
+        .spawn()
+        .await;
+    let active = app.owner_of("acme").await;
+    let idle = client();
+    app.log_in(&idle, "acme", "owner@acme.example", PASSWORD)
+        .await
+        .ok();
+    // Twice the idle timeout of steady use.
+    for _ in 0..8 {
+        assert!(
+            app.call(&active, WhoAmI {}).await.ok().is_some(),
+            "still signed in while in use"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(
+        app.call(&idle, WhoAmI {}).await.ok(),
+        None,
+        "signed out after two idle seconds"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(app.call(&active, WhoAmI {}).await.ok(), None);
+}
+
+#[tokio::test]
 async fn role_changes_take_effect_on_the_next_request() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;

@@ -17,6 +17,8 @@ use uuid::Uuid;
 const AUTH_KEY: &str = "auth";
 const PENDING_KEY: &str = "pending_second_factor";
 const CEREMONY_KEY: &str = "passkey_ceremony";
+/// When the session was last saved by [`keep_alive`], in Unix milliseconds.
+const KEPT_ALIVE_KEY: &str = "kept_alive_ms";
 /// How long a passkey prompt may stay open (browsers time out sooner).
 const CEREMONY_SECS: i64 = 5 * 60;
 /// How long the code may take after the password.
@@ -169,7 +171,25 @@ pub async fn current(session: &Session, policy: SessionPolicy) -> AppResult<Sess
         session.flush().await.map_err(store_error)?;
         return Err(AppError::Unauthenticated);
     }
+    keep_alive(session, policy).await?;
     Ok(auth)
+}
+
+/// The store moves a session's idle expiry (and the cookie's) only when it saves
+/// the session, which it does only when the session changed: an active session is
+/// changed on purpose now and then, so that it ends after its last request, not
+/// after its first.
+async fn keep_alive(session: &Session, policy: SessionPolicy) -> AppResult<()> {
+    let kept: Option<i64> = session.get(KEPT_ALIVE_KEY).await.map_err(store_error)?;
+    let every = policy.keep_alive_every().as_millis() as i64;
+    let now = now_ms();
+    if kept.is_none_or(|kept| now - kept >= every) {
+        session
+            .insert(KEPT_ALIVE_KEY, now)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
 }
 
 /// Deletes the session from the store and expires the cookie.

@@ -238,3 +238,38 @@ async fn only_the_owner_changes_log_settings_and_the_change_is_logged() {
     let view = review(&app, &owner, None).await;
     assert_eq!(view.scope, AuditScope::Full, "owners now see the whole log");
 }
+
+#[tokio::test]
+async fn a_date_at_the_end_of_the_calendar_is_refused_not_a_crash() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    let dpo = app
+        .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
+        .await;
+    for to in ["9999-12-31", "10000-01-01", "2026-02-30"] {
+        let filter = AuditFilter {
+            to: Some(to.into()),
+            ..Default::default()
+        };
+        let page = app.call(&owner, LoadAuditPage { filter }).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{to}");
+        assert_eq!(page.err(), AppError::BadRequest);
+        let export = dpo
+            .get(format!(
+                "{}/audit/export?format=csv&purpose=data_subject_request&to={to}",
+                app.address
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(export.status(), StatusCode::BAD_REQUEST, "{to}");
+    }
+    let filter = AuditFilter {
+        to: Some("9999-12-30".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.call(&owner, LoadAuditPage { filter }).await.status,
+        StatusCode::OK
+    );
+}

@@ -4,7 +4,7 @@
 use crate::model::audit::{AuditAction, AuditFilter, AuditScope};
 use crate::{AppError, AppResult};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 pub async fn admins_see_all(conn: &mut PgConnection) -> AppResult<bool> {
@@ -75,8 +75,10 @@ fn push_conditions(
             .push_bind(from.midnight().assume_utc());
     }
     if let Some(to) = parse_date(&filter.to)? {
+        // The last representable date has no next day: refused, not a panic.
+        let next = to.next_day().ok_or(AppError::BadRequest)?;
         sql.push(" AND at < ")
-            .push_bind((to + Duration::days(1)).midnight().assume_utc());
+            .push_bind(next.midnight().assume_utc());
     }
     if let Some(before) = filter.before {
         sql.push(" AND seq < ").push_bind(before);

@@ -4,7 +4,7 @@
 mod sheet;
 mod vcard;
 
-pub use sheet::neutralise;
+pub use sheet::{neutralise, write_plain};
 
 use crate::backend::services::{contacts, organisations};
 use crate::backend::Scope;

@@ -11,14 +11,33 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// A CSV document of `header` and `rows`.
+/// A CSV document of `header` and `rows`, for spreadsheets.
 pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
+    write_into(&mut out, b';', csv::Terminator::CRLF, header, rows);
+    out
+}
+
+/// A plain CSV document (comma, LF, no BOM) for tools, e.g. the audit export;
+/// cells are neutralised all the same, as it may still be opened in a spreadsheet.
+pub fn write_plain(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_into(&mut out, b',', csv::Terminator::Any(b'\n'), header, rows);
+    out
+}
+
+fn write_into(
+    out: &mut Vec<u8>,
+    delimiter: u8,
+    terminator: csv::Terminator,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) {
     {
         let mut writer = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
+            .delimiter(delimiter)
+            .terminator(terminator)
+            .from_writer(out);
         writer
             .write_record(header.iter().map(|h| neutralise(h)))
             .expect("writing to memory");
@@ -29,7 +48,6 @@ pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Ve
         }
         writer.flush().expect("writing to memory");
     }
-    out
 }
 
 #[cfg(test)]
@@ -55,6 +73,11 @@ mod tests {
         assert!(text.contains("'+49 30 123;'@SUM(A1)"), "{text}");
         assert!(text.contains("'-5;\"a;b\""), "{text}");
         assert_eq!(neutralise("\tx"), "'\tx");
+        let plain = write_plain(
+            &["seq", "actor"],
+            vec![vec!["1".into(), "=cmd|' /C calc'!A0".into()]],
+        );
+        assert_eq!(plain, b"seq,actor\n1,'=cmd|' /C calc'!A0\n");
         assert_eq!(neutralise("Anna"), "Anna");
     }
 }
