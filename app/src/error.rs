@@ -34,6 +34,9 @@ pub enum AppError {
     Conflict,
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is at its limit of concurrent expensive work (password hashing).
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -51,6 +54,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy { .. } => 503,
             AppError::BadRequest => 400,
             AppError::Network => 503,
             AppError::Internal => 500,
@@ -68,9 +72,20 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
+            AppError::Busy { .. } => "busy",
             AppError::BadRequest => "bad_request",
             AppError::Network => "network",
             AppError::Internal => "internal",
+        }
+    }
+
+    /// How long a client should wait before trying again, if it should.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 
@@ -99,7 +114,7 @@ pub struct ErrorBody {
     /// Per-field problems of a `validation` error, in form order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
-    /// Seconds to wait, for `rate_limited`.
+    /// Seconds to wait, for `rate_limited` and `busy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }
@@ -107,10 +122,7 @@ pub struct ErrorBody {
 impl From<AppError> for ErrorBody {
     fn from(error: AppError) -> Self {
         let code = error.code();
-        let retry_after_secs = match &error {
-            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry_after_secs = error.retry_after_secs();
         let fields = match error {
             AppError::Validation(errors) => errors.0,
             _ => Vec::new(),
@@ -138,6 +150,9 @@ impl TryFrom<ErrorBody> for AppError {
             "conflict" => AppError::Conflict,
             "rate_limited" => AppError::RateLimited {
                 retry_after_secs: body.retry_after_secs.unwrap_or(60),
+            },
+            "busy" => AppError::Busy {
+                retry_after_secs: body.retry_after_secs.unwrap_or(1),
             },
             "bad_request" => AppError::BadRequest,
             "network" => AppError::Network,
@@ -175,6 +190,9 @@ impl AppError {
             let status = http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             options.set_status(status);
+            if let Some(secs) = self.retry_after_secs() {
+                options.insert_header(http::header::RETRY_AFTER, secs.into());
+            }
         }
     }
 }
@@ -185,7 +203,14 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status_code())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(self)).into_response()
+        let retry_after = self.retry_after_secs().map(|s| s.to_string());
+        let mut response = (status, axum::Json(self)).into_response();
+        if let Some(Ok(value)) = retry_after.map(|s| http::HeaderValue::from_str(&s)) {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

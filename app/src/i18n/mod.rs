@@ -269,6 +269,7 @@ impl Texts {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 e.error_rate_limited.of(minutes as i64)
             }
+            AppError::Busy { .. } => e.error_busy.to_owned(),
             AppError::BadRequest => e.error_bad_request.to_owned(),
             AppError::Network => e.error_network.to_owned(),
             AppError::Internal => e.error_internal.to_owned(),

@@ -99,6 +99,33 @@ async fn log_in_with_the_right_password_and_fail_alike_for_wrong_password_and_un
 }
 
 #[tokio::test]
+async fn parallel_guesses_get_no_more_password_checks_than_the_limit() {
+    let app = spawn_app().await;
+    app.owner_of("acme").await;
+    let guesses = (0..20).map(|i| {
+        let app = &app;
+        async move {
+            let guess = format!("wrong password {i}");
+            app.log_in(&client(), "acme", "owner@acme.example", &guess)
+                .await
+                .status
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Only a checked password reaches Argon2 and writes a failed sign-in.
+    assert_eq!((checked, refused), (5, 15), "{statuses:?}");
+    assert_eq!(app.audit_rows("auth.sign_in_failed").await.len(), 5);
+}
+
+#[tokio::test]
 async fn repeated_failures_are_throttled_per_account_with_429() {
     let app = TestApp::builder()
         .throttle(ThrottleLimits {

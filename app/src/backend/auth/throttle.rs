@@ -1,8 +1,9 @@
 //! Limits failed logins per account and per client address.
 //!
-//! Counts failures only (not attempts) in a fixed window, and answers how long to
-//! wait. In memory: a restart forgets, which is acceptable for one process; a
-//! cluster of servers would move this into PostgreSQL.
+//! Counts attempts in a fixed window from the moment they are admitted (a success
+//! takes its attempt back), and answers how long to wait. In memory: a restart
+//! forgets, which is acceptable for one process; a cluster of servers would move
+//! this into PostgreSQL.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -28,102 +29,116 @@ impl Default for ThrottleLimits {
 }
 
 #[derive(Debug)]
-struct Failures {
+struct Attempts {
     count: u32,
     since: Instant,
 }
 
+/// Attempts per key in the current window.
 struct Counter<K> {
     limit: u32,
-    entries: Mutex<HashMap<K, Failures>>,
+    entries: HashMap<K, Attempts>,
 }
 
 impl<K: Eq + Hash + Clone> Counter<K> {
     fn new(limit: u32) -> Self {
         Self {
             limit,
-            entries: Mutex::new(HashMap::new()),
+            entries: HashMap::new(),
         }
     }
 
     fn retry_after(&self, key: &K, window: Duration, now: Instant) -> Option<Duration> {
-        let entries = self.entries.lock().expect("throttle lock");
-        let failures = entries.get(key)?;
-        let elapsed = now.duration_since(failures.since);
-        (failures.count >= self.limit && elapsed < window).then(|| window - elapsed)
+        let attempts = self.entries.get(key)?;
+        let elapsed = now.duration_since(attempts.since);
+        (attempts.count >= self.limit && elapsed < window).then(|| window - elapsed)
     }
 
-    fn record(&self, key: &K, window: Duration, now: Instant) {
-        let mut entries = self.entries.lock().expect("throttle lock");
-        if entries.len() > 100_000 {
-            entries.retain(|_, f| now.duration_since(f.since) < window);
+    fn count(&mut self, key: &K, window: Duration, now: Instant) {
+        if self.entries.len() > 100_000 {
+            self.entries
+                .retain(|_, a| now.duration_since(a.since) < window);
         }
-        let failures = entries.entry(key.clone()).or_insert(Failures {
+        let attempts = self.entries.entry(key.clone()).or_insert(Attempts {
             count: 0,
             since: now,
         });
-        if now.duration_since(failures.since) >= window {
-            *failures = Failures {
+        if now.duration_since(attempts.since) >= window {
+            *attempts = Attempts {
                 count: 0,
                 since: now,
             };
         }
-        failures.count += 1;
+        attempts.count += 1;
     }
 
-    fn clear(&self, key: &K) {
-        self.entries.lock().expect("throttle lock").remove(key);
+    fn uncount(&mut self, key: &K) {
+        if let Some(attempts) = self.entries.get_mut(key) {
+            attempts.count = attempts.count.saturating_sub(1);
+        }
+    }
+
+    fn clear(&mut self, key: &K) {
+        self.entries.remove(key);
     }
 }
 
-pub struct LoginThrottle {
-    limits: ThrottleLimits,
+struct Counters {
     accounts: Counter<String>,
     ips: Counter<IpAddr>,
+}
+
+/// Admission counts the attempt as failed at once, under one lock, so parallel
+/// guesses cannot all pass before the first has failed; a success takes it back.
+pub struct LoginThrottle {
+    limits: ThrottleLimits,
+    counters: Mutex<Counters>,
 }
 
 impl LoginThrottle {
     pub fn new(limits: ThrottleLimits) -> Self {
         Self {
             limits,
-            accounts: Counter::new(limits.per_account),
-            ips: Counter::new(limits.per_ip),
+            counters: Mutex::new(Counters {
+                accounts: Counter::new(limits.per_account),
+                ips: Counter::new(limits.per_ip),
+            }),
         }
     }
 
-    /// `Err(wait)` if this account or address has failed too often recently.
-    pub fn check(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
-        self.check_at(ip, account, Instant::now())
-    }
-
-    /// [`check`](Self::check) as the error clients get: `RateLimited` with the wait.
+    /// Admits an attempt for `account` from `ip`, counted as failed until
+    /// [`record_success`](Self::record_success); or `RateLimited` with the wait when
+    /// either has used up its attempts.
     pub fn admit(&self, ip: IpAddr, account: &str) -> crate::AppResult<()> {
-        self.check(ip, account)
+        self.admit_at(ip, account, Instant::now())
             .map_err(|wait| crate::AppError::RateLimited {
                 retry_after_secs: wait.as_secs().max(1),
             })
     }
 
-    /// `check` as of `now` (lets tests move the clock instead of sleeping).
-    fn check_at(&self, ip: IpAddr, account: &str, now: Instant) -> Result<(), Duration> {
+    /// `admit` as of `now` (lets tests move the clock instead of sleeping).
+    fn admit_at(&self, ip: IpAddr, account: &str, now: Instant) -> Result<(), Duration> {
         let window = self.limits.window;
-        let account = self.accounts.retry_after(&account.to_owned(), window, now);
-        let ip = self.ips.retry_after(&ip, window, now);
-        match account.max(ip) {
-            Some(wait) => Err(wait),
-            None => Ok(()),
+        let account = account.to_owned();
+        let mut counters = self.counters.lock().expect("throttle lock");
+        let wait = counters
+            .accounts
+            .retry_after(&account, window, now)
+            .max(counters.ips.retry_after(&ip, window, now));
+        if let Some(wait) = wait {
+            return Err(wait);
         }
+        counters.accounts.count(&account, window, now);
+        counters.ips.count(&ip, window, now);
+        Ok(())
     }
 
-    pub fn record_failure(&self, ip: IpAddr, account: &str) {
-        let now = Instant::now();
-        self.accounts
-            .record(&account.to_owned(), self.limits.window, now);
-        self.ips.record(&ip, self.limits.window, now);
-    }
-
-    pub fn record_success(&self, account: &str) {
-        self.accounts.clear(&account.to_owned());
+    /// The admitted attempt succeeded: the account starts afresh and the address
+    /// gets its attempt back.
+    pub fn record_success(&self, ip: IpAddr, account: &str) {
+        let mut counters = self.counters.lock().expect("throttle lock");
+        counters.accounts.clear(&account.to_owned());
+        counters.ips.uncount(&ip);
     }
 }
 
@@ -132,49 +147,67 @@ mod tests {
     use super::*;
 
     const IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    const OTHER_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
 
-    #[test]
-    fn blocks_an_account_after_its_limit_and_success_resets() {
-        let throttle = LoginThrottle::new(ThrottleLimits {
-            per_account: 3,
-            per_ip: 100,
+    fn limits(per_account: u32, per_ip: u32) -> ThrottleLimits {
+        ThrottleLimits {
+            per_account,
+            per_ip,
             window: Duration::from_secs(60),
-        });
-        for _ in 0..3 {
-            assert!(throttle.check(IP, "a").is_ok());
-            throttle.record_failure(IP, "a");
         }
-        let wait = throttle.check(IP, "a").unwrap_err();
-        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(
-            throttle.check(IP, "b").is_ok(),
-            "other accounts are unaffected"
-        );
-        throttle.record_success("a");
-        assert!(throttle.check(IP, "a").is_ok());
     }
 
     #[test]
-    fn blocks_an_address_across_accounts() {
-        let throttle = LoginThrottle::new(ThrottleLimits {
-            per_account: 100,
-            per_ip: 2,
-            window: Duration::from_secs(60),
-        });
-        throttle.record_failure(IP, "a");
-        throttle.record_failure(IP, "b");
-        assert!(throttle.check(IP, "c").is_err());
+    fn an_account_gets_its_limit_of_attempts_and_success_resets() {
+        let throttle = LoginThrottle::new(limits(3, 100));
+        for _ in 0..3 {
+            assert!(throttle.admit(IP, "a").is_ok());
+        }
+        let wait = throttle.admit_at(IP, "a", Instant::now()).unwrap_err();
+        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        assert!(
+            throttle.admit(IP, "b").is_ok(),
+            "other accounts are unaffected"
+        );
+        throttle.record_success(IP, "a");
+        assert!(throttle.admit(IP, "a").is_ok());
+    }
+
+    #[test]
+    fn parallel_attempts_are_counted_when_admitted() {
+        let throttle = std::sync::Arc::new(LoginThrottle::new(limits(5, 100)));
+        let admitted: usize = (0..20)
+            .map(|_| {
+                let throttle = throttle.clone();
+                std::thread::spawn(move || throttle.admit(IP, "a").is_ok())
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| usize::from(t.join().unwrap()))
+            .sum();
+        assert_eq!(admitted, 5);
+    }
+
+    #[test]
+    fn an_address_is_limited_across_accounts() {
+        let throttle = LoginThrottle::new(limits(100, 2));
+        assert!(throttle.admit(IP, "a").is_ok());
+        assert!(throttle.admit(IP, "b").is_ok());
+        assert!(throttle.admit(IP, "c").is_err());
+        assert!(throttle.admit(OTHER_IP, "c").is_ok());
+        throttle.record_success(IP, "b");
+        assert!(
+            throttle.admit(IP, "c").is_ok(),
+            "a success gives the attempt back"
+        );
     }
 
     #[test]
     fn the_window_expires() {
-        let throttle = LoginThrottle::new(ThrottleLimits {
-            per_account: 1,
-            per_ip: 100,
-            window: Duration::from_secs(60),
-        });
-        throttle.record_failure(IP, "a");
+        let throttle = LoginThrottle::new(limits(1, 100));
+        assert!(throttle.admit(IP, "a").is_ok());
+        assert!(throttle.admit(IP, "a").is_err());
         let later = Instant::now() + Duration::from_secs(61);
-        assert!(throttle.check_at(IP, "a", later).is_ok());
+        assert!(throttle.admit_at(IP, "a", later).is_ok());
     }
 }

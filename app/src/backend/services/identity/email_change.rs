@@ -43,13 +43,13 @@ pub async fn request(
     let throttle_key = format!("email-change\u{1f}{tenant_id}\u{1f}{user_id}");
     scope.backend.throttle.admit(client_ip, &throttle_key)?;
     let hash = storage::password_hash(scope.conn(), user_id).await?;
-    if !password::verify_async(input.password.clone(), hash).await {
-        scope
-            .backend
-            .throttle
-            .record_failure(client_ip, &throttle_key);
+    if !password::verify_async(input.password.clone(), hash).await? {
         return Err(invalid("password", Problem::WrongPassword));
     }
+    scope
+        .backend
+        .throttle
+        .record_success(client_ip, &throttle_key);
     let new_email = normalize_email(&input.new_email);
     let me = super::current_user(scope).await?;
     if new_email == me.email {

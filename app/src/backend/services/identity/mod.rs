@@ -155,7 +155,7 @@ pub async fn sign_in(
         None => None,
     };
     let stored_hash = candidate.as_ref().map(|(_, hash)| hash.clone());
-    let verified = password::verify_async(input.password.clone(), stored_hash).await;
+    let verified = password::verify_async(input.password.clone(), stored_hash).await?;
 
     // Sign-ins and failed attempts land in the tenant's log (unknown workspaces have none).
     let mut next = SignInStep::Done;
@@ -195,7 +195,7 @@ pub async fn sign_in(
     }
     match (tenant_id, candidate, verified) {
         (Some(tenant_id), Some((user_id, _)), true) => {
-            throttle.record_success(&account_key);
+            throttle.record_success(client_ip, &account_key);
             tracing::info!(%tenant_id, %user_id, ?next, "password accepted");
             let signed_in = SignedIn {
                 tenant_id,
@@ -205,7 +205,6 @@ pub async fn sign_in(
             Ok(PasswordAccepted { signed_in, next })
         }
         _ => {
-            throttle.record_failure(client_ip, &account_key);
             tracing::info!(%client_ip, "failed sign-in");
             Err(AppError::InvalidCredentials)
         }

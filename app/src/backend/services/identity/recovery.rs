@@ -34,7 +34,6 @@ pub async fn request_reset(
     // Every request counts, so nobody can flood an inbox or probe at speed.
     let account = format!("password-reset\u{1f}{slug}\u{1f}{email}");
     state.throttle.admit(client_ip, &account)?;
-    state.throttle.record_failure(client_ip, &account);
 
     let Some(tenant_id) = tenant_id_for_slug(&state.db, &slug).await? else {
         return Ok(());
@@ -85,11 +84,12 @@ pub async fn reset_password(state: &AppState, input: &NewPasswordInput) -> AppRe
     let tenant_id = tenant_id_for_slug(&state.db, input.slug.trim())
         .await?
         .ok_or(AppError::NotFound)?;
-    let password_hash = password::hash_async(input.password.clone()).await?;
     let mut tx = begin_for_tenant(&state.db, tenant_id).await?;
     let user_id = storage::user_of_reset(&mut tx, &token_hash(&input.token))
         .await?
         .ok_or(AppError::NotFound)?;
+    // Hashed only for a valid link, while the link's row stays locked.
+    let password_hash = password::hash_async(input.password.clone()).await?;
     storage::set_password(&mut tx, user_id, &password_hash).await?;
     let event = AuditEvent::new(Some(user_id), AuditAction::Auth(AuthAudit::PasswordReset));
     audit::record(&mut tx, tenant_id, event).await?;

@@ -256,14 +256,19 @@ pub async fn finish_sign_in(
     else {
         return Err(refused_because(&"no sign-in waiting"));
     };
-    let throttle_key = format!("passkey\u{1f}{}", tenant_id.unwrap_or_default());
-    state.throttle.admit(client_ip, &throttle_key)?;
     let answer: PublicKeyCredential = parse(credential_json)?;
     let rp = rp(&state.backend)?;
     let user_id = rp
         .identify_discoverable_authentication(&answer)
         .map(|(user_id, _)| user_id)
         .ok();
+    // Per claimed account, so that strangers' failures cannot lock a workspace out.
+    let throttle_key = format!(
+        "passkey\u{1f}{}\u{1f}{}",
+        tenant_id.unwrap_or_default(),
+        user_id.unwrap_or_default()
+    );
+    state.throttle.admit(client_ip, &throttle_key)?;
     let outcome = match (tenant_id, user_id) {
         (Some(tenant_id), Some(user_id)) => {
             sign_in_as(state, &rp, tenant_id, user_id, &answer, ceremony).await
@@ -271,12 +276,11 @@ pub async fn finish_sign_in(
         _ => Err(refused_because(&"unknown workspace or user handle")),
     };
     if outcome.is_err() {
-        state.throttle.record_failure(client_ip, &throttle_key);
         if let Some(tenant_id) = tenant_id {
             record_refusal(&state.backend, tenant_id, user_id).await?;
         }
     } else {
-        state.throttle.record_success(&throttle_key);
+        state.throttle.record_success(client_ip, &throttle_key);
     }
     outcome
 }
@@ -414,7 +418,7 @@ pub async fn finish_second_factor(
             let event = scope.event(audited(AuthAudit::PasskeySignIn));
             scope.audit(event).await?;
             scope.commit().await?;
-            state.throttle.record_success(&account);
+            state.throttle.record_success(client_ip, &account);
             Ok(SignedIn {
                 tenant_id: pending.tenant_id,
                 user_id: pending.user_id,
@@ -427,7 +431,6 @@ pub async fn finish_second_factor(
             let event = scope.event(audited(AuthAudit::PasskeyFailed));
             scope.audit(event).await?;
             scope.commit().await?;
-            state.throttle.record_failure(client_ip, &account);
             Err(err)
         }
     }

@@ -98,10 +98,9 @@ pub async fn verify_sign_in(
     scope.audit(event).await?;
     scope.commit().await?;
     if shown.is_none() {
-        state.throttle.record_failure(client_ip, &account);
         return Err(wrong_code());
     }
-    state.throttle.record_success(&account);
+    state.throttle.record_success(client_ip, &account);
     Ok(SignedIn {
         tenant_id: pending.tenant_id,
         user_id: pending.user_id,

@@ -342,6 +342,13 @@ pub async fn accept_invitation(
 ) -> AppResult<PasswordAccepted> {
     input.validate().into_result()?;
     let tenant_id = tenant_for_slug(backend, input.slug.trim()).await?;
+    // A wrong link costs no password hashing.
+    let mut check = begin_for_tenant(&backend.db, tenant_id).await?;
+    let open = storage::invitation_for_accepting(&mut check, &token_hash(&input.token)).await?;
+    check.commit().await?;
+    if open.is_none() {
+        return Err(AppError::NotFound);
+    }
     let password_hash = password::hash_async(input.password.clone()).await?;
     let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
     let row = storage::invitation_for_accepting(&mut tx, &token_hash(&input.token)).await?;
