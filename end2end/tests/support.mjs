@@ -29,6 +29,9 @@ export async function newPage(browser, locale = 'en-US') {
   const context = await browser.newContext({ locale });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  // A page's uncaught errors (a failed hydration among them) explain a timeout.
+  page.on('pageerror', (err) => console.error(`page error at ${page.url()}: ${err.message}`));
+  if (process.env.E2E_CONSOLE) page.on('console', (m) => console.error(`console ${m.type()} at ${page.url()}: ${m.text()}`));
   return page;
 }
 

@@ -59,7 +59,7 @@ pub(crate) mod support {
     }
 
     /// The scope of a session that may still have to set up its second factor.
-    async fn open_enrolment_scope() -> AppResult<Scope> {
+    pub async fn open_enrolment_scope() -> AppResult<Scope> {
         Scope::for_enrolment(&state()?, &session().await?).await
     }
 
@@ -94,14 +94,8 @@ pub(crate) mod support {
         })
     }
 
-    /// Like [`in_scope`], but `None` instead of an error when nobody is signed in.
-    pub async fn if_signed_in<T>(
-        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
-    ) -> AppResult<Option<T>> {
-        none_if_signed_out(async { commit_after(open_scope().await?, work).await }.await)
-    }
-
-    /// Like [`if_signed_in`], also while a required second factor is missing.
+    /// `None` instead of an error when nobody is signed in; also while a required
+    /// second factor is missing.
     pub async fn if_signed_in_enrolling<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<Option<T>> {

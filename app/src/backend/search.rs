@@ -29,7 +29,12 @@ pub enum Fingerprint {
     ExternalId = 4,
 }
 
+/// The part of a search text that is looked up; the rest adds no meaning, only
+/// work (and a longer query string only lands in more logs).
+pub const QUERY_MAX_CHARS: usize = 200;
+
 /// How a search text is looked up.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Lookup {
     Email(Vec<u8>),
     Phone(Vec<u8>),
@@ -41,6 +46,10 @@ impl Lookup {
     /// An `@` means an e-mail, digits and separators a phone, anything else words.
     pub fn classify(index: &IndexKey, q: &str) -> Lookup {
         let q = q.trim();
+        let q = q
+            .char_indices()
+            .nth(QUERY_MAX_CHARS)
+            .map_or(q, |(end, _)| &q[..end]);
         if q.contains('@') {
             return Lookup::Email(index.email(q));
         }
@@ -235,4 +244,25 @@ async fn exact(
         .take(limit.max(0) as usize)
         .collect();
     Ok((page, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::crypto::DataKey;
+
+    #[test]
+    fn a_long_search_is_cut_to_its_first_characters() {
+        let index = IndexKey::derive_from(&DataKey::generate());
+        let words = "Müller Schmidt ".repeat(100);
+        let cut: String = words.trim().chars().take(QUERY_MAX_CHARS).collect();
+        assert_eq!(
+            Lookup::classify(&index, &words),
+            Lookup::classify(&index, &cut)
+        );
+        assert_ne!(
+            Lookup::classify(&index, &words),
+            Lookup::classify(&index, "Müller")
+        );
+    }
 }

@@ -14,7 +14,7 @@ pub async fn begin_for_tenant(
     pool: &PgPool,
     tenant_id: Uuid,
 ) -> AppResult<Transaction<'static, Postgres>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_to_completion(pool).await?;
     sqlx::query!(
         "SELECT set_config('app.tenant_id', $1, true) AS tenant, set_config('app.record_scope', 'all', true) AS records",
         tenant_id.to_string()
@@ -22,6 +22,22 @@ pub async fn begin_for_tenant(
     .fetch_one(&mut *tx)
     .await?;
     Ok(tx)
+}
+
+/// `pool.begin()` in a task of its own: sqlx's `begin` is not cancel-safe on
+/// PostgreSQL (sqlx#4393, 0.8.6 and 0.9.0). A caller dropped while `BEGIN` is in
+/// flight would return the connection to the pool inside a transaction that nothing
+/// ends and that keeps its locks. Here the task finishes `BEGIN` whatever happens
+/// to the caller, and a transaction nobody takes is dropped, which rolls it back.
+async fn begin_to_completion(pool: &PgPool) -> AppResult<Transaction<'static, Postgres>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "beginning a transaction failed");
+            crate::AppError::Internal
+        })?
+        .map_err(Into::into)
 }
 
 /// From here on the transaction sees only records owned by `owners` or by nobody

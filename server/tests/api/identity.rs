@@ -304,6 +304,23 @@ async fn an_active_session_outlives_the_idle_timeout_and_an_idle_one_does_not() 
 }
 
 #[tokio::test]
+async fn signing_out_ends_the_session_even_when_its_audit_entry_fails() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let grant = |sql: &'static str| sqlx::query(sql).execute(&app.db.superuser);
+    grant("REVOKE INSERT ON audit_log FROM tessera_app")
+        .await
+        .unwrap();
+    let signed_out = app.call(&c, LogOut {}).await;
+    grant("GRANT INSERT ON audit_log TO tessera_app")
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status, StatusCode::OK);
+    assert_eq!(app.call(&c, WhoAmI {}).await.ok(), None);
+    assert_eq!(app.audit_rows("auth.sign_out").await.len(), 0);
+}
+
+#[tokio::test]
 async fn role_changes_take_effect_on_the_next_request() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;

@@ -248,3 +248,40 @@ async fn health_and_readiness() {
         .unwrap();
     assert_eq!(not_ready.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn a_tenant_transaction_abandoned_at_any_moment_leaves_no_open_transaction() {
+    // One connection, so every attempt reuses the one a cancelled attempt left.
+    let db = crate::helpers::TestDb::with_app_pool_size(1).await;
+    let tenant = uuid::Uuid::now_v7();
+    let stranded = "SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
+    for round in 0..400u64 {
+        // Cut off after 1 µs to 4 ms: before, during and after BEGIN's round trip.
+        let cut_off = std::time::Duration::from_micros(1 + round * 10);
+        let begun = tokio::time::timeout(
+            cut_off,
+            app::backend::tenancy::begin_for_tenant(&db.app, tenant),
+        )
+        .await;
+        drop(begun);
+        // Once the connection is back in the pool, it must not be inside a transaction.
+        let mut idle = false;
+        for _ in 0..500 {
+            if db.app.num_idle() == 1 {
+                idle = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        assert!(
+            idle,
+            "round {round}: the connection came back to the pool, unharmed"
+        );
+        let open: i64 = sqlx::query_scalar(stranded)
+            .fetch_one(&db.superuser)
+            .await
+            .unwrap();
+        assert_eq!(open, 0, "round {round} left a transaction open");
+    }
+}

@@ -169,3 +169,39 @@ async fn only_owners_and_admins_invite_and_admins_cannot_make_owners() {
         "members cannot invite"
     );
 }
+
+#[tokio::test]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let app = spawn_app().await;
+    let first = app.owner_of("acme").await;
+    let second = app
+        .join(&first, "otto@acme.example", "owner", "Otto Owner")
+        .await;
+    let first_id = app.call(&first, WhoAmI {}).await.ok().unwrap().user_id;
+    let second_id = app.call(&second, WhoAmI {}).await.ok().unwrap().user_id;
+    let demote = |user_id| ChangeRole {
+        user_id,
+        role: "member".into(),
+    };
+    let (a, b) = tokio::join!(
+        app.call(&first, demote(second_id)),
+        app.call(&second, demote(first_id)),
+    );
+    let mut outcomes = [a.result.map(|_| ()), b.result.map(|_| ())];
+    outcomes.sort_by_key(|o| o.is_err());
+    // The later one is refused: as the last owner's demotion (it waited for the
+    // first), or because its own role is already gone (it started after).
+    assert_eq!(outcomes[0], Ok(()));
+    assert!(
+        matches!(
+            outcomes[1],
+            Err(AppError::Conflict) | Err(AppError::Forbidden)
+        ),
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM users WHERE role = 'owner'")
+            .await,
+        1
+    );
+}

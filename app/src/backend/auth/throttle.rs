@@ -88,6 +88,18 @@ struct Counters {
     ips: Counter<IpAddr>,
 }
 
+/// The address a limit applies to: an IPv6 client controls its whole /64 (one
+/// customer's prefix), so it counts as one address.
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+    }
+}
+
 /// Admission counts the attempt as failed at once, under one lock, so parallel
 /// guesses cannot all pass before the first has failed; a success takes it back.
 pub struct LoginThrottle {
@@ -118,6 +130,7 @@ impl LoginThrottle {
 
     /// `admit` as of `now` (lets tests move the clock instead of sleeping).
     fn admit_at(&self, ip: IpAddr, account: &str, now: Instant) -> Result<(), Duration> {
+        let ip = network_of(ip);
         let window = self.limits.window;
         let account = account.to_owned();
         let mut counters = self.counters.lock().expect("throttle lock");
@@ -138,7 +151,7 @@ impl LoginThrottle {
     pub fn record_success(&self, ip: IpAddr, account: &str) {
         let mut counters = self.counters.lock().expect("throttle lock");
         counters.accounts.clear(&account.to_owned());
-        counters.ips.uncount(&ip);
+        counters.ips.uncount(&network_of(ip));
     }
 }
 
@@ -200,6 +213,18 @@ mod tests {
             throttle.admit(IP, "c").is_ok(),
             "a success gives the attempt back"
         );
+    }
+
+    #[test]
+    fn an_ipv6_prefix_counts_as_one_address() {
+        let throttle = LoginThrottle::new(limits(100, 2));
+        let host =
+            |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 2, 0, 0, 0, last));
+        assert!(throttle.admit(host(1), "a").is_ok());
+        assert!(throttle.admit(host(2), "b").is_ok());
+        assert!(throttle.admit(host(3), "c").is_err(), "same /64");
+        let neighbour = IpAddr::V6(std::net::Ipv6Addr::new(0x2001, 0xdb8, 1, 3, 0, 0, 0, 1));
+        assert!(throttle.admit(neighbour, "c").is_ok(), "another /64");
     }
 
     #[test]

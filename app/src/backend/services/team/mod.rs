@@ -267,6 +267,9 @@ pub async fn change_role(scope: &mut Scope, user_id: Uuid, new_role: &str) -> Ap
     scope.require(Area::Team, Action::Manage)?;
     let new_role = Role::parse(new_role).ok_or(AppError::BadRequest)?;
     let actor = scope.principal.role;
+    // Role changes of a workspace take turns, so two owners demoting each other at
+    // once cannot both count the other as the remaining owner.
+    storage::lock_roles(scope.conn()).await?;
     let current = storage::role_for_update(scope.conn(), user_id).await?;
     let current = parse_role(&current.ok_or(AppError::NotFound)?)?;
     if !actor.can_grant(new_role) || !actor.can_grant(current) {

@@ -92,6 +92,14 @@ pub async fn insert_invitation(conn: &mut PgConnection, i: NewInvitation<'_>) ->
     Ok(())
 }
 
+/// Holds the workspace's role changes until this transaction ends.
+pub async fn lock_roles(conn: &mut PgConnection) -> AppResult<()> {
+    sqlx::query!("SELECT tenant_id FROM tenants FOR UPDATE")
+        .fetch_all(conn)
+        .await?;
+    Ok(())
+}
+
 /// A member's role, locked until the transaction ends.
 pub async fn role_for_update(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Option<String>> {
     Ok(sqlx::query_scalar!(
