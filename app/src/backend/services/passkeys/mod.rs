@@ -12,7 +12,7 @@ pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
 use crate::backend::auth::session::PendingSecondFactor;
-use crate::backend::crypto::KeyStore;
+use crate::backend::crypto::{KeyStore, RecordCipher};
 use crate::backend::services::identity::{self, SignedIn};
 use crate::backend::services::sso;
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
@@ -96,7 +96,11 @@ struct Opened {
     passkey: Passkey,
 }
 
-async fn open_passkeys(scope: &mut Scope) -> AppResult<Vec<Opened>> {
+/// The principal's passkey rows, each opened by `open` under the user's key.
+async fn open_own<T>(
+    scope: &mut Scope,
+    open: impl Fn(&RecordCipher<'_>, storage::PasskeyRow) -> AppResult<T>,
+) -> AppResult<Vec<T>> {
     let user_id = scope.user_id();
     let rows = storage::of_user(scope.conn(), user_id).await?;
     if rows.is_empty() {
@@ -104,20 +108,23 @@ async fn open_passkeys(scope: &mut Scope) -> AppResult<Vec<Opened>> {
     }
     let key = scope.subject_key(user_id).await?;
     rows.into_iter()
-        .map(|row| {
-            let json = scope
-                .cipher(&key, PASSKEYS, row.passkey_id)
-                .open("credential", &row.credential_ct)?;
-            let passkey = serde_json::from_str(&json).map_err(|err| {
-                tracing::error!(error = %err, "stored passkey unreadable");
-                AppError::Internal
-            })?;
-            Ok(Opened {
-                passkey_id: row.passkey_id,
-                passkey,
-            })
-        })
+        .map(|row| open(&scope.cipher(&key, PASSKEYS, row.passkey_id), row))
         .collect()
+}
+
+async fn open_passkeys(scope: &mut Scope) -> AppResult<Vec<Opened>> {
+    open_own(scope, |cipher, row| {
+        let json = cipher.open("credential", &row.credential_ct)?;
+        let passkey = serde_json::from_str(&json).map_err(|err| {
+            tracing::error!(error = %err, "stored passkey unreadable");
+            AppError::Internal
+        })?;
+        Ok(Opened {
+            passkey_id: row.passkey_id,
+            passkey,
+        })
+    })
+    .await
 }
 
 /// Options for a new passkey of the principal, named `input`. The passkey is
@@ -200,24 +207,15 @@ pub async fn finish_registration(
 
 /// The principal's passkeys, oldest first.
 pub async fn list(scope: &mut Scope) -> AppResult<Vec<PasskeySummary>> {
-    let user_id = scope.user_id();
-    let rows = storage::of_user(scope.conn(), user_id).await?;
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let key = scope.subject_key(user_id).await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(PasskeySummary {
-                passkey_id: row.passkey_id,
-                name: scope
-                    .cipher(&key, PASSKEYS, row.passkey_id)
-                    .open("name", &row.name_ct)?,
-                created_at: row.created_at,
-                last_used_at: row.last_used_at,
-            })
+    open_own(scope, |cipher, row| {
+        Ok(PasskeySummary {
+            passkey_id: row.passkey_id,
+            name: cipher.open("name", &row.name_ct)?,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
         })
-        .collect()
+    })
+    .await
 }
 
 /// Removes one of the principal's passkeys.
