@@ -5,6 +5,7 @@
 //! checks permissions, validates, works and audits, and the helper commits and sets
 //! the HTTP status of an error. Cross-origin calls are rejected by a layer in the server.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod calendar;
 pub mod contacts;

@@ -41,7 +41,11 @@ pub fn push_filter(
         and(sql);
         sql.push("owner_id = ").push_bind(owner);
     }
-    if !filter.tag.trim().is_empty() {
+    if filter.tag.contains('\0') {
+        // No stored tag has one (PostgreSQL text cannot hold it).
+        and(sql);
+        sql.push("false");
+    } else if !filter.tag.trim().is_empty() {
         and(sql);
         sql.push("tags @> ARRAY[")
             .push_bind(filter.tag.trim().to_owned())

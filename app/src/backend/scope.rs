@@ -7,6 +7,7 @@ use super::auth::session;
 use super::crypto::{open_rows, DataKey, IndexKey, RecordCipher};
 use super::state::{AppState, Backend};
 use super::tenancy::{begin_for_tenant, narrow_records, Principal};
+use crate::model::api_tokens::TokenScope;
 use crate::model::audit::AuditAction;
 use crate::model::field_masks::{MaskedField, RoleMask};
 use crate::model::identity::Role;
@@ -36,8 +37,18 @@ pub struct Scope {
     /// team mates), or `None` for all; the database enforces it, see
     /// [`narrow_records`].
     pub visible_owners: Option<Vec<Uuid>>,
+    /// The API token this scope acts through (REST), which narrows the role further.
+    pub token: Option<TokenGrant>,
     /// Work that must only happen once the transaction committed (mail to send).
     after_commit: Vec<AfterCommit>,
+}
+
+/// What an API token lets its user do: only what its scopes name, and never more
+/// than the user's role allows at the time of the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub token_id: Uuid,
+    pub scopes: Vec<TokenScope>,
 }
 
 /// What the user's row says about their sessions.
@@ -70,7 +81,28 @@ impl Scope {
         tenant_id: Uuid,
         user_id: Uuid,
     ) -> AppResult<(Self, SessionRules)> {
-        let mut tx = begin_for_tenant(&backend.db, tenant_id).await?;
+        let tx = begin_for_tenant(&backend.db, tenant_id).await?;
+        Self::load_in(tx, backend, tenant_id, user_id).await
+    }
+
+    /// Like [`Scope::begin`], in a tenant transaction the caller began already (an
+    /// API token was looked up in it).
+    pub async fn open_in(
+        tx: Transaction<'static, Postgres>,
+        backend: Arc<Backend>,
+        tenant_id: Uuid,
+        user_id: Uuid,
+    ) -> AppResult<Self> {
+        let (scope, _) = Self::load_in(tx, backend, tenant_id, user_id).await?;
+        Ok(scope)
+    }
+
+    async fn load_in(
+        mut tx: Transaction<'static, Postgres>,
+        backend: Arc<Backend>,
+        tenant_id: Uuid,
+        user_id: Uuid,
+    ) -> AppResult<(Self, SessionRules)> {
         let row = sqlx::query!(
             r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
                       u.sessions_valid_from,
@@ -116,6 +148,7 @@ impl Scope {
                     .collect(),
             ),
             visible_owners,
+            token: None,
             after_commit: Vec::new(),
         };
         let rules = SessionRules {
@@ -169,9 +202,13 @@ impl Scope {
     }
 
     /// Fails with `Forbidden` unless the permission table lets the principal's role
-    /// do `action` in `area`.
+    /// do `action` in `area` and, through an API token, one of its scopes covers it.
     pub fn require(&self, area: Area, action: Action) -> AppResult<()> {
-        if self.principal.role.may(area, action) {
+        let token_allows = self
+            .token
+            .as_ref()
+            .is_none_or(|grant| grant.scopes.iter().any(|scope| scope.covers(area, action)));
+        if token_allows && self.principal.role.may(area, action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -216,9 +253,11 @@ impl Scope {
         self.after_commit.push(Box::pin(work));
     }
 
-    /// An event done by the principal.
+    /// An event done by the principal (through its API token, if it has one).
     pub fn event<'a>(&self, action: AuditAction) -> AuditEvent<'a> {
-        AuditEvent::new(Some(self.principal.user_id), action)
+        let mut event = AuditEvent::new(Some(self.principal.user_id), action);
+        event.via_token = self.token.as_ref().map(|grant| grant.token_id);
+        event
     }
 
     /// Appends `event` to the tenant's audit log in this transaction.

@@ -5,6 +5,7 @@
 //! else from the browser's `Accept-Language`; the server writes it into `<html lang>`
 //! so hydration picks the same one.
 
+mod api_tokens;
 mod audit;
 mod auth;
 mod calendar;
@@ -25,6 +26,7 @@ mod team;
 mod timeline;
 mod views;
 
+pub use api_tokens::ApiTokenTexts;
 pub use audit::AuditTexts;
 pub use auth::AuthTexts;
 pub use calendar::CalendarTexts;
@@ -133,6 +135,7 @@ pub struct Texts {
     pub team: &'static TeamTexts,
     pub security: &'static SecurityTexts,
     pub passkeys: &'static PasskeyTexts,
+    pub api_tokens: &'static ApiTokenTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
 }
@@ -155,6 +158,7 @@ static DE: Texts = Texts {
     team: &team::DE,
     security: &security::DE,
     passkeys: &passkeys::DE,
+    api_tokens: &api_tokens::DE,
     audit: &audit::DE,
     errors: &errors::DE,
 };
@@ -177,6 +181,7 @@ static EN: Texts = Texts {
     team: &team::EN,
     security: &security::EN,
     passkeys: &passkeys::EN,
+    api_tokens: &api_tokens::EN,
     audit: &audit::EN,
     errors: &errors::EN,
 };
@@ -252,6 +257,8 @@ impl Texts {
             Problem::WrongPassword => e.problem_wrong_password.to_owned(),
             Problem::SameAsCurrent => e.problem_same_as_current.to_owned(),
             Problem::PasskeyRefused => e.problem_passkey_refused.to_owned(),
+            Problem::BeyondYourRole => e.problem_beyond_your_role.to_owned(),
+            Problem::ControlCharacters => e.problem_control_characters.to_owned(),
         }
     }
 

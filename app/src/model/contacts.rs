@@ -45,6 +45,7 @@ macro_rules! choice {
             Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize,
             strum::VariantArray, strum::IntoStaticStr, strum::EnumString, strum::Display,
         )]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
         pub enum $name {
@@ -96,6 +97,7 @@ choice! {
     strum::IntoStaticStr,
     strum::EnumString,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ContactChannel {
@@ -116,6 +118,7 @@ impl ContactChannel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EmailEntry {
     pub kind: EmailKind,
@@ -123,6 +126,7 @@ pub struct EmailEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PhoneEntry {
     pub kind: PhoneKind,

@@ -81,6 +81,8 @@ audit_events! {
         PasskeyRemoved,
         PasskeySignIn,
         PasskeyFailed,
+        ApiTokenCreated,
+        ApiTokenRevoked,
     }
 }
 

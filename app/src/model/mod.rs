@@ -14,6 +14,7 @@ macro_rules! audit_events {
     };
 }
 
+pub mod api_tokens;
 pub mod audit;
 pub mod calendar;
 pub mod capture;

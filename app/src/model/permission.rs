@@ -18,6 +18,8 @@ pub enum Area {
     Team,
     Keys,
     Audit,
+    /// The user's own API tokens.
+    ApiTokens,
 }
 
 /// What is done to an area's records.
@@ -106,6 +108,11 @@ pub const GRANTS: &[(Area, Action, &[Role])] = &[
     (Audit, Verify, &[DataProtectionOfficer]),
     (Audit, Configure, &[Owner]),
     (Audit, Reidentify, &[DataProtectionOfficer, WorksCouncil]),
+    // Tokens for integrations, for whoever works with records (a token can never
+    // hold more than its user's role; no scope covers this area itself).
+    (ApiTokens, Read, READERS),
+    (ApiTokens, Create, READERS),
+    (ApiTokens, Delete, READERS),
 ];
 
 impl Role {

@@ -11,6 +11,7 @@ pub const TAGS_MAX: usize = 20;
 
 /// A postal address; every part optional, sealed with the record that has it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PostalAddress {
     pub street: String,
@@ -87,6 +88,7 @@ impl PostalAddress {
     strum::EnumString,
     strum::Display,
 )]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Classification {
@@ -136,6 +138,8 @@ pub fn validate_tags(text: &str, errors: &mut FieldErrors) {
         errors.add("tags", Problem::TooMany { max: TAGS_MAX });
     } else if tags.iter().any(|t| t.chars().count() > TAG_MAX) {
         errors.add("tags", Problem::TooLong { max: TAG_MAX });
+    } else if tags.iter().any(|t| t.chars().any(char::is_control)) {
+        errors.add("tags", Problem::ControlCharacters);
     }
 }
 

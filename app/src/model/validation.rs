@@ -66,6 +66,10 @@ pub enum Problem {
     SameAsCurrent,
     /// A passkey this workspace does not know, or whose answer did not verify.
     PasskeyRefused,
+    /// More than the user's own role may do (a token's scope).
+    BeyondYourRole,
+    /// Control characters (line breaks, NUL) where only a line of text belongs.
+    ControlCharacters,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

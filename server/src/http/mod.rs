@@ -1,5 +1,6 @@
 //! The HTTP stack: routes and the layers every request passes through.
 
+pub mod api;
 pub mod audit_export;
 pub mod calendar;
 pub mod exports;

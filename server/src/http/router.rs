@@ -2,7 +2,7 @@
 //! sessions, the origin check and security headers.
 
 use super::{
-    audit_export, calendar, exports, health, imports, origin_check, security_headers, sso,
+    api, audit_export, calendar, exports, health, imports, origin_check, security_headers, sso,
 };
 use app::backend::AppState;
 use app::ui::{shell, App};
@@ -81,7 +81,10 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
-        .layer(middleware::from_fn(origin_check::reject_cross_origin));
+        .layer(middleware::from_fn(origin_check::reject_cross_origin))
+        // Added after the session and origin layers: the API authenticates with
+        // tokens only, so no cookie can act for a browser's user there.
+        .merge(api::router());
     security_headers::apply(router, sessions.secure)
         // Only method and path: query strings may hold search terms (personal data).
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

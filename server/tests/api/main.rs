@@ -18,6 +18,7 @@ mod organisations;
 mod palette;
 mod passkeys;
 mod recovery;
+mod rest;
 mod rls;
 mod roles;
 mod second_factor;

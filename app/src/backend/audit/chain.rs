@@ -20,6 +20,7 @@ pub struct EntryContent<'a> {
     pub subject_ids: &'a [Uuid],
     pub fields: &'a [String],
     pub purpose: Option<&'a str>,
+    pub via_token: Option<Uuid>,
 }
 
 /// PostgreSQL keeps microseconds; hash exactly what is stored.
@@ -54,6 +55,12 @@ fn canonical(content: &EntryContent) -> Vec<u8> {
         put(field.as_bytes());
     }
     put(content.purpose.unwrap_or("").as_bytes());
+    // Appended only when set, so entries written before tokens existed keep their
+    // hashes; a tagged segment cannot be confused with the end of another entry.
+    if let Some(token) = content.via_token {
+        put(b"via_token");
+        put(token.as_bytes());
+    }
     out
 }
 
@@ -73,6 +80,7 @@ struct StoredEntry {
     subject_ids: Vec<Uuid>,
     fields: Vec<String>,
     purpose: Option<String>,
+    via_token: Option<Uuid>,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
 }
@@ -93,7 +101,7 @@ pub async fn verify(
     loop {
         let batch = sqlx::query_as!(
             StoredEntry,
-            "SELECT seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash
+            "SELECT seq, at, actor_id, action, subject_ids, fields, purpose, via_token, prev_hash, hash
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000",
             last_seq
         )
@@ -112,6 +120,7 @@ pub async fn verify(
                 subject_ids: &entry.subject_ids,
                 fields: &entry.fields,
                 purpose: entry.purpose.as_deref(),
+                via_token: entry.via_token,
             };
             let recomputed = entry_hash(&prev, &content);
             if entry.seq != expected_seq || entry.prev_hash != prev || entry.hash != recomputed {
@@ -165,6 +174,7 @@ mod tests {
             subject_ids: subjects,
             fields,
             purpose: None,
+            via_token: None,
         }
     }
 
@@ -204,6 +214,17 @@ mod tests {
                     ..content(&fields, &subjects)
                 }
             )
+        );
+        assert_ne!(
+            h,
+            entry_hash(
+                &GENESIS,
+                &EntryContent {
+                    via_token: Some(Uuid::now_v7()),
+                    ..content(&fields, &subjects)
+                }
+            ),
+            "the token an entry was made through"
         );
         let other_fields = vec!["phone".to_string()];
         assert_ne!(h, entry_hash(&GENESIS, &content(&other_fields, &subjects)));

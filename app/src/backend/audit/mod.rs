@@ -20,6 +20,8 @@ pub struct AuditEvent<'a> {
     pub subjects: &'a [Uuid],
     pub fields: &'a [&'a str],
     pub purpose: Option<AuditPurpose>,
+    /// The API token the actor acted through, if not the UI.
+    pub via_token: Option<Uuid>,
 }
 
 impl<'a> AuditEvent<'a> {
@@ -30,6 +32,7 @@ impl<'a> AuditEvent<'a> {
             subjects: &[],
             fields: &[],
             purpose: None,
+            via_token: None,
         }
     }
 
@@ -91,11 +94,12 @@ pub async fn record(
         subject_ids: &subjects,
         fields: &fields,
         purpose: purpose.as_deref(),
+        via_token: event.via_token,
     };
     let hash = entry_hash(&prev_hash, &content);
     sqlx::query!(
-        "INSERT INTO audit_log (tenant_id, seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO audit_log (tenant_id, seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash, via_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         tenant_id,
         seq,
         at,
@@ -105,7 +109,8 @@ pub async fn record(
         &fields,
         purpose.as_deref(),
         &prev_hash,
-        hash.as_slice()
+        hash.as_slice(),
+        event.via_token
     )
     .execute(&mut *conn)
     .await?;

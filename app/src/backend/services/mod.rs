@@ -1,6 +1,7 @@
 //! Business rules, one module per area. Adapters (server functions, REST) only
 //! translate; permission checks and validation happen here.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod calendar;
 pub mod contacts;

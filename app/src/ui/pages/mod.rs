@@ -1,5 +1,6 @@
 //! One module per screen, one folder per area with several screens.
 
+mod api_tokens;
 mod audit;
 mod auth;
 pub(crate) mod calendar;

@@ -16,6 +16,7 @@ use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::api_tokens::ApiTokenSection;
 use crate::ui::pages::email_change::EmailChangeSection;
 use crate::ui::pages::passkeys::PasskeySection;
 use crate::AppError;
@@ -56,6 +57,7 @@ pub fn AccountSecurityPage() -> impl IntoView {
         } />
         <PasskeySection />
         <EmailChangeSection />
+        <ApiTokenSection />
     }
 }
 
