@@ -39,8 +39,8 @@ test('a token from the security page writes through the API, passes schemathesis
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.locator('#field-scopes-error').getByText(/Please fill in this field/).waitFor();
 
-  await page.check('#field-scope-contacts-read');
-  await page.check('#field-scope-contacts-write');
+  // Every scope the owner may give: schemathesis then reaches every operation.
+  for (const box of await page.locator('.scope-choices input[type=checkbox]').all()) await box.check();
   await page.getByRole('button', { name: 'Create token' }).click();
   const secretField = page.locator('#created-token-secret');
   await secretField.waitFor();
@@ -49,6 +49,7 @@ test('a token from the security page writes through the API, passes schemathesis
   const row = page.locator('.token-list tbody tr', { hasText: 'ERP sync' });
   await row.waitFor();
   assert.ok((await row.innerText()).includes('contacts:write'));
+  assert.ok((await row.innerText()).includes('appointments:write'));
   assert.ok(!(await row.innerText()).includes(token.slice(40)), 'the list never shows the secret');
   await screenshot(page, 'api-token-created');
 

@@ -12,4 +12,13 @@ pub fn init() {
     } else {
         builder.try_init()
     };
+    // A panic's message can quote the input it choked on (a name, an address), so
+    // only where it happened is logged; the request gets a plain 500 (router).
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%location, "panic; its message is withheld as it may quote input");
+    }));
 }

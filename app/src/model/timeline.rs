@@ -160,6 +160,55 @@ impl InteractionInput {
 }
 
 /// `2026-12-01T14:30` (what `datetime-local` sends), read as UTC.
+/// A message that arrived on another channel (messenger, SMS, social), handed in by
+/// an integration. The sender is named as the channel knows them: a phone number or
+/// an e-mail address, matched exactly against the contacts' (keyed fingerprints).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InboundMessage {
+    pub channel: MessageChannel,
+    pub from: String,
+    /// `YYYY-MM-DDTHH:MM` (UTC); empty: now.
+    pub occurred_at: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl InboundMessage {
+    pub fn validate(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        let from = self.from.trim();
+        if from.is_empty() {
+            errors.add("from", Problem::Required);
+        } else if from.contains('@') {
+            errors.check("from", validation::email(from));
+        } else {
+            errors.check("from", validation::optional_phone(from));
+        }
+        errors.check("subject", validation::max_len(&self.subject, SUBJECT_MAX));
+        errors.check("body", validation::required(&self.body, BODY_MAX));
+        let at = self.occurred_at.trim();
+        if !at.is_empty() && parse_datetime(at).is_none() {
+            errors.add("occurred_at", Problem::InvalidDate);
+        }
+        errors
+    }
+
+    /// The timeline entry for the given senders.
+    pub fn interaction(&self, contact_ids: Vec<Uuid>) -> InteractionInput {
+        InteractionInput {
+            kind: InteractionKind::Message,
+            occurred_at: self.occurred_at.trim().to_owned(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+            direction: Some(Direction::Inbound),
+            channel: Some(self.channel),
+            contact_ids,
+            ..InteractionInput::default()
+        }
+    }
+}
+
 pub fn parse_datetime(value: &str) -> Option<OffsetDateTime> {
     let (date, time) = value.trim().split_once('T')?;
     let date = validation::parse_date(date)?;

@@ -324,6 +324,10 @@ pub fn optional_vat_id(value: &str) -> Result<(), Problem> {
     if compact.is_empty() {
         return Ok(());
     }
+    // Only ASCII can be valid; checking first also keeps the split on a char boundary.
+    if !compact.is_ascii() {
+        return Err(Problem::InvalidVatId);
+    }
     let (country, rest) = compact.split_at(compact.len().min(2));
     let country_ok = country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase());
     let rest_ok = (2..=13).contains(&rest.len()) && rest.chars().all(|c| c.is_ascii_alphanumeric());
@@ -469,6 +473,9 @@ mod tests {
         assert!(optional_vat_id("").is_ok());
         assert_eq!(optional_vat_id("DE12345"), Err(Problem::InvalidVatId));
         assert_eq!(optional_vat_id("123456789"), Err(Problem::InvalidVatId));
+        // Found by schemathesis: a non-ASCII second character panicked in the split.
+        assert_eq!(optional_vat_id("DÈ!H¤"), Err(Problem::InvalidVatId));
+        assert_eq!(optional_vat_id("\u{800}"), Err(Problem::InvalidVatId));
     }
 
     #[test]

@@ -86,6 +86,11 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         // tokens only, so no cookie can act for a browser's user there.
         .merge(api::router());
     security_headers::apply(router, sessions.secure)
+        // A panic answers 500 with the published error body instead of a dropped
+        // connection, and nothing of its message.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| app::AppError::Internal.into_response(),
+        ))
         // Only method and path: query strings may hold search terms (personal data).
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

@@ -3,8 +3,10 @@
 //! and hands over to the same service function the UI's server functions call.
 
 use super::support::{
-    if_match, stale_is_precondition_failed, tagged, ApiJson, ApiPath, ApiQuery, ApiResult, ApiScope,
+    cursor, if_match, object, objects, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
+    ApiQuery, ApiResult, ApiScope,
 };
+use super::support::{iso_date, ISO_DATE};
 use app::backend::services::contacts;
 use app::model::contacts::{
     Contact, ContactChannel, ContactInput, ContactListQuery, ContactPage, ContactSort,
@@ -16,13 +18,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
-
-time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-const ISO_DATE: &[time::format_description::BorrowedFormatItem<'_>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 /// What a client writes of a contact. Every field may be left out (empty).
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -30,16 +27,21 @@ const ISO_DATE: &[time::format_description::BorrowedFormatItem<'_>] =
 pub struct ContactData {
     pub salutation: Salutation,
     /// Academic title, `Dr.`.
-    #[schema(max_length = 40)]
+    /// At most 40 characters (surrounding spaces are trimmed first).
     pub title: String,
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    /// At most 100 characters (surrounding spaces are trimmed first).
+    #[schema(required = true, min_length = 1)]
     pub first_name: String,
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    /// At most 100 characters (surrounding spaces are trimmed first).
+    #[schema(required = true, min_length = 1)]
     pub last_name: String,
     /// At most 3 (entries with an empty address are left out).
+    #[serde(deserialize_with = "objects")]
     pub emails: Vec<EmailEntry>,
     /// At most 3 (entries with an empty number are left out).
+    #[serde(deserialize_with = "objects")]
     pub phones: Vec<PhoneEntry>,
+    #[serde(deserialize_with = "object")]
     pub address: PostalAddress,
     /// `YYYY-MM-DD`, not before 1900 and not in the future.
     #[serde(with = "iso_date::option")]
@@ -49,7 +51,7 @@ pub struct ContactData {
     #[schema(pattern = "^(|de|en|fr|it|es|nl|pl|tr)$")]
     pub preferred_language: String,
     pub organisation_id: Option<Uuid>,
-    #[schema(max_length = 120)]
+    /// At most 120 characters (surrounding spaces are trimmed first).
     pub position: String,
     /// The colleague responsible for this contact.
     pub owner_id: Option<Uuid>,
@@ -60,10 +62,10 @@ pub struct ContactData {
     pub stage: LifecycleStage,
     /// The channels the person agreed to be contacted on.
     pub channels: Vec<ContactChannel>,
-    #[schema(max_length = 10000)]
+    /// At most 10,000 characters (surrounding spaces are trimmed first).
     pub notes: String,
     /// The contact's number in another system (ERP, shop).
-    #[schema(max_length = 64)]
+    /// At most 64 characters (surrounding spaces are trimmed first).
     pub external_id: String,
 }
 
@@ -257,9 +259,8 @@ impl ContactListParams {
         let mut query = ContactListQuery {
             q: self.q.unwrap_or_default(),
             sort: self.sort.unwrap_or_default().into(),
-            // An empty cursor is no cursor (a client that passes `next` as it came).
-            after: self.after.filter(|c| !c.is_empty()),
-            before: self.before.filter(|c| !c.is_empty()),
+            after: cursor(self.after),
+            before: cursor(self.before),
             ..ContactListQuery::default()
         };
         query.filter.owner = self.owner;

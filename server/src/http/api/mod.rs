@@ -3,9 +3,13 @@
 //! them and served at `/api/v1/openapi.json`, a reference page at `/api/v1/docs`.
 //! A request authenticates with an API token only (never the session cookie).
 
+pub mod appointments;
 pub mod contacts;
+pub mod interactions;
+pub mod organisations;
 mod reference;
 pub mod support;
+pub mod tasks;
 
 use app::backend::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -20,7 +24,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The largest request body the API reads.
-pub const BODY_LIMIT: usize = 256 * 1024;
+pub const BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,9 +36,22 @@ pub const BODY_LIMIT: usize = 256 * 1024;
                        name and what its user's role allows at the time of the request. \
                        Every read and change is in the workspace's audit log, naming the token."
     ),
-    components(schemas(Problem, contacts::ContactOrder)),
+    components(schemas(
+        Problem,
+        contacts::ContactOrder,
+        organisations::OrganisationOrder,
+        tasks::TaskScope,
+        interactions::Show,
+        appointments::Period
+    )),
     modifiers(&BearerToken),
-    tags((name = "contacts", description = "People at customers"))
+    tags(
+        (name = "contacts", description = "People at customers"),
+        (name = "organisations", description = "The customers' companies"),
+        (name = "interactions", description = "The timeline: notes, calls, meetings, messages"),
+        (name = "tasks", description = "Follow-ups and to-dos"),
+        (name = "appointments", description = "The calendar")
+    )
 )]
 struct ApiDoc;
 
@@ -79,7 +96,7 @@ fn add_common_responses(doc: &mut Document) {
         ("503", "Busy; wait `Retry-After` seconds"),
     ];
     let with_body = [
-        ("413", "The body is larger than 256 KiB"),
+        ("413", "The body is larger than 1 MiB"),
         ("415", "The body is not sent as application/json"),
         ("422", "Fields with problems"),
     ];
@@ -156,6 +173,27 @@ fn routes_and_document() -> (Router<AppState>, Document) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(contacts::list, contacts::create))
         .routes(routes!(contacts::get, contacts::update, contacts::delete))
+        .routes(routes!(organisations::list, organisations::create))
+        .routes(routes!(
+            organisations::get,
+            organisations::update,
+            organisations::delete
+        ))
+        .routes(routes!(tasks::list, tasks::create))
+        .routes(routes!(tasks::get, tasks::update, tasks::delete))
+        .routes(routes!(interactions::list, interactions::create))
+        .routes(routes!(interactions::inbound))
+        .routes(routes!(
+            interactions::get,
+            interactions::update,
+            interactions::delete
+        ))
+        .routes(routes!(appointments::list, appointments::create))
+        .routes(routes!(
+            appointments::get,
+            appointments::update,
+            appointments::delete
+        ))
         .split_for_parts();
     add_common_responses(&mut doc);
     add_links(&mut doc);

@@ -227,6 +227,43 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// A nested record read only from a JSON object: serde would also take an array of
+/// its fields in order, which the documented schema does not allow.
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::Deserialize;
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
+}
+
+/// A list of nested records, each read only from a JSON object.
+pub fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::Deserialize;
+    let maps = Vec::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)?;
+    maps.into_iter()
+        .map(|map| serde_json::from_value(serde_json::Value::Object(map)))
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+// Dates on the wire are ISO 8601 (`2026-12-01`), and nothing else.
+time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
+pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'_>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+/// A list cursor as a client passed it; an empty one is none (a client that passes
+/// `next` as it came).
+pub fn cursor(value: Option<String>) -> Option<String> {
+    value.filter(|c| !c.is_empty())
+}
+
 /// A record's version as a strong entity tag: `"3"`.
 pub fn etag(version: i32) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("digits are a valid header")

@@ -2,7 +2,11 @@
 //! their user's rights, each area's operations, the problem contract and the
 //! generated OpenAPI document. (schemathesis runs against it in `./dev test` too.)
 
+mod appointments;
 mod contacts;
+mod interactions;
+mod organisations;
+mod tasks;
 mod tokens;
 
 use crate::helpers::TestApp;

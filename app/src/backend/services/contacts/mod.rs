@@ -219,6 +219,21 @@ pub async fn likely_duplicates(
     Ok(found)
 }
 
+/// Contacts with exactly this e-mail address or phone number (their keyed
+/// fingerprints), for callers that check and audit themselves (inbound messages).
+pub async fn ids_by_address_unaudited(scope: &mut Scope, address: &str) -> AppResult<Vec<Uuid>> {
+    let index = scope.index_key().await?;
+    let (kind, bidx) = if address.contains('@') {
+        (Fingerprint::Email, index.email(address))
+    } else {
+        match index.phone(address) {
+            Some(bidx) => (Fingerprint::Phone, bidx),
+            None => return Ok(Vec::new()),
+        }
+    };
+    search::by_fingerprint(scope.conn(), RecordKind::Contact, kind, &bidx).await
+}
+
 fn duplicate_error(of: Uuid) -> AppError {
     AppError::Validation(FieldErrors::single(
         "last_name",

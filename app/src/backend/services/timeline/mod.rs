@@ -22,8 +22,8 @@ use crate::model::audit::AuditAction;
 use crate::model::contacts::RecordRef;
 use crate::model::permission::{Action, Area};
 use crate::model::timeline::{
-    HistoryEvent, Interaction, InteractionAudit, InteractionInput, InteractionKind, TimelinePage,
-    TimelineQuery,
+    HistoryEvent, InboundMessage, Interaction, InteractionAudit, InteractionInput, InteractionKind,
+    TimelinePage, TimelineQuery,
 };
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -280,6 +280,23 @@ pub async fn create(scope: &mut Scope, input: &InteractionInput) -> AppResult<In
         .fields(&AUDITED_FIELDS);
     scope.audit(event).await?;
     load(scope, id).await
+}
+
+/// A message from another channel, put on the timeline of every contact whose
+/// e-mail address or phone number is the sender's. A sender no contact has is
+/// refused (`from`: unknown reference) and nothing is stored: Tessera keeps no
+/// messages of strangers.
+pub async fn receive(scope: &mut Scope, message: &InboundMessage) -> AppResult<Interaction> {
+    scope.require(Area::Timeline, Action::Create)?;
+    message.validate().into_result()?;
+    let senders = contacts::ids_by_address_unaudited(scope, message.from.trim()).await?;
+    if senders.is_empty() {
+        return Err(AppError::Validation(FieldErrors::single(
+            "from",
+            Problem::UnknownReference,
+        )));
+    }
+    create(scope, &message.interaction(senders)).await
 }
 
 /// Stores an interaction (sealed, indexed, linked). The caller checked the
