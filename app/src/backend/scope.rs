@@ -201,14 +201,19 @@ impl Scope {
         Ok(scope)
     }
 
-    /// Fails with `Forbidden` unless the permission table lets the principal's role
-    /// do `action` in `area` and, through an API token, one of its scopes covers it.
-    pub fn require(&self, area: Area, action: Action) -> AppResult<()> {
+    /// Whether the permission table lets the principal's role do `action` in `area`
+    /// and, through an API token, one of its scopes covers it.
+    pub fn may(&self, area: Area, action: Action) -> bool {
         let token_allows = self
             .token
             .as_ref()
             .is_none_or(|grant| grant.scopes.iter().any(|scope| scope.covers(area, action)));
-        if token_allows && self.principal.role.may(area, action) {
+        token_allows && self.principal.role.may(area, action)
+    }
+
+    /// Fails with `Forbidden` unless [`Scope::may`].
+    pub fn require(&self, area: Area, action: Action) -> AppResult<()> {
+        if self.may(area, action) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

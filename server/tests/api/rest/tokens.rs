@@ -142,8 +142,43 @@ async fn a_token_holds_no_more_than_its_user_now_or_after_a_demotion() {
         "reading is still the member's right"
     );
 
-    // Scopes narrow the owner's token too.
+    // Scopes narrow the owner's token too; reading contacts that belong to an
+    // organisation needs no organisation scope (the list then leaves out its name).
+    let org = app.create_organisation(&owner, "Muster").await;
+    let linked = json!({"first_name": "Eva", "last_name": "Muster", "organisation_id": org});
+    // Linking needs the organisation readable (its name goes into the search tokens).
+    let writer = token(
+        &app,
+        &owner,
+        &["contacts:read", "contacts:write", "organisations:read"],
+    )
+    .await;
+    let created = rest(
+        &app,
+        Some(&writer.secret),
+        Method::POST,
+        "/api/v1/contacts",
+        Some(linked),
+        None,
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let reader = token(&app, &owner, &["contacts:read"]).await;
+    let listed = rest(
+        &app,
+        Some(&reader.secret),
+        Method::GET,
+        "/api/v1/contacts",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        listed.status,
+        StatusCode::OK,
+        "found in the demo tenant: was 403"
+    );
+    assert_eq!(listed.body["total"], 2);
     assert_eq!(
         post_contact(&app, &reader.secret).await,
         StatusCode::FORBIDDEN
@@ -160,7 +195,7 @@ async fn a_token_holds_no_more_than_its_user_now_or_after_a_demotion() {
     .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert_eq!(answer.problem(), "forbidden");
-    assert_eq!(app.count("SELECT count(*) FROM contacts").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM contacts").await, 2);
 }
 
 #[tokio::test]

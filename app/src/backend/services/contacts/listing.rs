@@ -51,7 +51,7 @@ async fn name_organisations(scope: &mut Scope, rows: &mut [ContactSummary]) -> A
         .iter()
         .filter_map(|r| r.organisation.as_ref().map(|o| o.id))
         .collect();
-    if ids.is_empty() || !scope.principal.role.may(Area::Organisations, Action::Read) {
+    if ids.is_empty() || !scope.may(Area::Organisations, Action::Read) {
         return Ok(());
     }
     let names = organisations::names(scope, &ids).await?;

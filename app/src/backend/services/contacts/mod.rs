@@ -167,7 +167,7 @@ async fn load(scope: &mut Scope, id: Uuid) -> AppResult<Contact> {
     let key = scope.subject_key(id).await?;
     let mut input = row.open(&scope.cipher(&key, TABLE, id))?;
     scope.field_mask.apply(&mut input);
-    let organisation = if scope.principal.role.may(Area::Organisations, Action::Read) {
+    let organisation = if scope.may(Area::Organisations, Action::Read) {
         organisations::record_ref(scope, input.organisation_id).await?
     } else {
         None
