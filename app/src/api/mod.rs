@@ -64,19 +64,10 @@ pub(crate) mod support {
         Scope::for_enrolment(&state()?, &session().await?).await
     }
 
-    async fn commit_after<T>(
-        mut scope: Scope,
-        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
-    ) -> AppResult<T> {
-        let output = work(&mut scope).await?;
-        scope.commit().await?;
-        Ok(output)
-    }
-
     /// Session → tenant scope → `work` → commit, with the error's HTTP status set.
     /// A failed `work` rolls the whole transaction back.
     pub async fn in_scope<T>(work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> AppResult<T> {
-        respond(async { commit_after(open_scope().await?, work).await }.await)
+        respond(async { open_scope().await?.run(work).await }.await)
     }
 
     /// Like [`in_scope`], also for a session that must still set up the second factor
@@ -84,7 +75,7 @@ pub(crate) mod support {
     pub async fn in_enrolment_scope<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<T> {
-        respond(async { commit_after(open_enrolment_scope().await?, work).await }.await)
+        respond(async { open_enrolment_scope().await?.run(work).await }.await)
     }
 
     fn none_if_signed_out<T>(result: AppResult<T>) -> AppResult<Option<T>> {
@@ -100,7 +91,7 @@ pub(crate) mod support {
     pub async fn if_signed_in_enrolling<T>(
         work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
     ) -> AppResult<Option<T>> {
-        none_if_signed_out(async { commit_after(open_enrolment_scope().await?, work).await }.await)
+        none_if_signed_out(async { open_enrolment_scope().await?.run(work).await }.await)
     }
 
     /// For endpoints before sign-in: `work` gets the application state.

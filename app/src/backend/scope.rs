@@ -244,6 +244,17 @@ impl Scope {
         &mut self.tx
     }
 
+    /// `work` in this scope, committed if it succeeds; rolled back (dropped) if not.
+    /// Every adapter ends a request so.
+    pub async fn run<T>(
+        mut self,
+        work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>,
+    ) -> AppResult<T> {
+        let output = work(&mut self).await?;
+        self.commit().await?;
+        Ok(output)
+    }
+
     /// Commits, then starts what waited for the commit (in the background).
     pub async fn commit(self) -> AppResult<()> {
         self.tx.commit().await?;

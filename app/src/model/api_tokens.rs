@@ -2,6 +2,7 @@
 //! user's name. A token's scopes name areas and read or write access; on every
 //! request it may do only what both its scopes and its user's current role allow.
 
+use super::contacts::choice;
 use super::permission::{Action, Area};
 use super::validation::{FieldErrors, Problem};
 use serde::{Deserialize, Serialize};
@@ -15,41 +16,12 @@ pub const LIFETIME_MAX_DAYS: u32 = 366;
 /// Tokens one user may hold at once (revoked and expired ones do not count).
 pub const PER_USER_MAX: usize = 20;
 
-/// The areas the REST API serves, each a scope of its own.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::VariantArray,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum ApiArea {
-    Contacts,
-    Organisations,
-    Interactions,
-    Tasks,
-    Appointments,
+choice! {
+    /// The areas the REST API serves, each a scope of its own.
+    ApiArea { Organisations, Interactions, Tasks, Appointments } default Contacts
 }
 
 impl ApiArea {
-    pub fn all() -> impl Iterator<Item = ApiArea> {
-        <Self as strum::VariantArray>::VARIANTS.iter().copied()
-    }
-
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
     /// The permission area the services check for this API area.
     pub fn area(self) -> Area {
         match self {
@@ -63,7 +35,7 @@ impl ApiArea {
 }
 
 /// Reading, or changing (create, update, delete).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     Read,
@@ -90,7 +62,7 @@ impl Access {
 }
 
 /// One scope: `contacts:read`, `tasks:write`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub struct TokenScope {
     pub area: ApiArea,
@@ -196,16 +168,14 @@ impl ApiTokenInput {
         errors
     }
 
-    /// The parsed scopes (after [`validate`](Self::validate) passed).
+    /// The parsed scopes (after [`validate`](Self::validate) passed), in the order
+    /// of their codes.
     pub fn parsed_scopes(&self) -> Vec<TokenScope> {
-        let mut scopes: Vec<TokenScope> = self
-            .normalized()
+        self.normalized()
             .scopes
             .iter()
             .filter_map(|s| TokenScope::parse(s))
-            .collect();
-        scopes.sort();
-        scopes
+            .collect()
     }
 
     pub fn lifetime(&self) -> u32 {

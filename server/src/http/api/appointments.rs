@@ -3,23 +3,18 @@
 //! cursor: a calendar is read by date.
 
 use super::support::{
-    if_match, iso_date, stale_is_precondition_failed, tagged, ApiJson, ApiPath, ApiQuery,
-    ApiResult, ApiScope, ISO_DATE,
+    created, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
+    ApiQuery, ApiResult, ApiScope,
 };
 use app::backend::services::calendar;
 use app::model::calendar::{Appointment, AppointmentInput, CalendarQuery, CalendarSpan};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-fn day(date: Option<Date>) -> String {
-    date.and_then(|d| d.format(&ISO_DATE).ok())
-        .unwrap_or_default()
-}
 
 /// What a client writes of an appointment. Times are UTC.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -58,9 +53,9 @@ impl AppointmentData {
             title: self.title,
             location: self.location,
             notes: self.notes,
-            start_date: day(self.start_date),
+            start_date: iso_day(self.start_date),
             start_time: self.start_time,
-            end_date: day(self.end_date),
+            end_date: iso_day(self.end_date),
             end_time: self.end_time,
             all_day: self.all_day,
             user_ids: self.user_ids,
@@ -163,7 +158,7 @@ pub async fn list(
     ApiQuery(params): ApiQuery<AppointmentListParams>,
 ) -> ApiResult<Json<AppointmentList>> {
     let query = CalendarQuery {
-        date: day(params.date),
+        date: iso_day(params.date),
         span: match params.period.unwrap_or_default() {
             Period::Day => CalendarSpan::Day,
             Period::Week => CalendarSpan::Week,
@@ -213,16 +208,12 @@ pub async fn create(
     let appointment = scope
         .run(async |s| calendar::create(s, &input).await)
         .await?;
-    let location = format!("/api/v1/appointments/{}", appointment.id);
-    let mut response = tagged(
-        StatusCode::CREATED,
+    Ok(created(
+        "/api/v1/appointments",
+        appointment.id,
         appointment.version,
         &AppointmentResource::from(appointment),
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    ))
 }
 
 /// Replaces an appointment; `If-Match` must name the version read.

@@ -2,18 +2,18 @@
 //! API's (tags and channels as arrays, dates as ISO 8601); each handler converts
 //! and hands over to the same service function the UI's server functions call.
 
+use super::support::{created, iso_date, iso_day};
 use super::support::{
     cursor, if_match, object, objects, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
     ApiQuery, ApiResult, ApiScope,
 };
-use super::support::{iso_date, ISO_DATE};
 use app::backend::services::contacts;
 use app::model::contacts::{
     Contact, ContactChannel, ContactInput, ContactListQuery, ContactPage, ContactSort,
     ContactSummary, EmailEntry, LifecycleStage, PhoneEntry, Salutation,
 };
 use app::model::records::{Classification, PostalAddress};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -79,10 +79,7 @@ impl ContactData {
             emails: self.emails,
             phones: self.phones,
             address: self.address,
-            birthday: self
-                .birthday
-                .and_then(|d| d.format(&ISO_DATE).ok())
-                .unwrap_or_default(),
+            birthday: iso_day(self.birthday),
             preferred_language: self.preferred_language,
             organisation_id: self.organisation_id,
             position: self.position,
@@ -317,16 +314,12 @@ pub async fn create(scope: ApiScope, ApiJson(data): ApiJson<ContactData>) -> Api
     let contact = scope
         .run(async |s| contacts::create(s, &input, true).await)
         .await?;
-    let location = format!("/api/v1/contacts/{}", contact.id);
-    let mut response = tagged(
-        StatusCode::CREATED,
+    Ok(created(
+        "/api/v1/contacts",
+        contact.id,
         contact.version,
         &ContactResource::from(contact),
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    ))
 }
 
 /// Replaces a contact's data. `If-Match` must name the version read; a newer

@@ -4,15 +4,15 @@
 //! phone number or e-mail address.
 
 use super::support::{
-    cursor, if_match, iso_date, stale_is_precondition_failed, tagged, ApiJson, ApiPath, ApiQuery,
-    ApiResult, ApiScope, ISO_DATE,
+    created, cursor, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson,
+    ApiPath, ApiQuery, ApiResult, ApiScope,
 };
 use app::backend::services::timeline;
 use app::model::timeline::{
     datetime_local, CallOutcome, Direction, HistoryEvent, InboundMessage, Interaction,
     InteractionInput, InteractionKind, MessageChannel, TimelinePage, TimelineQuery, TimelineShow,
 };
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -168,11 +168,6 @@ pub struct InteractionListParams {
     pub before: Option<String>,
 }
 
-fn day(date: Option<Date>) -> String {
-    date.and_then(|d| d.format(&ISO_DATE).ok())
-        .unwrap_or_default()
-}
-
 /// A record's timeline, newest first, a page at a time.
 #[utoipa::path(get, path = "/api/v1/interactions", tag = "interactions",
     params(InteractionListParams),
@@ -192,8 +187,8 @@ pub async fn list(
             Show::History => TimelineShow::History,
         },
         kind: params.kind,
-        from: day(params.from),
-        to: day(params.to),
+        from: iso_day(params.from),
+        to: iso_day(params.to),
         q: params.q.unwrap_or_default(),
         after: cursor(params.after),
         before: cursor(params.before),
@@ -219,17 +214,13 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
     ))
 }
 
-fn created(entry: Interaction) -> Response {
-    let location = format!("/api/v1/interactions/{}", entry.id);
-    let mut response = tagged(
-        StatusCode::CREATED,
+fn created_entry(entry: Interaction) -> Response {
+    created(
+        "/api/v1/interactions",
+        entry.id,
         entry.version,
         &InteractionResource::from(entry),
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
+    )
 }
 
 /// Logs a note, call, meeting or message with contacts or an organisation.
@@ -248,7 +239,7 @@ pub async fn create(
     let entry = scope
         .run(async |s| timeline::create(s, &input).await)
         .await?;
-    Ok(created(entry))
+    Ok(created_entry(entry))
 }
 
 /// A message from another channel, from the sender `from`.
@@ -291,7 +282,7 @@ pub async fn inbound(scope: ApiScope, ApiJson(data): ApiJson<InboundData>) -> Ap
     let entry = scope
         .run(async |s| timeline::receive(s, &message).await)
         .await?;
-    Ok(created(entry))
+    Ok(created_entry(entry))
 }
 
 /// Replaces an entry someone logged; `If-Match` must name the version read.

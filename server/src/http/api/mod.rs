@@ -256,7 +256,15 @@ pub fn router() -> Router<AppState> {
             "/api/v1/docs",
             get(move || {
                 let page = page.clone();
-                async move { axum::response::Html(page.to_string()) }
+                // Its own policy: the default for non-pages allows no stylesheet.
+                let policy =
+                    "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+                async move {
+                    (
+                        [(header::CONTENT_SECURITY_POLICY, policy)],
+                        axum::response::Html(page.to_string()),
+                    )
+                }
             }),
         )
         .route(

@@ -2,8 +2,8 @@
 //! `contacts.rs` (the recipe's worked example).
 
 use super::support::{
-    cursor, if_match, object, stale_is_precondition_failed, tagged, ApiJson, ApiPath, ApiQuery,
-    ApiResult, ApiScope,
+    created, cursor, if_match, object, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
+    ApiQuery, ApiResult, ApiScope,
 };
 use app::backend::services::organisations;
 use app::model::organisations::{
@@ -11,7 +11,7 @@ use app::model::organisations::{
     OrganisationSummary, SizeClass,
 };
 use app::model::records::{self, Classification, PostalAddress};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -282,16 +282,12 @@ pub async fn create(
     let organisation = scope
         .run(async |s| organisations::create(s, &input, true).await)
         .await?;
-    let location = format!("/api/v1/organisations/{}", organisation.id);
-    let mut response = tagged(
-        StatusCode::CREATED,
+    Ok(created(
+        "/api/v1/organisations",
+        organisation.id,
         organisation.version,
         &OrganisationResource::from(organisation),
-    );
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    ))
 }
 
 /// Replaces an organisation's data; `If-Match` must name the version read.

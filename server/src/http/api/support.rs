@@ -173,10 +173,7 @@ impl FromRequestParts<AppState> for ApiScope {
 impl ApiScope {
     /// `work` in the token's scope, committed if it succeeds (rolled back if not).
     pub async fn run<T>(self, work: impl AsyncFnOnce(&mut Scope) -> AppResult<T>) -> ApiResult<T> {
-        let mut scope = self.0;
-        let output = work(&mut scope).await?;
-        scope.commit().await?;
-        Ok(output)
+        Ok(self.0.run(work).await?)
     }
 }
 
@@ -258,6 +255,12 @@ time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");
 pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'_>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
+/// A day in the services' text form (`2026-12-01`), empty for none.
+pub fn iso_day(date: Option<time::Date>) -> String {
+    date.and_then(|d| d.format(&ISO_DATE).ok())
+        .unwrap_or_default()
+}
+
 /// A list cursor as a client passed it; an empty one is none (a client that passes
 /// `next` as it came).
 pub fn cursor(value: Option<String>) -> Option<String> {
@@ -297,6 +300,15 @@ pub fn stale_is_precondition_failed(error: ApiError) -> ApiError {
 pub fn tagged<T: Serialize>(status: StatusCode, version: i32, body: &T) -> Response {
     let mut response = (status, axum::Json(body)).into_response();
     response.headers_mut().insert(header::ETAG, etag(version));
+    response
+}
+
+/// A created record: 201 with its entity tag and `Location` (`<collection>/<id>`).
+pub fn created<T: Serialize>(collection: &str, id: uuid::Uuid, version: i32, body: &T) -> Response {
+    let mut response = tagged(StatusCode::CREATED, version, body);
+    if let Ok(location) = HeaderValue::from_str(&format!("{collection}/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
     response
 }
 

@@ -3,14 +3,14 @@
 //! task (audited as completed) in the same transaction as the other changes.
 
 use super::support::{
-    cursor, if_match, iso_date, stale_is_precondition_failed, tagged, ApiJson, ApiPath, ApiQuery,
-    ApiResult, ApiScope, ISO_DATE,
+    created, cursor, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson,
+    ApiPath, ApiQuery, ApiResult, ApiScope,
 };
 use app::backend::services::tasks;
 use app::model::tasks::{
     Reminder, Task, TaskInput, TaskListQuery, TaskOwner, TaskPage, TaskPriority, TaskStatus,
 };
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -51,10 +51,7 @@ impl TaskData {
         TaskInput {
             title: self.title.clone(),
             notes: self.notes.clone(),
-            due_date: self
-                .due_date
-                .and_then(|d| d.format(&ISO_DATE).ok())
-                .unwrap_or_default(),
+            due_date: iso_day(self.due_date),
             due_time: self.due_time.clone(),
             priority: self.priority,
             assignee_id: self.assignee_id,
@@ -224,12 +221,12 @@ pub async fn create(scope: ApiScope, ApiJson(data): ApiJson<TaskData>) -> ApiRes
             }
         })
         .await?;
-    let location = format!("/api/v1/tasks/{}", task.id);
-    let mut response = tagged(StatusCode::CREATED, task.version, &TaskResource::from(task));
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(created(
+        "/api/v1/tasks",
+        task.id,
+        task.version,
+        &TaskResource::from(task),
+    ))
 }
 
 /// Replaces a task; `If-Match` must name the version read. A changed `status`

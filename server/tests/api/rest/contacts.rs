@@ -387,12 +387,18 @@ async fn the_openapi_document_describes_every_operation_and_its_errors() {
         "$response.body#/id"
     );
 
-    let page = reqwest::get(format!("{}/api/v1/docs", app.address))
-        .await
-        .unwrap()
-        .text()
+    let response = reqwest::get(format!("{}/api/v1/docs", app.address))
         .await
         .unwrap();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("style-src 'self'"),
+        "the page may load its stylesheet: {policy}"
+    );
+    let page = response.text().await.unwrap();
     assert!(page.contains("PUT /api/v1/contacts/{id}"));
     assert!(page.contains("contacts:write"));
 }

@@ -126,19 +126,21 @@ pub async fn create(scope: &mut Scope, input: &ApiTokenInput) -> AppResult<Creat
         scopes: &codes,
         expires_at,
     };
-    storage::insert(scope.conn(), row).await?;
+    let (created_at, expires_at) = storage::insert(scope.conn(), row).await?;
     KeyStore::count_encryptions(scope.conn(), user_id, 1).await?;
     let event = scope.event(audited(AuthAudit::ApiTokenCreated));
     scope.audit(event).await?;
-    let created = storage::of_user(scope.conn(), user_id)
-        .await?
-        .into_iter()
-        .find(|row| row.token_id == token_id)
-        .ok_or(AppError::Internal)?;
-    Ok(CreatedApiToken {
-        token: summary(created, input.name),
-        secret,
-    })
+    let token = ApiTokenSummary {
+        token_id,
+        name: input.name,
+        prefix: shown,
+        scopes,
+        created_at,
+        expires_at,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    Ok(CreatedApiToken { token, secret })
 }
 
 /// Revokes one of the principal's tokens at once; `NotFound` for another's or an

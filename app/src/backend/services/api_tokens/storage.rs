@@ -60,10 +60,14 @@ pub async fn active_count(conn: &mut PgConnection, user_id: Uuid) -> AppResult<i
     .await?)
 }
 
-pub async fn insert(conn: &mut PgConnection, row: NewToken<'_>) -> AppResult<()> {
-    sqlx::query!(
+/// Stores a new token; returns its creation and expiry time as stored.
+pub async fn insert(
+    conn: &mut PgConnection,
+    row: NewToken<'_>,
+) -> AppResult<(OffsetDateTime, OffsetDateTime)> {
+    let stored = sqlx::query!(
         "INSERT INTO api_tokens (tenant_id, token_id, user_id, name_ct, prefix, secret_hash, scopes, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING created_at, expires_at",
         row.tenant_id,
         row.token_id,
         row.user_id,
@@ -73,9 +77,9 @@ pub async fn insert(conn: &mut PgConnection, row: NewToken<'_>) -> AppResult<()>
         row.scopes,
         row.expires_at
     )
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok((stored.created_at, stored.expires_at))
 }
 
 /// The token with this secret hash, if it is neither revoked nor expired.
