@@ -247,6 +247,8 @@ fn test_config(url: &str) -> Config {
         master_key: None,
         previous_master_keys: Vec::new(),
         account_mail: None,
+        api_per_token: 600,
+        api_per_ip: 1200,
     }
 }
 

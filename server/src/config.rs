@@ -36,6 +36,10 @@ pub struct Config {
     /// The operator's SMTP server for invitations and password resets
     /// (`TESSERA_MAIL_SMTP=host:port` and friends); without it, no account mail.
     pub account_mail: Option<AccountMailSettings>,
+    /// API requests per token and per client network per minute
+    /// (`TESSERA_API_REQUESTS_PER_MINUTE`, `TESSERA_API_REQUESTS_PER_MINUTE_PER_IP`).
+    pub api_per_token: u32,
+    pub api_per_ip: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -84,6 +88,14 @@ fn account_mail(public_url: &str) -> anyhow::Result<Option<AccountMailSettings>>
         credentials,
         from,
     }))
+}
+
+fn number(name: &str, default: u32) -> anyhow::Result<u32> {
+    var(name)
+        .map(|v| v.parse::<u32>())
+        .transpose()
+        .with_context(|| format!("{name} must be a number"))
+        .map(|v| v.unwrap_or(default))
 }
 
 fn minutes(name: &str, default: u64) -> anyhow::Result<Duration> {
@@ -158,6 +170,8 @@ impl Config {
             master_key,
             previous_master_keys,
             account_mail,
+            api_per_token: number("TESSERA_API_REQUESTS_PER_MINUTE", 600)?,
+            api_per_ip: number("TESSERA_API_REQUESTS_PER_MINUTE_PER_IP", 1200)?,
         })
     }
 

@@ -23,7 +23,12 @@ pub struct Application {
 impl Application {
     /// Migrates the database and binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Self::build_with_throttle(config, ThrottleLimits::default()).await
+        let limits = ThrottleLimits {
+            api_per_token: config.api_per_token,
+            api_per_ip: config.api_per_ip,
+            ..ThrottleLimits::default()
+        };
+        Self::build_with_throttle(config, limits).await
     }
 
     pub async fn build_with_throttle(
@@ -47,8 +52,8 @@ impl Application {
         let state = AppState {
             leptos_options,
             backend: Arc::new(Backend {
+                throttle: LoginThrottle::new(pool.clone(), limits),
                 db: pool,
-                throttle: LoginThrottle::new(limits),
                 keys,
                 session_policy: SessionPolicy {
                     absolute_timeout: config.absolute_timeout,
@@ -128,6 +133,7 @@ async fn shutdown_signal() {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     spawn_expired_session_cleanup(app.state.db.clone());
+    spawn_expired_counter_cleanup(app.state.db.clone());
     app.spawn_workers(std::time::Duration::from_secs(1));
     tracing::info!(address = %app.local_addr(), "listening");
     app.run_until_stopped().await
@@ -142,6 +148,19 @@ fn spawn_expired_session_cleanup(pool: sqlx::PgPool) {
             .await
         {
             tracing::error!(error = %err, "expired-session cleanup stopped");
+        }
+    });
+}
+
+/// Rate-limit counters of ended windows, every ten minutes.
+fn spawn_expired_counter_cleanup(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(err) = app::backend::rate_limit::delete_expired(&pool).await {
+                tracing::error!(error = %err, "expired-counter cleanup failed");
+            }
         }
     });
 }

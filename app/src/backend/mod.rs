@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod jobs;
 pub mod listing;
 pub mod paging;
+pub mod rate_limit;
 pub mod scope;
 pub mod search;
 pub mod services;

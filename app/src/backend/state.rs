@@ -31,8 +31,8 @@ impl Backend {
     /// tests and benchmarks.
     pub fn new(db: PgPool, keys: KeyStore, public_url: impl Into<String>) -> Arc<Self> {
         Arc::new(Self {
+            throttle: LoginThrottle::new(db.clone(), Default::default()),
             db,
-            throttle: LoginThrottle::new(Default::default()),
             keys,
             session_policy: SessionPolicy {
                 absolute_timeout: Duration::from_secs(12 * 3600),

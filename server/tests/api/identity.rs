@@ -132,6 +132,7 @@ async fn repeated_failures_are_throttled_per_account_with_429() {
             per_account: 3,
             per_ip: 100,
             window: Duration::from_secs(900),
+            ..ThrottleLimits::default()
         })
         .spawn()
         .await;
@@ -172,6 +173,7 @@ async fn repeated_failures_are_throttled_per_address() {
             per_account: 100,
             per_ip: 4,
             window: Duration::from_secs(900),
+            ..ThrottleLimits::default()
         })
         .spawn()
         .await;

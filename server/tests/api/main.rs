@@ -17,6 +17,7 @@ mod mail;
 mod organisations;
 mod palette;
 mod passkeys;
+mod rate_limits;
 mod recovery;
 mod rest;
 mod rls;

@@ -130,6 +130,9 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
 const REVIEWED_SHARED_TABLES: &[&str] = &[
     // Session records: keyed by a random id the client holds; the tenant is inside
     // the signed-in record, which every request checks against its scope.
+    // Counters of sign-in attempts and API requests: keyed by hashes of an account,
+    // a client network or a token, holding no data of any tenant but a count.
+    "public.rate_limits",
     "tower_sessions.session",
 ];
 

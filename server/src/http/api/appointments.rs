@@ -2,6 +2,7 @@
 //! `contacts.rs`. A list is a period (a day, a week or the next 30 days), not a
 //! cursor: a calendar is read by date.
 
+use super::idempotency::{create_once, IdempotencyKey};
 use super::support::{
     created, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
     ApiQuery, ApiResult, ApiScope,
@@ -15,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+const COLLECTION: &str = "/api/v1/appointments";
 
 /// What a client writes of an appointment. Times are UTC.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -202,18 +205,27 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
     security(("token" = ["appointments:write"])))]
 pub async fn create(
     scope: ApiScope,
+    key: IdempotencyKey,
     ApiJson(data): ApiJson<AppointmentData>,
 ) -> ApiResult<Response> {
+    let once = key.of(COLLECTION, &data);
     let input = data.into_input();
-    let appointment = scope
-        .run(async |s| calendar::create(s, &input).await)
-        .await?;
-    Ok(created(
-        "/api/v1/appointments",
-        appointment.id,
-        appointment.version,
-        &AppointmentResource::from(appointment),
-    ))
+    let made = create_once(
+        scope,
+        once,
+        async |s| calendar::create(s, &input).await,
+        async |s, id| calendar::get(s, id).await,
+        |appointment| appointment.id,
+    )
+    .await?;
+    Ok(made.respond(|appointment| {
+        created(
+            COLLECTION,
+            appointment.id,
+            appointment.version,
+            &AppointmentResource::from(appointment),
+        )
+    }))
 }
 
 /// Replaces an appointment; `If-Match` must name the version read.

@@ -2,6 +2,7 @@
 //! API's (tags and channels as arrays, dates as ISO 8601); each handler converts
 //! and hands over to the same service function the UI's server functions call.
 
+use super::idempotency::{create_once, IdempotencyKey};
 use super::support::{created, iso_date, iso_day};
 use super::support::{
     cursor, if_match, object, objects, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
@@ -20,6 +21,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+const COLLECTION: &str = "/api/v1/contacts";
 
 /// What a client writes of a contact. Every field may be left out (empty).
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -309,17 +312,29 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
          headers(("ETag" = String), ("Location" = String))),
         (status = 422, description = "Fields with problems", body = super::support::Problem, content_type = "application/problem+json")),
     security(("token" = ["contacts:write"])))]
-pub async fn create(scope: ApiScope, ApiJson(data): ApiJson<ContactData>) -> ApiResult<Response> {
+pub async fn create(
+    scope: ApiScope,
+    key: IdempotencyKey,
+    ApiJson(data): ApiJson<ContactData>,
+) -> ApiResult<Response> {
+    let once = key.of(COLLECTION, &data);
     let input = data.into_input();
-    let contact = scope
-        .run(async |s| contacts::create(s, &input, true).await)
-        .await?;
-    Ok(created(
-        "/api/v1/contacts",
-        contact.id,
-        contact.version,
-        &ContactResource::from(contact),
-    ))
+    let made = create_once(
+        scope,
+        once,
+        async |s| contacts::create(s, &input, true).await,
+        async |s, id| contacts::get(s, id).await,
+        |contact| contact.id,
+    )
+    .await?;
+    Ok(made.respond(|contact| {
+        created(
+            COLLECTION,
+            contact.id,
+            contact.version,
+            &ContactResource::from(contact),
+        )
+    }))
 }
 
 /// Replaces a contact's data. `If-Match` must name the version read; a newer

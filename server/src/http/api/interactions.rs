@@ -3,6 +3,7 @@
 //! other channels (`/api/v1/interactions/inbound`), whose sender is found by their
 //! phone number or e-mail address.
 
+use super::idempotency::{create_once, IdempotencyKey};
 use super::support::{
     created, cursor, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson,
     ApiPath, ApiQuery, ApiResult, ApiScope,
@@ -19,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+const COLLECTION: &str = "/api/v1/interactions";
 
 /// The service's form of a moment: UTC, to the minute.
 fn utc_local(at: OffsetDateTime) -> String {
@@ -216,7 +219,7 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
 
 fn created_entry(entry: Interaction) -> Response {
     created(
-        "/api/v1/interactions",
+        COLLECTION,
         entry.id,
         entry.version,
         &InteractionResource::from(entry),
@@ -233,17 +236,24 @@ fn created_entry(entry: Interaction) -> Response {
     security(("token" = ["interactions:write"])))]
 pub async fn create(
     scope: ApiScope,
+    key: IdempotencyKey,
     ApiJson(data): ApiJson<InteractionData>,
 ) -> ApiResult<Response> {
+    let once = key.of(COLLECTION, &data);
     let input = data.into_input();
-    let entry = scope
-        .run(async |s| timeline::create(s, &input).await)
-        .await?;
-    Ok(created_entry(entry))
+    let made = create_once(
+        scope,
+        once,
+        async |s| timeline::create(s, &input).await,
+        async |s, id| timeline::get(s, id).await,
+        |entry| entry.id,
+    )
+    .await?;
+    Ok(made.respond(created_entry))
 }
 
 /// A message from another channel, from the sender `from`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct InboundData {
     pub channel: MessageChannel,
@@ -271,7 +281,12 @@ pub struct InboundData {
          headers(("ETag" = String), ("Location" = String))),
         (status = 422, description = "Fields with problems, or an unknown sender", body = super::support::Problem, content_type = "application/problem+json")),
     security(("token" = ["interactions:write"])))]
-pub async fn inbound(scope: ApiScope, ApiJson(data): ApiJson<InboundData>) -> ApiResult<Response> {
+pub async fn inbound(
+    scope: ApiScope,
+    key: IdempotencyKey,
+    ApiJson(data): ApiJson<InboundData>,
+) -> ApiResult<Response> {
+    let once = key.of("/api/v1/interactions/inbound", &data);
     let message = InboundMessage {
         channel: data.channel,
         from: data.from,
@@ -279,10 +294,15 @@ pub async fn inbound(scope: ApiScope, ApiJson(data): ApiJson<InboundData>) -> Ap
         subject: data.subject,
         body: data.body,
     };
-    let entry = scope
-        .run(async |s| timeline::receive(s, &message).await)
-        .await?;
-    Ok(created_entry(entry))
+    let made = create_once(
+        scope,
+        once,
+        async |s| timeline::receive(s, &message).await,
+        async |s, id| timeline::get(s, id).await,
+        |entry| entry.id,
+    )
+    .await?;
+    Ok(made.respond(created_entry))
 }
 
 /// Replaces an entry someone logged; `If-Match` must name the version read.

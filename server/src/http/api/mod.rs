@@ -5,6 +5,7 @@
 
 pub mod appointments;
 pub mod contacts;
+pub mod idempotency;
 pub mod interactions;
 pub mod organisations;
 mod reference;
@@ -101,6 +102,9 @@ fn add_common_responses(doc: &mut Document) {
         ("422", "Fields with problems"),
     ];
     for item in doc.paths.paths.values_mut() {
+        if let Some(post) = item.post.as_mut() {
+            add_idempotency_key(post);
+        }
         let operations = [
             &mut item.get,
             &mut item.post,
@@ -119,6 +123,46 @@ fn add_common_responses(doc: &mut Document) {
                     .or_insert_with(|| problem(description));
             }
         }
+    }
+}
+
+/// Every create takes an optional `Idempotency-Key` and says when it replayed.
+fn add_idempotency_key(post: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Any 1 to 255 visible ASCII characters, e.g. a UUID. A retry with the same key \
+             and request answers with the record the first attempt created (for 24 hours, \
+             per token) instead of creating another; the same key with another request \
+             is 422 `idempotency_key_reused`.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[!-~]{1,255}$"))
+                .build(),
+        ))
+        .build();
+    post.parameters.get_or_insert_with(Vec::new).push(key);
+    if let Some(RefOr::T(created)) = post.responses.responses.get_mut("201") {
+        let replayed = HeaderBuilder::new()
+            .schema(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["true"])),
+            )
+            .description(Some(
+                "`true` when this answers a retry with the record made before",
+            ))
+            .build();
+        created
+            .headers
+            .insert("Idempotent-Replayed".to_owned(), replayed);
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/api/v1/organisations`: the organisation service over REST, in the shape of
 //! `contacts.rs` (the recipe's worked example).
 
+use super::idempotency::{create_once, IdempotencyKey};
 use super::support::{
     created, cursor, if_match, object, stale_is_precondition_failed, tagged, ApiJson, ApiPath,
     ApiQuery, ApiResult, ApiScope,
@@ -18,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+const COLLECTION: &str = "/api/v1/organisations";
 
 /// What a client writes of an organisation. Every field but `name` may be left out.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -276,18 +279,27 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
     security(("token" = ["organisations:write"])))]
 pub async fn create(
     scope: ApiScope,
+    key: IdempotencyKey,
     ApiJson(data): ApiJson<OrganisationData>,
 ) -> ApiResult<Response> {
+    let once = key.of(COLLECTION, &data);
     let input = data.into_input();
-    let organisation = scope
-        .run(async |s| organisations::create(s, &input, true).await)
-        .await?;
-    Ok(created(
-        "/api/v1/organisations",
-        organisation.id,
-        organisation.version,
-        &OrganisationResource::from(organisation),
-    ))
+    let made = create_once(
+        scope,
+        once,
+        async |s| organisations::create(s, &input, true).await,
+        async |s, id| organisations::get(s, id).await,
+        |organisation| organisation.id,
+    )
+    .await?;
+    Ok(made.respond(|organisation| {
+        created(
+            COLLECTION,
+            organisation.id,
+            organisation.version,
+            &OrganisationResource::from(organisation),
+        )
+    }))
 }
 
 /// Replaces an organisation's data; `If-Match` must name the version read.

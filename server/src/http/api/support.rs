@@ -7,11 +7,12 @@ use app::backend::services::api_tokens;
 use app::backend::{AppState, Scope};
 use app::model::validation::FieldError;
 use app::{AppError, AppResult};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 /// A REST error: one of the application's, or one only HTTP has.
@@ -26,6 +27,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     /// A body over the API's limit.
     PayloadTooLarge,
+    /// An `Idempotency-Key` sent before with another request.
+    IdempotencyKeyReused,
 }
 
 impl From<AppError> for ApiError {
@@ -82,6 +85,7 @@ fn title(code: &str) -> &'static str {
         "precondition_required" => "A change needs If-Match with the version it edits",
         "unsupported_media_type" => "The body must be JSON (application/json)",
         "payload_too_large" => "The body is too large",
+        "idempotency_key_reused" => "This Idempotency-Key came with another request",
         "rate_limited" => "Too many requests",
         "busy" => "The server is busy",
         "bad_request" => "Malformed request",
@@ -107,6 +111,9 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused")
+            }
         }
     }
 }
@@ -162,8 +169,19 @@ impl FromRequestParts<AppState> for ApiScope {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(AppError::Unauthenticated)?;
+            .map(str::trim);
+        // Counted before the token is checked: guessing costs the guesser's network.
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip())
+            .ok_or(AppError::Internal)?;
+        state
+            .backend
+            .throttle
+            .admit_api(ip, token.map(str::as_bytes))
+            .await?;
+        let token = token.ok_or(AppError::Unauthenticated)?;
         Ok(ApiScope(
             api_tokens::authenticate(state.backend.clone(), token).await?,
         ))

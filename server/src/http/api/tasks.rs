@@ -2,6 +2,7 @@
 //! `status` is part of the record: a `PUT` that sets it to `done` completes the
 //! task (audited as completed) in the same transaction as the other changes.
 
+use super::idempotency::{create_once, IdempotencyKey};
 use super::support::{
     created, cursor, if_match, iso_date, iso_day, stale_is_precondition_failed, tagged, ApiJson,
     ApiPath, ApiQuery, ApiResult, ApiScope,
@@ -17,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+const COLLECTION: &str = "/api/v1/tasks";
 
 /// What a client writes of a task. Every field but `title` may be left out.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
@@ -209,24 +212,29 @@ pub async fn get(scope: ApiScope, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Respo
          headers(("ETag" = String), ("Location" = String))),
         (status = 422, description = "Fields with problems", body = super::support::Problem, content_type = "application/problem+json")),
     security(("token" = ["tasks:write"])))]
-pub async fn create(scope: ApiScope, ApiJson(data): ApiJson<TaskData>) -> ApiResult<Response> {
+pub async fn create(
+    scope: ApiScope,
+    key: IdempotencyKey,
+    ApiJson(data): ApiJson<TaskData>,
+) -> ApiResult<Response> {
+    let once = key.of(COLLECTION, &data);
     let input = data.input();
     let done = data.status == TaskStatus::Done;
-    let task = scope
-        .run(async |s| {
+    let made = create_once(
+        scope,
+        once,
+        async |s| {
             let task = tasks::create(s, &input).await?;
             match done {
                 true => tasks::complete(s, task.id, task.version, true).await,
                 false => Ok(task),
             }
-        })
-        .await?;
-    Ok(created(
-        "/api/v1/tasks",
-        task.id,
-        task.version,
-        &TaskResource::from(task),
-    ))
+        },
+        async |s, id| tasks::get(s, id).await,
+        |task| task.id,
+    )
+    .await?;
+    Ok(made.respond(|task| created(COLLECTION, task.id, task.version, &TaskResource::from(task))))
 }
 
 /// Replaces a task; `If-Match` must name the version read. A changed `status`

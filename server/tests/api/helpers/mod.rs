@@ -125,6 +125,8 @@ impl TestAppBuilder {
             master_key: Some(random_master_key()),
             previous_master_keys: Vec::new(),
             account_mail: None,
+            api_per_token: 600,
+            api_per_ip: 1200,
         };
         for adjust in self.adjust {
             adjust(&mut config);

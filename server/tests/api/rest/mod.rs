@@ -5,6 +5,7 @@
 mod appointments;
 mod contacts;
 mod interactions;
+mod limits;
 mod organisations;
 mod tasks;
 mod tokens;

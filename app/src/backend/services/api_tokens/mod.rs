@@ -5,6 +5,7 @@
 //! ([`Scope::require`]); a demoted or removed user's tokens shrink or stop with them.
 //! What a token does is audited like the UI's work, naming the token.
 
+pub mod idempotency;
 pub mod storage;
 
 use crate::backend::auth::token::{new_token, token_hash};

@@ -41,7 +41,11 @@ pub async fn request(
         .ok_or_else(|| invalid("new_email", Problem::NotConfigured))?;
     let (tenant_id, user_id) = (scope.tenant_id(), scope.user_id());
     let throttle_key = format!("email-change\u{1f}{tenant_id}\u{1f}{user_id}");
-    scope.backend.throttle.admit(client_ip, &throttle_key)?;
+    scope
+        .backend
+        .throttle
+        .admit(client_ip, &throttle_key)
+        .await?;
     let hash = storage::password_hash(scope.conn(), user_id).await?;
     if !password::verify_async(input.password.clone(), hash).await? {
         return Err(invalid("password", Problem::WrongPassword));
@@ -49,7 +53,8 @@ pub async fn request(
     scope
         .backend
         .throttle
-        .record_success(client_ip, &throttle_key);
+        .record_success(client_ip, &throttle_key)
+        .await?;
     let new_email = normalize_email(&input.new_email);
     let me = super::current_user(scope).await?;
     if new_email == me.email {

@@ -141,7 +141,7 @@ pub async fn sign_in(
     let slug = input.workspace.trim().to_lowercase();
     let email = normalize_email(&input.email);
     let account_key = format!("{slug}\u{1f}{email}");
-    throttle.admit(client_ip, &account_key)?;
+    throttle.admit(client_ip, &account_key).await?;
 
     let tenant_id: Option<Uuid> = crate::backend::tenancy::tenant_id_for_slug(pool, &slug).await?;
     let candidate: Option<(Uuid, String)> = match tenant_id {
@@ -195,7 +195,7 @@ pub async fn sign_in(
     }
     match (tenant_id, candidate, verified) {
         (Some(tenant_id), Some((user_id, _)), true) => {
-            throttle.record_success(client_ip, &account_key);
+            throttle.record_success(client_ip, &account_key).await?;
             tracing::info!(%tenant_id, %user_id, ?next, "password accepted");
             let signed_in = SignedIn {
                 tenant_id,

@@ -33,7 +33,7 @@ pub async fn request_reset(
     let email = normalize_email(&input.email);
     // Every request counts, so nobody can flood an inbox or probe at speed.
     let account = format!("password-reset\u{1f}{slug}\u{1f}{email}");
-    state.throttle.admit(client_ip, &account)?;
+    state.throttle.admit(client_ip, &account).await?;
 
     let Some(tenant_id) = tenant_id_for_slug(&state.db, &slug).await? else {
         return Ok(());

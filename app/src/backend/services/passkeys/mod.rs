@@ -266,7 +266,7 @@ pub async fn finish_sign_in(
         tenant_id.unwrap_or_default(),
         user_id.unwrap_or_default()
     );
-    state.throttle.admit(client_ip, &throttle_key)?;
+    state.throttle.admit(client_ip, &throttle_key).await?;
     let outcome = match (tenant_id, user_id) {
         (Some(tenant_id), Some(user_id)) => {
             sign_in_as(state, &rp, tenant_id, user_id, &answer, ceremony).await
@@ -278,7 +278,10 @@ pub async fn finish_sign_in(
             record_refusal(&state.backend, tenant_id, user_id).await?;
         }
     } else {
-        state.throttle.record_success(client_ip, &throttle_key);
+        state
+            .throttle
+            .record_success(client_ip, &throttle_key)
+            .await?;
     }
     outcome
 }
@@ -410,13 +413,13 @@ pub async fn finish_second_factor(
         "second-factor\u{1f}{}\u{1f}{}",
         pending.tenant_id, pending.user_id
     );
-    state.throttle.admit(client_ip, &account)?;
+    state.throttle.admit(client_ip, &account).await?;
     match check_second_factor(state, pending, ceremony, credential_json).await {
         Ok(mut scope) => {
             let event = scope.event(audited(AuthAudit::PasskeySignIn));
             scope.audit(event).await?;
             scope.commit().await?;
-            state.throttle.record_success(client_ip, &account);
+            state.throttle.record_success(client_ip, &account).await?;
             Ok(SignedIn {
                 tenant_id: pending.tenant_id,
                 user_id: pending.user_id,

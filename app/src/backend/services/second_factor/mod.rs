@@ -86,7 +86,7 @@ pub async fn verify_sign_in(
         "second-factor\u{1f}{}\u{1f}{}",
         pending.tenant_id, pending.user_id
     );
-    state.throttle.admit(client_ip, &account)?;
+    state.throttle.admit(client_ip, &account).await?;
     let mut scope = Scope::begin(state.backend.clone(), pending.tenant_id, pending.user_id).await?;
     let shown = check_code(&mut scope, &input).await?;
     let action = match shown {
@@ -100,7 +100,7 @@ pub async fn verify_sign_in(
     if shown.is_none() {
         return Err(wrong_code());
     }
-    state.throttle.record_success(client_ip, &account);
+    state.throttle.record_success(client_ip, &account).await?;
     Ok(SignedIn {
         tenant_id: pending.tenant_id,
         user_id: pending.user_id,
