@@ -40,6 +40,9 @@ pub struct Config {
     /// (`TESSERA_API_REQUESTS_PER_MINUTE`, `TESSERA_API_REQUESTS_PER_MINUTE_PER_IP`).
     pub api_per_token: u32,
     pub api_per_ip: u32,
+    /// Whether webhooks may call loopback and private addresses: in development, or
+    /// with `TESSERA_WEBHOOKS_PRIVATE_NETWORKS=allow`.
+    pub webhooks_to_private_networks: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -154,6 +157,8 @@ impl Config {
             bail!("production mode needs an https TESSERA_PUBLIC_URL");
         }
         let account_mail = account_mail(&public_url)?;
+        let webhooks_to_private_networks = mode == Mode::Development
+            || var("TESSERA_WEBHOOKS_PRIVATE_NETWORKS").as_deref() == Some("allow");
         Ok(Self {
             mode,
             database_url,
@@ -172,6 +177,7 @@ impl Config {
             account_mail,
             api_per_token: number("TESSERA_API_REQUESTS_PER_MINUTE", 600)?,
             api_per_ip: number("TESSERA_API_REQUESTS_PER_MINUTE_PER_IP", 1200)?,
+            webhooks_to_private_networks,
         })
     }
 

@@ -66,6 +66,7 @@ impl Application {
                     .map(AccountMailer::new)
                     .transpose()
                     .map_err(anyhow::Error::msg)?,
+                webhooks_to_private_networks: config.webhooks_to_private_networks,
             }),
         };
         db::upgrade_data(&state.backend, &owner).await?;

@@ -23,6 +23,7 @@ pub mod tasks;
 pub mod team;
 pub mod timeline;
 pub mod views;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {

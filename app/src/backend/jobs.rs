@@ -38,6 +38,8 @@ pub enum JobKind {
     SendMail,
     /// One read of a connected mailbox; it queues the next.
     SyncMailbox,
+    /// One webhook delivery of the outbox.
+    DeliverWebhook,
 }
 
 /// A claimed job, as its handler gets it.
@@ -69,6 +71,11 @@ pub enum Outcome {
     /// Try again later (a peer was unreachable).
     Retry {
         error: &'static str,
+    },
+    /// Try again after `wait` (an area with its own schedule).
+    RetryIn {
+        error: &'static str,
+        wait: Duration,
     },
     /// Give up, with an error code.
     Failed {
@@ -254,10 +261,13 @@ async fn finish(backend: &Arc<Backend>, job: &Job, outcome: Outcome) -> AppResul
             .execute(&mut *tx)
             .await?;
         }
-        Outcome::Retry { error } => {
-            // 30 s, 1 min, 2 min, … up to an hour.
-            let wait = 30i64 * (1i64 << job.attempts.clamp(0, 7));
-            let run_after = OffsetDateTime::now_utc() + time::Duration::seconds(wait.min(3600));
+        Outcome::Retry { error } | Outcome::RetryIn { error, .. } => {
+            let wait = match outcome {
+                Outcome::RetryIn { wait, .. } => wait,
+                // 30 s, 1 min, 2 min, … up to an hour.
+                _ => Duration::from_secs((30u64 << job.attempts.clamp(0, 7)).min(3600)),
+            };
+            let run_after = OffsetDateTime::now_utc() + wait;
             sqlx::query!(
                 "UPDATE jobs SET state = 'queued', error = $2, run_after = $3, locked_until = NULL WHERE job_id = $1",
                 job.id,
@@ -286,6 +296,9 @@ async fn run(backend: &Arc<Backend>, job: &Job) -> Outcome {
         JobKind::SendMail => crate::backend::services::mail::run_job(backend, job).await,
         JobKind::SyncMailbox => {
             crate::backend::services::mail::capture::run_job(backend, job).await
+        }
+        JobKind::DeliverWebhook => {
+            crate::backend::services::webhooks::deliver::run_job(backend, job).await
         }
     };
     result.unwrap_or_else(|err| {

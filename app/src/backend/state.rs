@@ -24,6 +24,9 @@ pub struct Backend {
     pub public_url: String,
     /// The operator's mail server for invitations and password resets, if configured.
     pub account_mail: Option<Arc<AccountMailer>>,
+    /// Whether webhooks may reach loopback and private addresses (development and
+    /// tests); in production only public addresses are called.
+    pub webhooks_to_private_networks: bool,
 }
 
 impl Backend {
@@ -40,6 +43,7 @@ impl Backend {
             },
             public_url: public_url.into(),
             account_mail: None,
+            webhooks_to_private_networks: false,
         })
     }
 }

@@ -167,6 +167,7 @@ pub static DE: ContactTexts = ContactTexts {
         ContactAudit::Export => "Kontakte exportiert",
         ContactAudit::Import => "Kontakte importiert",
         ContactAudit::ImportUndone => "Import rückgängig gemacht",
+        ContactAudit::SentToWebhook => "Kontakt an Webhook übermittelt",
     },
 };
 
@@ -272,5 +273,6 @@ pub static EN: ContactTexts = ContactTexts {
         ContactAudit::Export => "Exported contacts",
         ContactAudit::Import => "Imported contacts",
         ContactAudit::ImportUndone => "Undid an import",
+        ContactAudit::SentToWebhook => "Sent contact to a webhook",
     },
 };

@@ -35,6 +35,7 @@ audit_events! {
         Export,
         Import,
         ImportUndone,
+        SentToWebhook,
     }
 }
 

@@ -83,6 +83,10 @@ audit_events! {
         PasskeyFailed,
         ApiTokenCreated,
         ApiTokenRevoked,
+        WebhookCreated,
+        WebhookChanged,
+        WebhookDeleted,
+        WebhookSecretRotated,
     }
 }
 

@@ -37,3 +37,4 @@ pub mod teams;
 pub mod timeline;
 pub mod validation;
 pub mod views;
+pub mod webhooks;

@@ -61,6 +61,7 @@ audit_events! {
         Export,
         BulkUpdate,
         BulkDelete,
+        SentToWebhook,
     }
 }
 

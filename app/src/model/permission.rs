@@ -20,6 +20,8 @@ pub enum Area {
     Audit,
     /// The user's own API tokens.
     ApiTokens,
+    /// The workspace's webhook subscriptions and their deliveries.
+    Webhooks,
 }
 
 /// What is done to an area's records.
@@ -113,6 +115,8 @@ pub const GRANTS: &[(Area, Action, &[Role])] = &[
     (ApiTokens, Read, READERS),
     (ApiTokens, Create, READERS),
     (ApiTokens, Delete, READERS),
+    // Where the workspace's events go, possibly with personal data.
+    (Webhooks, Configure, &[Owner, Admin]),
 ];
 
 impl Role {

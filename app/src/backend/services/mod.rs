@@ -22,3 +22,4 @@ pub mod team;
 pub mod teams;
 pub mod timeline;
 pub mod views;
+pub mod webhooks;

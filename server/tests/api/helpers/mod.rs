@@ -127,6 +127,7 @@ impl TestAppBuilder {
             account_mail: None,
             api_per_token: 600,
             api_per_ip: 1200,
+            webhooks_to_private_networks: true,
         };
         for adjust in self.adjust {
             adjust(&mut config);

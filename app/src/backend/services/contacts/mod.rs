@@ -270,6 +270,7 @@ pub async fn create(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
+    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactCreated, id, &fields, Some(&input)).await?;
     load(scope, id).await
 }
 
@@ -347,6 +348,9 @@ pub async fn update(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
+    if !fields.is_empty() {
+        crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactUpdated, id, &fields, Some(&input)).await?;
+    }
     load(scope, id).await
 }
 
@@ -434,7 +438,8 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     let event = scope
         .event(audited(ContactAudit::Delete))
         .subjects(std::slice::from_ref(&id));
-    scope.audit(event).await
+    scope.audit(event).await?;
+    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactDeleted, id, &[], None::<&()>).await
 }
 
 /// Erases a contact with everything that goes with it; the caller checked and audits.

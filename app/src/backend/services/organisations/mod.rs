@@ -416,6 +416,7 @@ pub async fn create(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
+    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationCreated, id, &fields, Some(&input)).await?;
     load(scope, id).await
 }
 
@@ -459,6 +460,9 @@ pub async fn update(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
+    if !fields.is_empty() {
+        crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationUpdated, id, &fields, Some(&input)).await?;
+    }
     load(scope, id).await
 }
 
@@ -505,5 +509,6 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
     let event = scope
         .event(audited(OrganisationAudit::Delete))
         .subjects(std::slice::from_ref(&id));
-    scope.audit(event).await
+    scope.audit(event).await?;
+    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationDeleted, id, &[], None::<&()>).await
 }
