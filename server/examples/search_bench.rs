@@ -249,7 +249,7 @@ fn test_config(url: &str) -> Config {
         account_mail: None,
         api_per_token: 600,
         api_per_ip: 1200,
-            webhooks_to_private_networks: true,
+        webhooks_to_private_networks: true,
     }
 }
 

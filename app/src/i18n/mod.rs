@@ -25,6 +25,7 @@ mod tasks;
 mod team;
 mod timeline;
 mod views;
+mod webhooks;
 
 pub use api_tokens::ApiTokenTexts;
 pub use audit::AuditTexts;
@@ -46,6 +47,7 @@ pub use tasks::TaskTexts;
 pub use team::TeamTexts;
 pub use timeline::TimelineTexts;
 pub use views::ViewTexts;
+pub use webhooks::WebhookTexts;
 
 use crate::error::AppError;
 use crate::model::identity::Role;
@@ -136,6 +138,7 @@ pub struct Texts {
     pub security: &'static SecurityTexts,
     pub passkeys: &'static PasskeyTexts,
     pub api_tokens: &'static ApiTokenTexts,
+    pub webhooks: &'static WebhookTexts,
     pub audit: &'static AuditTexts,
     pub errors: &'static ErrorTexts,
 }
@@ -159,6 +162,7 @@ static DE: Texts = Texts {
     security: &security::DE,
     passkeys: &passkeys::DE,
     api_tokens: &api_tokens::DE,
+    webhooks: &webhooks::DE,
     audit: &audit::DE,
     errors: &errors::DE,
 };
@@ -182,6 +186,7 @@ static EN: Texts = Texts {
     security: &security::EN,
     passkeys: &passkeys::EN,
     api_tokens: &api_tokens::EN,
+    webhooks: &webhooks::EN,
     audit: &audit::EN,
     errors: &errors::EN,
 };

@@ -83,7 +83,11 @@ impl WebhookInput {
         }
         if input.events.is_empty() {
             errors.add("events", Problem::Required);
-        } else if input.events.iter().any(|e| WebhookEvent::from_name(e).is_none()) {
+        } else if input
+            .events
+            .iter()
+            .any(|e| WebhookEvent::from_name(e).is_none())
+        {
             errors.add("events", Problem::InvalidChoice);
         }
         errors

@@ -30,5 +30,5 @@ mod tasks;
 mod team;
 mod timeline;
 mod views;
-mod webhooks;
 mod visibility;
+mod webhooks;

@@ -39,7 +39,11 @@ struct Receiver {
     refused: AtomicUsize,
 }
 
-async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive(
+    State(receiver): State<Arc<Receiver>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
     let secrets = receiver.secrets.lock().unwrap().clone();
     let verified = secrets.iter().any(|secret| {
         standardwebhooks::Webhook::new(secret)
@@ -111,7 +115,9 @@ async fn subscribe(
 }
 
 async fn log_of(app: &TestApp, owner: &reqwest::Client, webhook_id: Uuid) -> Vec<DeliverySummary> {
-    app.call(owner, LoadWebhookDeliveries { webhook_id }).await.ok()
+    app.call(owner, LoadWebhookDeliveries { webhook_id })
+        .await
+        .ok()
 }
 
 #[tokio::test]
@@ -154,17 +160,24 @@ async fn subscribed_events_arrive_signed_with_ids_and_changed_fields_only() {
         let text = delivery.body.to_string();
         assert!(!text.contains("Müller") && !text.contains("Maier") && !text.contains("joerg"));
     }
-    assert_eq!(received[1].body["data"]["changed"], serde_json::json!(["last_name"]));
+    assert_eq!(
+        received[1].body["data"]["changed"],
+        serde_json::json!(["last_name"])
+    );
     assert_ne!(received[0].id, received[1].id);
     assert_eq!(receiver.refused.load(Ordering::SeqCst), 0);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(receiver.received.lock().unwrap().len(), 2, "no organisation event");
+    assert_eq!(
+        receiver.received.lock().unwrap().len(),
+        2,
+        "no organisation event"
+    );
 
     let log = log_of(&app, &owner, hook.webhook_id).await;
     assert_eq!(log.len(), 2);
-    assert!(log
-        .iter()
-        .all(|d| d.state == DeliveryState::Delivered && d.last_status == Some(204) && d.attempts == 1));
+    assert!(log.iter().all(|d| d.state == DeliveryState::Delivered
+        && d.last_status == Some(204)
+        && d.attempts == 1));
     // At rest, the secret and the payload are sealed.
     let plain = app
         .count(&format!(
@@ -180,7 +193,13 @@ async fn a_failing_receiver_is_retried_and_a_delivery_can_be_sent_again() {
     let app = TestApp::builder().spawn().await;
     let owner = app.owner_of("acme").await;
     let (receiver, url) = start_receiver().await;
-    let hook = subscribe(&app, &owner, &receiver, input(&url, &["contact.created"], false)).await;
+    let hook = subscribe(
+        &app,
+        &owner,
+        &receiver,
+        input(&url, &["contact.created"], false),
+    )
+    .await;
     receiver.failing.store(1, Ordering::SeqCst);
     app.create_contact(&owner, "Ada", "Lovelace", "ada@example.org")
         .await
@@ -190,21 +209,34 @@ async fn a_failing_receiver_is_retried_and_a_delivery_can_be_sent_again() {
     let received = receiver.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(received.len(), 1);
     let log = log_of(&app, &owner, hook.webhook_id).await;
-    assert_eq!((log[0].state, log[0].attempts, log[0].last_status), (DeliveryState::Delivered, 2, Some(204)));
-    let attempts: Vec<(Option<i32>, Option<String>)> = sqlx::query_as(
-        "SELECT status_code, error FROM webhook_attempts ORDER BY attempt",
-    )
-    .fetch_all(&app.db.superuser)
-    .await
-    .unwrap();
-    assert_eq!(attempts, [(Some(503), Some("status".into())), (Some(204), None)]);
+    assert_eq!(
+        (log[0].state, log[0].attempts, log[0].last_status),
+        (DeliveryState::Delivered, 2, Some(204))
+    );
+    let attempts: Vec<(Option<i32>, Option<String>)> =
+        sqlx::query_as("SELECT status_code, error FROM webhook_attempts ORDER BY attempt")
+            .fetch_all(&app.db.superuser)
+            .await
+            .unwrap();
+    assert_eq!(
+        attempts,
+        [(Some(503), Some("status".into())), (Some(204), None)]
+    );
 
-    app.call(&owner, RedeliverWebhook { delivery_id: log[0].delivery_id })
-        .await
-        .ok();
+    app.call(
+        &owner,
+        RedeliverWebhook {
+            delivery_id: log[0].delivery_id,
+        },
+    )
+    .await
+    .ok();
     let again = receiver.wait_for(2, Duration::from_secs(10)).await;
     assert_eq!(again.len(), 2);
-    assert_eq!(again[1].id, again[0].id, "the same message, which receivers can tell");
+    assert_eq!(
+        again[1].id, again[0].id,
+        "the same message, which receivers can tell"
+    );
     assert_eq!(again[1].body, again[0].body);
 }
 
@@ -213,7 +245,13 @@ async fn personal_data_is_sent_only_when_asked_for_and_each_sending_is_audited()
     let app = TestApp::builder().spawn().await;
     let owner = app.owner_of("acme").await;
     let (receiver, url) = start_receiver().await;
-    subscribe(&app, &owner, &receiver, input(&url, &["contact.created"], true)).await;
+    subscribe(
+        &app,
+        &owner,
+        &receiver,
+        input(&url, &["contact.created"], true),
+    )
+    .await;
     let contact = app
         .create_contact(&owner, "Jörg", "Müller", "joerg@example.de")
         .await
@@ -235,9 +273,20 @@ async fn a_rotated_secret_signs_beside_the_old_one_and_repeated_failure_switches
     let app = TestApp::builder().spawn().await;
     let owner = app.owner_of("acme").await;
     let (receiver, url) = start_receiver().await;
-    let hook = subscribe(&app, &owner, &receiver, input(&url, &["contact.created"], false)).await;
+    let hook = subscribe(
+        &app,
+        &owner,
+        &receiver,
+        input(&url, &["contact.created"], false),
+    )
+    .await;
     let rotated = app
-        .call(&owner, RotateWebhookSecret { webhook_id: hook.webhook_id })
+        .call(
+            &owner,
+            RotateWebhookSecret {
+                webhook_id: hook.webhook_id,
+            },
+        )
         .await
         .ok();
     assert_ne!(rotated.secret, hook.secret);
@@ -265,7 +314,11 @@ async fn a_rotated_secret_signs_beside_the_old_one_and_repeated_failure_switches
         .await
         .ok();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.count("SELECT count(*) FROM webhooks WHERE NOT enabled").await == 0 {
+    while app
+        .count("SELECT count(*) FROM webhooks WHERE NOT enabled")
+        .await
+        == 0
+    {
         assert!(tokio::time::Instant::now() < deadline, "not switched off");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -277,7 +330,12 @@ async fn a_rotated_secret_signs_beside_the_old_one_and_repeated_failure_switches
         .ok();
     assert_eq!(log_of(&app, &owner, hook.webhook_id).await.len(), 3);
     let refused = app
-        .call(&owner, RedeliverWebhook { delivery_id: log[0].delivery_id })
+        .call(
+            &owner,
+            RedeliverWebhook {
+                delivery_id: log[0].delivery_id,
+            },
+        )
         .await;
     assert_eq!(refused.status, reqwest::StatusCode::CONFLICT);
     // Switching it on again forgets the failures.
@@ -301,7 +359,12 @@ async fn only_owners_and_admins_subscribe_valid_urls_and_a_failed_change_sends_n
     let owner = app.owner_of("acme").await;
     let (receiver, url) = start_receiver().await;
     let bad = app
-        .call(&owner, CreateWebhook { input: input("ftp://erp.example.com", &["contact.exploded"], false) })
+        .call(
+            &owner,
+            CreateWebhook {
+                input: input("ftp://erp.example.com", &["contact.exploded"], false),
+            },
+        )
         .await
         .err();
     let AppError::Validation(errors) = bad else {
@@ -313,13 +376,27 @@ async fn only_owners_and_admins_subscribe_valid_urls_and_a_failed_change_sends_n
         .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
         .await;
     let refused = app
-        .call(&sales, CreateWebhook { input: input(&url, &["contact.created"], false) })
+        .call(
+            &sales,
+            CreateWebhook {
+                input: input(&url, &["contact.created"], false),
+            },
+        )
         .await;
     assert_eq!(refused.status, reqwest::StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) FROM webhooks").await, 0);
 
-    subscribe(&app, &owner, &receiver, input(&url, &["contact.created"], false)).await;
+    subscribe(
+        &app,
+        &owner,
+        &receiver,
+        input(&url, &["contact.created"], false),
+    )
+    .await;
     let invalid = app.create_contact(&owner, "", "", "not-an-address").await;
     assert_eq!(invalid.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.count("SELECT count(*) FROM webhook_deliveries").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM webhook_deliveries").await,
+        0
+    );
 }

@@ -20,6 +20,7 @@ pub(crate) mod tasks;
 mod team;
 mod teams;
 pub(crate) mod timeline;
+mod webhooks;
 
 pub use audit::AuditPage;
 pub use auth::{LoginPage, SignupPage};

@@ -222,7 +222,14 @@ pub async fn create(scope: &mut Scope, input: &AppointmentInput) -> AppResult<Ap
         .subjects(&subjects)
         .fields(&fields);
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::AppointmentCreated, id, &fields, None::<&()>).await?;
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::AppointmentCreated,
+        id,
+        &fields,
+        None::<&()>,
+    )
+    .await?;
     load(scope, id).await
 }
 

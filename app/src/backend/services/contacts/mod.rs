@@ -270,7 +270,14 @@ pub async fn create(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactCreated, id, &fields, Some(&input)).await?;
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::ContactCreated,
+        id,
+        &fields,
+        Some(&input),
+    )
+    .await?;
     load(scope, id).await
 }
 
@@ -349,7 +356,14 @@ pub async fn update(
         .fields(&fields);
     scope.audit(event).await?;
     if !fields.is_empty() {
-        crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactUpdated, id, &fields, Some(&input)).await?;
+        crate::backend::services::webhooks::emit(
+            scope,
+            crate::model::webhooks::WebhookEvent::ContactUpdated,
+            id,
+            &fields,
+            Some(&input),
+        )
+        .await?;
     }
     load(scope, id).await
 }
@@ -439,7 +453,14 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
         .event(audited(ContactAudit::Delete))
         .subjects(std::slice::from_ref(&id));
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::ContactDeleted, id, &[], None::<&()>).await
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::ContactDeleted,
+        id,
+        &[],
+        None::<&()>,
+    )
+    .await
 }
 
 /// Erases a contact with everything that goes with it; the caller checked and audits.

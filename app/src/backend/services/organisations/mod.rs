@@ -416,7 +416,14 @@ pub async fn create(
         .subjects(std::slice::from_ref(&id))
         .fields(&fields);
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationCreated, id, &fields, Some(&input)).await?;
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::OrganisationCreated,
+        id,
+        &fields,
+        Some(&input),
+    )
+    .await?;
     load(scope, id).await
 }
 
@@ -461,7 +468,14 @@ pub async fn update(
         .fields(&fields);
     scope.audit(event).await?;
     if !fields.is_empty() {
-        crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationUpdated, id, &fields, Some(&input)).await?;
+        crate::backend::services::webhooks::emit(
+            scope,
+            crate::model::webhooks::WebhookEvent::OrganisationUpdated,
+            id,
+            &fields,
+            Some(&input),
+        )
+        .await?;
     }
     load(scope, id).await
 }
@@ -510,5 +524,12 @@ pub async fn delete(scope: &mut Scope, id: Uuid) -> AppResult<()> {
         .event(audited(OrganisationAudit::Delete))
         .subjects(std::slice::from_ref(&id));
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::OrganisationDeleted, id, &[], None::<&()>).await
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::OrganisationDeleted,
+        id,
+        &[],
+        None::<&()>,
+    )
+    .await
 }

@@ -183,7 +183,14 @@ pub async fn create(scope: &mut Scope, input: &TaskInput) -> AppResult<Task> {
         .subjects(&subjects)
         .fields(&fields);
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::TaskCreated, id, &fields, None::<&()>).await?;
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::TaskCreated,
+        id,
+        &fields,
+        None::<&()>,
+    )
+    .await?;
     load(scope, id).await
 }
 
@@ -238,7 +245,14 @@ pub async fn complete(scope: &mut Scope, id: Uuid, version: i32, done: bool) -> 
     let event = scope.event(audited(action)).subjects(&subjects);
     scope.audit(event).await?;
     if done {
-        crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::TaskCompleted, id, &["status"], None::<&()>).await?;
+        crate::backend::services::webhooks::emit(
+            scope,
+            crate::model::webhooks::WebhookEvent::TaskCompleted,
+            id,
+            &["status"],
+            None::<&()>,
+        )
+        .await?;
     }
     load(scope, id).await
 }

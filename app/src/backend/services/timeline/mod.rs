@@ -279,7 +279,14 @@ pub async fn create(scope: &mut Scope, input: &InteractionInput) -> AppResult<In
         .subjects(&subjects)
         .fields(&AUDITED_FIELDS);
     scope.audit(event).await?;
-    crate::backend::services::webhooks::emit(scope, crate::model::webhooks::WebhookEvent::InteractionCreated, id, &AUDITED_FIELDS, None::<&()>).await?;
+    crate::backend::services::webhooks::emit(
+        scope,
+        crate::model::webhooks::WebhookEvent::InteractionCreated,
+        id,
+        &AUDITED_FIELDS,
+        None::<&()>,
+    )
+    .await?;
     load(scope, id).await
 }
 

@@ -40,7 +40,10 @@ pub fn signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<S
     let key = STANDARD.decode(secret.strip_prefix("whsec_")?).ok()?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).ok()?;
     mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
-    Some(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// An address on the public internet: not loopback, private, link-local, shared,
@@ -140,7 +143,10 @@ struct Prepared {
     url: String,
 }
 
-async fn prepare(scope: &mut Scope, delivery: &storage::DeliveryRow) -> AppResult<Result<Prepared, &'static str>> {
+async fn prepare(
+    scope: &mut Scope,
+    delivery: &storage::DeliveryRow,
+) -> AppResult<Result<Prepared, &'static str>> {
     let Some(webhook) = storage::find(scope.conn(), delivery.webhook_id).await? else {
         return Ok(Err("not_found"));
     };
@@ -186,7 +192,9 @@ pub async fn run_job(backend: &Arc<Backend>, job: &Job) -> AppResult<Outcome> {
         return Ok(Outcome::Failed { error: "not_found" });
     };
     if delivery.state != "pending" {
-        return Ok(Outcome::Done(serde_json::json!({ "already": delivery.state })));
+        return Ok(Outcome::Done(
+            serde_json::json!({ "already": delivery.state }),
+        ));
     }
     let prepared = match prepare(&mut scope, &delivery).await? {
         Ok(prepared) => prepared,
@@ -200,7 +208,14 @@ pub async fn run_job(backend: &Arc<Backend>, job: &Job) -> AppResult<Outcome> {
 
     let started = Instant::now();
     let message_id = format!("msg_{}", id.simple());
-    let sent = send(backend, &prepared.url, &message_id, &prepared.body, &prepared.secrets).await;
+    let sent = send(
+        backend,
+        &prepared.url,
+        &message_id,
+        &prepared.body,
+        &prepared.secrets,
+    )
+    .await;
     let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
     let (status, error) = match sent {
         Ok(code) if (200..300).contains(&code) => (Some(i32::from(code)), None),
@@ -210,9 +225,15 @@ pub async fn run_job(backend: &Arc<Backend>, job: &Job) -> AppResult<Outcome> {
 
     let mut scope = Scope::begin(backend.clone(), job.tenant_id, job.created_by).await?;
     let tenant_id = scope.tenant_id();
-    let failures =
-        storage::record_attempt(scope.conn(), tenant_id, &delivery, status, error, duration_ms)
-            .await?;
+    let failures = storage::record_attempt(
+        scope.conn(),
+        tenant_id,
+        &delivery,
+        status,
+        error,
+        duration_ms,
+    )
+    .await?;
     let outcome = match error {
         None => Outcome::Done(serde_json::json!({ "status": status })),
         Some(_) if failures >= DISABLE_AFTER => {
@@ -251,8 +272,17 @@ mod tests {
     #[test]
     fn only_public_addresses_are_reached_by_default() {
         for inside in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-            "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:10.0.0.1",
         ] {
             assert!(!is_public(inside.parse().unwrap()), "{inside}");
         }

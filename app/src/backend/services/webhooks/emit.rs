@@ -53,7 +53,12 @@ pub async fn emit<T: Serialize + ?Sized>(
     let (tenant_id, user_id) = (scope.tenant_id(), scope.user_id());
     for (webhook_id, wants_data) in subscribed {
         let with_data = wants_data && record.is_some();
-        let body = payload(event, record_id, changed, record.as_ref().filter(|_| with_data));
+        let body = payload(
+            event,
+            record_id,
+            changed,
+            record.as_ref().filter(|_| with_data),
+        );
         // A payload with the record's data is sealed under the record's key, so
         // erasing the record makes it unreadable here too.
         let key_of = if with_data { record_id } else { tenant_id };
@@ -62,7 +67,9 @@ pub async fn emit<T: Serialize + ?Sized>(
             Err(_) => scope.create_subject_key(key_of).await?,
         };
         let delivery_id = Uuid::now_v7();
-        let payload_ct = scope.cipher(&key, DELIVERIES, delivery_id).seal("payload", &body);
+        let payload_ct = scope
+            .cipher(&key, DELIVERIES, delivery_id)
+            .seal("payload", &body);
         let job_id = jobs::enqueue(
             scope.conn(),
             tenant_id,
@@ -92,7 +99,9 @@ pub async fn emit<T: Serialize + ?Sized>(
                 }
                 _ => AuditAction::Contact(ContactAudit::SentToWebhook),
             };
-            let audit = scope.event(action).subjects(std::slice::from_ref(&record_id));
+            let audit = scope
+                .event(action)
+                .subjects(std::slice::from_ref(&record_id));
             scope.audit(audit).await?;
         }
     }

@@ -52,7 +52,9 @@ async fn seal_secret(scope: &mut Scope, webhook_id: Uuid, secret: &str) -> AppRe
         Ok(key) => key,
         Err(_) => scope.create_subject_key(tenant_id).await?,
     };
-    Ok(scope.cipher(&key, WEBHOOKS, webhook_id).seal("secret", secret))
+    Ok(scope
+        .cipher(&key, WEBHOOKS, webhook_id)
+        .seal("secret", secret))
 }
 
 fn summary(row: WebhookRow) -> WebhookSummary {
@@ -68,7 +70,9 @@ fn summary(row: WebhookRow) -> WebhookSummary {
         enabled: row.enabled,
         disabled_at: row.disabled_at,
         failures_in_a_row: row.failures_in_a_row,
-        previous_until: row.previous_until.filter(|u| *u > OffsetDateTime::now_utc()),
+        previous_until: row
+            .previous_until
+            .filter(|u| *u > OffsetDateTime::now_utc()),
         created_at: row.created_at,
     }
 }
@@ -93,7 +97,12 @@ pub async fn create(scope: &mut Scope, input: &WebhookInput) -> AppResult<Webhoo
     input.validate().into_result()?;
     if storage::list(scope.conn()).await?.len() >= PER_WORKSPACE_MAX {
         let mut errors = FieldErrors::new();
-        errors.add("url", Problem::TooMany { max: PER_WORKSPACE_MAX });
+        errors.add(
+            "url",
+            Problem::TooMany {
+                max: PER_WORKSPACE_MAX,
+            },
+        );
         return Err(AppError::Validation(errors));
     }
     let webhook_id = Uuid::now_v7();
@@ -118,7 +127,11 @@ pub async fn create(scope: &mut Scope, input: &WebhookInput) -> AppResult<Webhoo
 }
 
 /// What was set is audited, never the URL (it may carry a receiver's own token).
-async fn audit_settings(scope: &mut Scope, action: AuthAudit, input: &WebhookInput) -> AppResult<()> {
+async fn audit_settings(
+    scope: &mut Scope,
+    action: AuthAudit,
+    input: &WebhookInput,
+) -> AppResult<()> {
     let fields: &[&str] = if input.with_personal_data {
         &["url", "events", "with_personal_data"]
     } else {
@@ -139,7 +152,16 @@ pub async fn update(
     let input = input.normalized();
     input.validate().into_result()?;
     let events = event_names(&input);
-    if !storage::update(scope.conn(), id, &input.url, &events, input.with_personal_data, enabled).await? {
+    if !storage::update(
+        scope.conn(),
+        id,
+        &input.url,
+        &events,
+        input.with_personal_data,
+        enabled,
+    )
+    .await?
+    {
         return Err(AppError::NotFound);
     }
     audit_settings(scope, AuthAudit::WebhookChanged, &input).await?;

@@ -1,12 +1,13 @@
 //! `/settings`: one's own signature; for owners and administrators the workspace's
 //! outgoing mail server and its templates; for everyone what the workspace captures
-//! of mail, and one's own mailbox.
+//! of mail, and one's own mailbox; for owners and administrators the webhooks.
 
 use super::capture::CaptureSection;
 use crate::api::mail::{
     load_capture, load_mail_settings, load_signature, DeleteTemplate, SaveSignature,
     SaveSmtpSettings, SaveTemplate,
 };
+use crate::api::webhooks::load_webhooks;
 use crate::i18n::{use_i18n, Texts};
 use crate::model::mail::{
     default_template, validate_signature, MailTemplate, SmtpSecurity, SmtpSettings,
@@ -20,6 +21,7 @@ use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use crate::ui::layout::use_current_user;
+use crate::ui::pages::webhooks::{WebhookActions, WebhookSection};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -36,6 +38,20 @@ pub fn SettingsPage() -> impl IntoView {
     let workspace = Resource::new(move || changed.get(), |_| load_mail_settings());
     let capture_changed = RwSignal::new(0usize);
     let capture = Resource::new(move || capture_changed.get(), |_| load_capture());
+    let may_hooks = move || {
+        user.get()
+            .is_some_and(|u| u.role.may(Area::Webhooks, Action::Configure))
+    };
+    let hook_actions = WebhookActions::new();
+    let webhooks = Resource::new(
+        move || (may_hooks(), hook_actions.version()),
+        |(may, _)| async move {
+            match may {
+                true => load_webhooks().await,
+                false => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
         <h1>{move || i18n.texts().mail.settings_title}</h1>
         <Show when=move || may(Action::Create)>
@@ -50,6 +66,9 @@ pub fn SettingsPage() -> impl IntoView {
         <AsyncView resource=capture render=move |page| view! {
             <CaptureSection page changed=capture_changed may_connect=may(Action::Create) />
         } />
+        <Show when=may_hooks>
+            <WebhookSection webhooks actions=hook_actions />
+        </Show>
     }
 }
 
