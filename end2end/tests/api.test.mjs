@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { BASE, launch, newPage, hydrated, screenshot, uniqueSlug, signUp } from './support.mjs';
+import { BASE, launch, newPage, hydrated, screenshot, uniqueSlug, signUp, inviteAndJoin } from './support.mjs';
 
 const SCHEMATHESIS = process.env.TESSERA_SCHEMATHESIS ?? '../target/peers/venv/bin/schemathesis';
 
@@ -86,5 +86,36 @@ test('a token from the security page writes through the API, passes schemathesis
   assert.equal(refused.status, 401);
   assert.equal(refused.type, 'application/problem+json');
   assert.equal(refused.body.code, 'unauthenticated');
+  await page.context().close();
+});
+
+test('an owner makes a token for an integration user on the team page and revokes it there', async () => {
+  const page = await newPage(browser);
+  const slug = uniqueSlug('issue');
+  await signUp(page, slug, `owner@${slug}.example`);
+  const shop = await inviteAndJoin(browser, page, `shop@${slug}.example`, 'service', 'Shop Integration');
+  await shop.context().close();
+  await page.goto(`${BASE}/team`);
+  await hydrated(page);
+  const section = page.locator('section.issued-tokens');
+  await section.getByText('No token for others yet.').waitFor();
+  await section.locator('#field-user_id').selectOption({ label: 'Shop Integration' });
+  await section.locator('#field-name').fill('Shop sync');
+  await section.locator('#field-scope-contacts-read').check();
+  await section.getByRole('button', { name: 'Create token' }).click();
+  const token = await section.locator('#created-token-secret').inputValue();
+  const row = section.locator('.token-list tbody tr', { hasText: 'Shop sync' });
+  await row.waitFor();
+  assert.match(await row.innerText(), /Shop Integration[\s\S]*contacts:read/);
+  await screenshot(page, 'api-token-issued');
+
+  assert.equal((await api(token, 'GET', '/api/v1/contacts')).status, 200);
+  const write = await api(token, 'POST', '/api/v1/contacts', { first_name: 'A', last_name: 'B' });
+  assert.equal(write.status, 403, 'a read scope does not write');
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.locator('.badge').waitFor();
+  assert.equal((await api(token, 'GET', '/api/v1/contacts')).status, 401);
   await page.context().close();
 });

@@ -49,6 +49,9 @@ pub struct Scope {
 pub struct TokenGrant {
     pub token_id: Uuid,
     pub scopes: Vec<TokenScope>,
+    /// The current role of whoever made the token for its user, if someone else
+    /// did: the token never does more than its creator may either.
+    pub creator_role: Option<Role>,
 }
 
 /// What the user's row says about their sessions.
@@ -204,10 +207,10 @@ impl Scope {
     /// Whether the permission table lets the principal's role do `action` in `area`
     /// and, through an API token, one of its scopes covers it.
     pub fn may(&self, area: Area, action: Action) -> bool {
-        let token_allows = self
-            .token
-            .as_ref()
-            .is_none_or(|grant| grant.scopes.iter().any(|scope| scope.covers(area, action)));
+        let token_allows = self.token.as_ref().is_none_or(|grant| {
+            grant.scopes.iter().any(|scope| scope.covers(area, action))
+                && grant.creator_role.is_none_or(|role| role.may(area, action))
+        });
         token_allows && self.principal.role.may(area, action)
     }
 

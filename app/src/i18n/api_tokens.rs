@@ -32,6 +32,12 @@ pub struct ApiTokenTexts {
     pub revoke: &'static str,
     pub revoke_confirm: &'static str,
     pub revoked_done: &'static str,
+    pub issued_heading: &'static str,
+    pub issued_intro: &'static str,
+    pub issued_none: &'static str,
+    pub for_user: &'static str,
+    pub withdraw: &'static str,
+    pub withdraw_confirm: &'static str,
     pub area: fn(ApiArea) -> &'static str,
 }
 
@@ -63,6 +69,12 @@ pub static DE: ApiTokenTexts = ApiTokenTexts {
     revoke: "Widerrufen",
     revoke_confirm: "Dieses Token widerrufen? Anwendungen, die es nutzen, werden sofort abgewiesen.",
     revoked_done: "Token widerrufen.",
+    issued_heading: "Tokens für Integrationen",
+    issued_intro: "Ein Token für einen Integrations-Benutzer (z. B. „Shop“ mit der Rolle Service): Es darf nur, was dessen Rolle und Ihre eigene erlauben – auch nach einer späteren Rollenänderung von Ihnen beiden nie mehr.",
+    issued_none: "Noch kein Token für andere.",
+    for_user: "Für",
+    withdraw: "Widerrufen",
+    withdraw_confirm: "Dieses Token widerrufen? Die Integration wird sofort abgewiesen.",
     area: |area| match area {
         ApiArea::Contacts => "Kontakte",
         ApiArea::Organisations => "Organisationen",
@@ -100,6 +112,12 @@ pub static EN: ApiTokenTexts = ApiTokenTexts {
     revoke: "Revoke",
     revoke_confirm: "Revoke this token? Applications using it are turned away at once.",
     revoked_done: "Token revoked.",
+    issued_heading: "Tokens for integrations",
+    issued_intro: "A token for an integration user (e.g. “Shop” with the service role): it may do only what both that user's role and your own allow – never more, even after either of you changes role.",
+    issued_none: "No token for others yet.",
+    for_user: "For",
+    withdraw: "Revoke",
+    withdraw_confirm: "Revoke this token? The integration is turned away at once.",
     area: |area| match area {
         ApiArea::Contacts => "Contacts",
         ApiArea::Organisations => "Organisations",

@@ -275,3 +275,10 @@ mod tests {
         assert_eq!(good.lifetime(), 90);
     }
 }
+
+/// A token an owner or administrator made for a colleague, with whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedApiToken {
+    pub user_id: Uuid,
+    pub token: ApiTokenSummary,
+}

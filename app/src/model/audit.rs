@@ -140,7 +140,9 @@ impl AuditAction {
                 | TeamAudit::RecordVisibilityChanged,
             ) => None,
             // An administrator's reset names the colleague whose factor it removed.
-            AuditAction::Auth(AuthAudit::SecondFactorReset) => Some(DataSubject::Employee),
+            AuditAction::Auth(AuthAudit::SecondFactorReset | AuthAudit::ApiTokenIssued) => {
+                Some(DataSubject::Employee)
+            }
             AuditAction::Auth(_) | AuditAction::Keys(_) => None,
             AuditAction::Audit(
                 ReviewAudit::Viewed

@@ -83,6 +83,7 @@ audit_events! {
         PasskeyFailed,
         ApiTokenCreated,
         ApiTokenRevoked,
+        ApiTokenIssued,
         WebhookCreated,
         WebhookChanged,
         WebhookDeleted,

@@ -68,7 +68,7 @@ pub fn ApiTokenSection() -> impl IntoView {
 
 /// One checkbox per scope the user's role may give.
 #[component]
-fn ScopeChoices(errors: Memo<FieldErrors>) -> impl IntoView {
+pub(super) fn ScopeChoices(errors: Memo<FieldErrors>) -> impl IntoView {
     let i18n = use_i18n();
     let user = use_current_user();
     let problem = Memo::new(move |_| errors.get().get("scopes"));
@@ -108,7 +108,7 @@ fn ScopeChoices(errors: Memo<FieldErrors>) -> impl IntoView {
 
 /// The token just created, with its secret this once.
 #[component]
-fn ShownToken(created: CreatedApiToken) -> impl IntoView {
+pub(super) fn ShownToken(created: CreatedApiToken) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="banner success created-token" role="status">

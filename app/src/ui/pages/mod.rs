@@ -9,6 +9,7 @@ mod email_change;
 mod field_masks;
 pub(crate) mod imports;
 mod invite;
+mod issued_tokens;
 mod mail;
 mod misc;
 mod organisations;

@@ -1,11 +1,13 @@
 //! The team: members and their roles, invitations, teams.
 
+use crate::api::api_tokens::load_issued_api_tokens;
 use crate::api::keys::RotateWorkspaceKey;
 use crate::api::second_factor::{ResetSecondFactor, SetSecondFactorPolicy};
 use crate::api::sso::{RemoveSsoSettings, SaveSsoSettings};
 use crate::api::team::SetFieldMasks;
 use crate::api::team::{load_team, ChangeRole, InviteMember, TeamSummary};
 use crate::i18n::use_i18n;
+use crate::model::api_tokens::IssuedApiToken;
 use crate::model::identity::{Role, TeamMember};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::FieldErrors;
@@ -16,6 +18,7 @@ use crate::ui::components::form::{
 use crate::ui::format;
 use crate::ui::layout::use_current_user;
 use crate::ui::pages::field_masks::FieldMaskGrid;
+use crate::ui::pages::issued_tokens::{IssuedTokenActions, IssuedTokenSection};
 use crate::ui::pages::security::{MemberFactorCell, SecondFactorRule};
 use crate::ui::pages::sso::SsoSection;
 use crate::ui::pages::teams::{TeamsActions, TeamsSection};
@@ -35,7 +38,22 @@ pub fn TeamPage() -> impl IntoView {
         teams: TeamsActions::new(),
         save_sso: ServerAction::new(),
         remove_sso: ServerAction::new(),
+        tokens: IssuedTokenActions::new(),
     };
+    let user = use_current_user();
+    let may_manage = move || {
+        user.get()
+            .is_some_and(|u| u.role.may(Area::Team, Action::Manage))
+    };
+    let issued = Resource::new(
+        move || (may_manage(), actions.tokens.version()),
+        |(may, _)| async move {
+            match may {
+                true => load_issued_api_tokens().await,
+                false => Ok(Vec::new()),
+            }
+        },
+    );
     let overview = Resource::new(
         move || {
             (
@@ -58,7 +76,7 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <h1>{move || i18n.texts().team.title}</h1>
         <ErrorBanner error=Signal::derive(failed) />
-        <AsyncView resource=overview render=move |overview| view! { <TeamView overview actions /> } />
+        <AsyncView resource=overview render=move |overview| view! { <TeamView overview actions issued /> } />
     }
 }
 
@@ -72,10 +90,15 @@ struct TeamActions {
     teams: TeamsActions,
     save_sso: ServerAction<SaveSsoSettings>,
     remove_sso: ServerAction<RemoveSsoSettings>,
+    tokens: IssuedTokenActions,
 }
 
 #[component]
-fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
+fn TeamView(
+    overview: TeamSummary,
+    actions: TeamActions,
+    issued: Resource<Result<Vec<IssuedApiToken>, crate::AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let invite = actions.invite;
     let TeamSummary {
@@ -95,6 +118,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
     let grantable = StoredValue::new(grantable_roles);
     let with_factor = StoredValue::new(with_second_factor);
     let people = members.clone();
+    let token_people = members.clone();
     view! {
         <section>
             <h2>{move || i18n.texts().team.members}</h2>
@@ -120,6 +144,7 @@ fn TeamView(overview: TeamSummary, actions: TeamActions) -> impl IntoView {
         </section>
         {can_manage.then(|| view! {
             <InviteForm invite roles=grantable.get_value() />
+            <IssuedTokenSection tokens=issued members=token_people.clone() actions=actions.tokens />
             <KeyRotation />
             <section>
                 <h2>{move || i18n.texts().team.open_invitations}</h2>

@@ -5,6 +5,7 @@
 mod appointments;
 mod contacts;
 mod interactions;
+mod issued_tokens;
 mod limits;
 mod organisations;
 mod tasks;

@@ -3,7 +3,9 @@
 //! and only its hash is kept. A request with a token runs as the token's user,
 //! whose role is read again on every request, narrowed to the token's scopes
 //! ([`Scope::require`]); a demoted or removed user's tokens shrink or stop with them.
-//! What a token does is audited like the UI's work, naming the token.
+//! What a token does is audited like the UI's work, naming the token. Owners and
+//! administrators also make tokens for colleagues (integration users), which never
+//! do more than their maker may either ([`issue`]).
 
 pub mod idempotency;
 pub mod storage;
@@ -14,10 +16,10 @@ use crate::backend::scope::TokenGrant;
 use crate::backend::tenancy::begin_for_tenant;
 use crate::backend::{Backend, Scope};
 use crate::model::api_tokens::{
-    ApiTokenInput, ApiTokenSummary, CreatedApiToken, TokenScope, PER_USER_MAX,
+    ApiTokenInput, ApiTokenSummary, CreatedApiToken, IssuedApiToken, TokenScope, PER_USER_MAX,
 };
 use crate::model::audit::AuditAction;
-use crate::model::identity::AuthAudit;
+use crate::model::identity::{AuthAudit, Role};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -92,17 +94,90 @@ pub async fn list(scope: &mut Scope) -> AppResult<Vec<ApiTokenSummary>> {
 /// A new token of the principal; its secret is in the answer and nowhere else.
 pub async fn create(scope: &mut Scope, input: &ApiTokenInput) -> AppResult<CreatedApiToken> {
     scope.require(Area::ApiTokens, Action::Create)?;
+    let me = scope.user_id();
+    let created = make(scope, me, scope.principal.role, input).await?;
+    let event = scope.event(audited(AuthAudit::ApiTokenCreated));
+    scope.audit(event).await?;
+    Ok(created)
+}
+
+/// A new token that an owner or administrator makes for a colleague (an integration
+/// user): with scopes both the colleague's role and the maker's allow, and at every
+/// request only what both still may.
+pub async fn issue(
+    scope: &mut Scope,
+    user_id: Uuid,
+    input: &ApiTokenInput,
+) -> AppResult<CreatedApiToken> {
+    scope.require(Area::Team, Action::Manage)?;
+    let their_role = storage::role_of(scope.conn(), user_id)
+        .await?
+        .and_then(|r| Role::parse(&r))
+        .ok_or_else(|| {
+            AppError::Validation(FieldErrors::single("user_id", Problem::UnknownReference))
+        })?;
+    let my_role = scope.principal.role;
+    let both = |s: &TokenScope| s.grantable_by(my_role);
+    if input.normalized().parsed_scopes().iter().any(|s| !both(s)) {
+        return Err(AppError::Validation(FieldErrors::single(
+            "scopes",
+            Problem::BeyondYourRole,
+        )));
+    }
+    let created = make(scope, user_id, their_role, input).await?;
+    let event = scope
+        .event(audited(AuthAudit::ApiTokenIssued))
+        .subjects(std::slice::from_ref(&user_id));
+    scope.audit(event).await?;
+    Ok(created)
+}
+
+/// The tokens made for others in the workspace, with whose they are.
+pub async fn issued(scope: &mut Scope) -> AppResult<Vec<IssuedApiToken>> {
+    scope.require(Area::Team, Action::Manage)?;
+    let rows = storage::issued(scope.conn()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (user_id, row) in rows {
+        let key = scope.subject_key(user_id).await?;
+        let name = scope
+            .cipher(&key, API_TOKENS, row.token_id)
+            .open("name", &row.name_ct)?;
+        out.push(IssuedApiToken {
+            user_id,
+            token: summary(row, name),
+        });
+    }
+    Ok(out)
+}
+
+/// Revokes any token of the workspace (one made for a colleague, or a colleague's
+/// own that leaked).
+pub async fn withdraw(scope: &mut Scope, token_id: Uuid) -> AppResult<()> {
+    scope.require(Area::Team, Action::Manage)?;
+    if !storage::revoke_any(scope.conn(), token_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let event = scope.event(audited(AuthAudit::ApiTokenRevoked));
+    scope.audit(event).await
+}
+
+/// Validates and stores a token of `user_id`, whose role is `role`; the caller
+/// checked who may make it and audits.
+async fn make(
+    scope: &mut Scope,
+    user_id: Uuid,
+    role: Role,
+    input: &ApiTokenInput,
+) -> AppResult<CreatedApiToken> {
     input.validate().into_result()?;
     let input = input.normalized();
     let scopes = input.parsed_scopes();
-    let role = scope.principal.role;
     if scopes.iter().any(|s| !s.grantable_by(role)) {
         return Err(AppError::Validation(FieldErrors::single(
             "scopes",
             Problem::BeyondYourRole,
         )));
     }
-    let user_id = scope.user_id();
     if storage::active_count(scope.conn(), user_id).await? >= PER_USER_MAX as i64 {
         return Err(AppError::Validation(FieldErrors::single(
             "name",
@@ -121,6 +196,7 @@ pub async fn create(scope: &mut Scope, input: &ApiTokenInput) -> AppResult<Creat
         tenant_id: scope.tenant_id(),
         token_id,
         user_id,
+        created_by: scope.user_id(),
         name_ct: &name_ct,
         prefix: &shown,
         secret_hash: &token_hash(&secret),
@@ -129,8 +205,6 @@ pub async fn create(scope: &mut Scope, input: &ApiTokenInput) -> AppResult<Creat
     };
     let (created_at, expires_at) = storage::insert(scope.conn(), row).await?;
     KeyStore::count_encryptions(scope.conn(), user_id, 1).await?;
-    let event = scope.event(audited(AuthAudit::ApiTokenCreated));
-    scope.audit(event).await?;
     let token = ApiTokenSummary {
         token_id,
         name: input.name,
@@ -166,9 +240,14 @@ pub async fn authenticate(backend: Arc<Backend>, token: &str) -> AppResult<Scope
         .await?
         .ok_or(AppError::Unauthenticated)?;
     storage::mark_used(&mut tx, usable.token_id).await?;
+    let creator_role = match &usable.creator_role {
+        Some(role) => Some(Role::parse(role).ok_or(AppError::Unauthenticated)?),
+        None => None,
+    };
     let mut scope = Scope::open_in(tx, backend, tenant_id, usable.user_id).await?;
     scope.token = Some(TokenGrant {
         token_id: usable.token_id,
+        creator_role,
         scopes: usable
             .scopes
             .iter()
