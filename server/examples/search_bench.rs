@@ -250,6 +250,7 @@ fn test_config(url: &str) -> Config {
         api_per_token: 600,
         api_per_ip: 1200,
         webhooks_to_private_networks: true,
+        trusted_proxies: Default::default(),
     }
 }
 

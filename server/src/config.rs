@@ -43,6 +43,9 @@ pub struct Config {
     /// Whether webhooks may call loopback and private addresses: in development, or
     /// with `TESSERA_WEBHOOKS_PRIVATE_NETWORKS=allow`.
     pub webhooks_to_private_networks: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`TESSERA_TRUSTED_PROXIES`, addresses or networks, comma-separated).
+    pub trusted_proxies: crate::http::client_ip::TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -157,6 +160,10 @@ impl Config {
             bail!("production mode needs an https TESSERA_PUBLIC_URL");
         }
         let account_mail = account_mail(&public_url)?;
+        let trusted_proxies = crate::http::client_ip::TrustedProxies::parse(
+            &var("TESSERA_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|problem| anyhow::anyhow!("TESSERA_TRUSTED_PROXIES: {problem}"))?;
         let webhooks_to_private_networks = mode == Mode::Development
             || var("TESSERA_WEBHOOKS_PRIVATE_NETWORKS").as_deref() == Some("allow");
         Ok(Self {
@@ -178,6 +185,7 @@ impl Config {
             api_per_token: number("TESSERA_API_REQUESTS_PER_MINUTE", 600)?,
             api_per_ip: number("TESSERA_API_REQUESTS_PER_MINUTE_PER_IP", 1200)?,
             webhooks_to_private_networks,
+            trusted_proxies,
         })
     }
 

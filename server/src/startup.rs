@@ -2,7 +2,8 @@
 
 use crate::config::Config;
 use crate::db;
-use crate::http::router::{self, SessionSettings};
+use crate::http::origin_check::OriginPolicy;
+use crate::http::router::{self, EdgeSettings, SessionSettings};
 use app::backend::account_mail::AccountMailer;
 use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
 use app::backend::crypto::KeyStore;
@@ -76,6 +77,13 @@ impl Application {
             SessionSettings {
                 secure: config.secure_cookies(),
                 idle_timeout: config.idle_timeout,
+            },
+            EdgeSettings {
+                origins: OriginPolicy::new(
+                    &config.public_url,
+                    config.mode == crate::config::Mode::Development,
+                ),
+                proxies: config.trusted_proxies.clone(),
             },
         );
         Ok(Self {

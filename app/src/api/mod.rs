@@ -30,7 +30,7 @@ pub(crate) mod support {
     use crate::backend::{AppState, Scope};
     use crate::{AppError, AppResult};
     use leptos::prelude::*;
-    use std::net::{IpAddr, SocketAddr};
+    use std::net::IpAddr;
     use tower_sessions::Session;
 
     pub fn state() -> AppResult<AppState> {
@@ -48,10 +48,9 @@ pub(crate) mod support {
     }
 
     pub async fn client_ip() -> AppResult<IpAddr> {
-        use axum::extract::ConnectInfo;
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        leptos_axum::extract::<axum::Extension<crate::backend::ClientIp>>()
             .await
-            .map(|ConnectInfo(addr)| addr.ip())
+            .map(|axum::Extension(crate::backend::ClientIp(ip))| ip)
             .map_err(|_| AppError::Internal)
     }
 

@@ -26,4 +26,4 @@ pub mod tenancy;
 pub mod upgrade;
 
 pub use scope::Scope;
-pub use state::{AppState, Backend};
+pub use state::{AppState, Backend, ClientIp};

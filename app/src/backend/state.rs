@@ -48,6 +48,11 @@ impl Backend {
     }
 }
 
+/// The address of the client a request comes from: the peer's, or behind trusted
+/// reverse proxies the one they forwarded. The server puts it into every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,

@@ -2,7 +2,8 @@
 //! sessions, the origin check and security headers.
 
 use super::{
-    api, audit_export, calendar, exports, health, imports, origin_check, security_headers, sso,
+    api, audit_export, calendar, client_ip, exports, health, imports, origin_check,
+    security_headers, sso,
 };
 use app::backend::AppState;
 use app::ui::{shell, App};
@@ -13,6 +14,7 @@ use axum::routing::get;
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -21,6 +23,12 @@ use tower_sessions_sqlx_store::PostgresStore;
 pub struct SessionSettings {
     pub secure: bool,
     pub idle_timeout: std::time::Duration,
+}
+
+/// What the server believes about the requests reaching it.
+pub struct EdgeSettings {
+    pub origins: origin_check::OriginPolicy,
+    pub proxies: client_ip::TrustedProxies,
 }
 
 /// `__Host-` requires Secure; on plain-http localhost (development) the prefix is dropped.
@@ -39,7 +47,7 @@ async fn server_fn_handler(
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 
-pub fn build(state: AppState, sessions: SessionSettings) -> Router {
+pub fn build(state: AppState, sessions: SessionSettings, edge: EdgeSettings) -> Router {
     let store = PostgresStore::new(state.db.clone());
     let idle =
         time::Duration::try_from(sessions.idle_timeout).unwrap_or(time::Duration::minutes(30));
@@ -81,10 +89,17 @@ pub fn build(state: AppState, sessions: SessionSettings) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
-        .layer(middleware::from_fn(origin_check::reject_cross_origin))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(edge.origins),
+            origin_check::reject_cross_origin,
+        ))
         // Added after the session and origin layers: the API authenticates with
         // tokens only, so no cookie can act for a browser's user there.
-        .merge(api::router());
+        .merge(api::router())
+        .layer(middleware::from_fn_with_state(
+            Arc::new(edge.proxies),
+            client_ip::resolve,
+        ));
     security_headers::apply(router, sessions.secure)
         // A panic answers 500 with the published error body instead of a dropped
         // connection, and nothing of its message.

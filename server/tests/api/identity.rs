@@ -195,6 +195,70 @@ async fn repeated_failures_are_throttled_per_address() {
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// A client whose requests say, through a proxy, that they come from `address`.
+fn forwarded_for(address: &'static str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn fail_twice_then_try(app: &TestApp, from: &'static str, then: &'static str) -> StatusCode {
+    for i in 0..2 {
+        let r = app
+            .log_in(
+                &forwarded_for(from),
+                "acme",
+                &format!("guess{i}@acme.example"),
+                "wrong password!",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    app.log_in(&forwarded_for(then), "acme", "owner@acme.example", PASSWORD)
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_is_limited_alone() {
+    let limits = ThrottleLimits {
+        per_account: 100,
+        per_ip: 2,
+        window: Duration::from_secs(900),
+        ..ThrottleLimits::default()
+    };
+    let proxied = TestApp::builder()
+        .throttle(limits)
+        .configure(|config| {
+            config.trusted_proxies =
+                server::http::client_ip::TrustedProxies::parse("127.0.0.1").unwrap();
+        })
+        .spawn()
+        .await;
+    proxied.owner_of("acme").await;
+    assert_eq!(
+        fail_twice_then_try(&proxied, "203.0.113.1", "203.0.113.2").await,
+        StatusCode::OK,
+        "another client behind the proxy is not limited"
+    );
+    assert_eq!(
+        fail_twice_then_try(&proxied, "203.0.113.3", "203.0.113.3").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // Without trusted proxies the header is the client's own word and counts for nothing.
+    let direct = TestApp::builder().throttle(limits).spawn().await;
+    direct.owner_of("acme").await;
+    assert_eq!(
+        fail_twice_then_try(&direct, "203.0.113.1", "203.0.113.2").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 #[tokio::test]
 async fn log_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;

@@ -4,15 +4,14 @@
 //! entity tags.
 
 use app::backend::services::api_tokens;
-use app::backend::{AppState, Scope};
+use app::backend::{AppState, ClientIp, Scope};
 use app::model::validation::FieldError;
 use app::{AppError, AppResult};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 /// A REST error: one of the application's, or one only HTTP has.
@@ -171,10 +170,9 @@ impl FromRequestParts<AppState> for ApiScope {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         // Counted before the token is checked: guessing costs the guesser's network.
-        let ip = parts
+        let ClientIp(ip) = *parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip())
+            .get::<ClientIp>()
             .ok_or(AppError::Internal)?;
         state
             .backend

@@ -128,6 +128,7 @@ impl TestAppBuilder {
             api_per_token: 600,
             api_per_ip: 1200,
             webhooks_to_private_networks: true,
+            trusted_proxies: Default::default(),
         };
         for adjust in self.adjust {
             adjust(&mut config);
