@@ -100,7 +100,7 @@ test('an owner makes a token for an integration user on the team page and revoke
   const section = page.locator('section.issued-tokens');
   await section.getByText('No token for others yet.').waitFor();
   await section.locator('#field-user_id').selectOption({ label: 'Shop Integration' });
-  await section.locator('#field-name').fill('Shop sync');
+  await section.locator('#field-token-name').fill('Shop sync');
   await section.locator('#field-scope-contacts-read').check();
   await section.getByRole('button', { name: 'Create token' }).click();
   const token = await section.locator('#created-token-secret').inputValue();

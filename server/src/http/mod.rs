@@ -4,6 +4,7 @@ pub mod api;
 pub mod audit_export;
 pub mod calendar;
 pub mod client_ip;
+pub mod cross_site;
 pub mod exports;
 pub mod health;
 pub mod imports;

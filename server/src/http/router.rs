@@ -2,7 +2,7 @@
 //! sessions, the origin check and security headers.
 
 use super::{
-    api, audit_export, calendar, client_ip, exports, health, imports, origin_check,
+    api, audit_export, calendar, client_ip, cross_site, exports, health, imports, origin_check,
     security_headers, sso,
 };
 use app::backend::AppState;
@@ -93,6 +93,7 @@ pub fn build(state: AppState, sessions: SessionSettings, edge: EdgeSettings) -> 
             Arc::new(edge.origins),
             origin_check::reject_cross_origin,
         ))
+        .layer(middleware::from_fn(cross_site::interpose))
         // Added after the session and origin layers: the API authenticates with
         // tokens only, so no cookie can act for a browser's user there.
         .merge(api::router())

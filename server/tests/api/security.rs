@@ -54,6 +54,59 @@ async fn a_cross_origin_post_is_rejected_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_link_from_another_site_reads_nothing_until_the_user_clicks_on() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let contact = app
+        .create_contact(&c, "Jörg", "Müller", "joerg@example.de")
+        .await
+        .ok();
+    let reads = || app.count("SELECT count(*) FROM audit_log WHERE action = 'contact.read'");
+    let before = reads().await;
+    let page = format!("{}/contacts/{}", app.address, contact.id);
+    let from = |site: &'static str, mode: &'static str| {
+        c.get(&page)
+            .header("sec-fetch-site", site)
+            .header("sec-fetch-mode", mode)
+            .header("accept-language", "de-DE")
+            .send()
+    };
+
+    let link = from("cross-site", "navigate").await.unwrap();
+    assert_eq!(link.status(), StatusCode::OK);
+    let body = link.text().await.unwrap();
+    assert!(body.contains("Weiter zu Tessera"), "{body}");
+    assert!(body.contains(&format!("href=\"/contacts/{}\"", contact.id)));
+    assert!(!body.contains("Müller"));
+    let embedded = from("cross-site", "no-cors").await.unwrap();
+    assert_eq!(embedded.status(), StatusCode::FORBIDDEN);
+    let export = c
+        .get(format!("{}/audit/export?purpose=x", app.address))
+        .header("sec-fetch-site", "cross-site")
+        .header("sec-fetch-mode", "navigate")
+        .send()
+        .await
+        .unwrap();
+    assert!(export.text().await.unwrap().contains("Continue to Tessera"));
+    assert_eq!(reads().await, before, "nothing was read for another site");
+
+    // The click on that page is same-origin and opens the record, audited.
+    let clicked = from("same-origin", "navigate").await.unwrap();
+    assert_eq!(clicked.status(), StatusCode::OK);
+    assert!(clicked.text().await.unwrap().contains("Müller"));
+    assert!(reads().await > before, "the page read is audited");
+    // Entry points that mail and providers link to stay open.
+    let login = client()
+        .get(format!("{}/login/acme", app.address))
+        .header("sec-fetch-site", "cross-site")
+        .header("sec-fetch-mode", "navigate")
+        .send()
+        .await
+        .unwrap();
+    assert!(login.text().await.unwrap().contains("field-password"));
+}
+
+#[tokio::test]
 async fn cross_origin_login_is_rejected_too() {
     let app = spawn_app().await;
     let response = client()

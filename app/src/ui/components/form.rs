@@ -108,9 +108,14 @@ pub fn TextField(
     /// Height of a multi-line field, in lines.
     #[prop(default = 5)]
     rows: u32,
+    /// The element id, where `field-<field>` would be taken by another form on the page.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{}", field.replace('.', "-"));
+    let id = id
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("field-{}", field.replace('.', "-")));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let problem = Memo::new(move |_| errors.get().get(&field));

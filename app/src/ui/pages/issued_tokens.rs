@@ -98,7 +98,7 @@ pub fn IssuedTokenSection(
             <ValidatedForm action=actions.issue validate=validate client_errors=client class="api-token-add">
                 <SelectField name="user_id" field="user_id" label=|t| t.api_tokens.for_user
                     errors options=people />
-                <TextField name="input[name]" field="name" label=|t| t.api_tokens.name
+                <TextField name="input[name]" field="name" id="field-token-name" label=|t| t.api_tokens.name
                     hint=|t| t.api_tokens.name_hint errors required=true />
                 <ScopeChoices errors />
                 {move || view! {
