@@ -15,6 +15,10 @@ pub const MIN_PREFIX: usize = 2;
 pub const MAX_PREFIX: usize = 16;
 /// Exact fingerprints (e-mail, phone) keep 128 bits: collisions would merge people.
 const EXACT_LEN: usize = 16;
+/// A search looks at the first characters and words of a query only: more narrow
+/// nothing a person types, and each costs a keyed hash and a join.
+pub const QUERY_MAX_CHARS: usize = 200;
+pub const QUERY_MAX_WORDS: usize = 8;
 
 pub struct IndexKey(DataKey);
 
@@ -151,7 +155,8 @@ impl IndexKey {
     pub fn query(&self, query: &str) -> SearchQuery {
         let mut prefixes = Vec::new();
         let mut exact = Vec::new();
-        for word in words(query) {
+        let query: String = query.chars().take(QUERY_MAX_CHARS).collect();
+        for word in words(&query).into_iter().take(QUERY_MAX_WORDS) {
             let chars: Vec<char> = word.chars().collect();
             if chars.len() < MIN_PREFIX {
                 continue;
@@ -236,7 +241,23 @@ pub fn normalize_phone(phone: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
+
+    #[test]
+    fn a_query_is_capped_in_characters_and_words() {
+        let index = IndexKey::derive_from(&DataKey::generate());
+        let many = (0..50)
+            .map(|i| format!("word{i:02}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(index.query(&many).exact.len(), QUERY_MAX_WORDS);
+        let long = "x".repeat(10_000);
+        assert_eq!(
+            index.query(&long).exact,
+            index.query(&"x".repeat(QUERY_MAX_CHARS)).exact
+        );
+    }
 
     #[test]
     fn german_folding() {
