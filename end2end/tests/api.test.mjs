@@ -106,6 +106,7 @@ test('an owner makes a token for an integration user on the team page and revoke
   const token = await section.locator('#created-token-secret').inputValue();
   const row = section.locator('.token-list tbody tr', { hasText: 'Shop sync' });
   await row.waitFor();
+  assert.equal(await section.locator('#field-token-name').inputValue(), '', 'the form starts afresh');
   assert.match(await row.innerText(), /Shop Integration[\s\S]*contacts:read/);
   await screenshot(page, 'api-token-issued');
 

@@ -72,6 +72,8 @@ test('an administrator subscribes a receiver, which gets signed events, and send
   assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
   const item = section.locator('.webhook', { hasText: url });
   await item.waitFor();
+  assert.equal(await section.locator('#field-url').inputValue(), '', 'the form starts afresh');
+  assert.equal(await section.locator('#field-event-contact_created').isChecked(), false);
   assert.ok((await item.innerText()).includes('contact.created'));
   assert.ok(!(await item.innerText()).includes(secret.slice(6)), 'the list never shows the secret');
   await screenshot(page, 'webhook-created');

@@ -27,6 +27,14 @@ pub fn ApiTokenSection() -> impl IntoView {
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(create, client);
     let created = move || create.value().get().and_then(Result::ok);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if created().is_some() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     let revoked = move || matches!(revoke.value().get(), Some(Ok(())));
     let lifetimes = move || {
         let t = i18n.texts().api_tokens;
@@ -52,7 +60,7 @@ pub fn ApiTokenSection() -> impl IntoView {
             <ErrorBanner error=action_error(revoke) />
             <AsyncView resource=tokens render=move |list| view! { <TokenList list revoke /> } />
             <ErrorBanner error=action_error(create) />
-            <ValidatedForm action=create validate=|c: &CreateApiToken| c.input.validate() client_errors=client class="api-token-add">
+            <ValidatedForm action=create validate=|c: &CreateApiToken| c.input.validate() client_errors=client class="api-token-add" form_ref=form>
                 <TextField name="input[name]" field="name" label=|t| t.api_tokens.name
                     hint=|t| t.api_tokens.name_hint errors required=true />
                 <ScopeChoices errors />

@@ -58,6 +58,14 @@ pub fn IssuedTokenSection(
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(actions.issue, client);
     let created = move || actions.issue.value().get().and_then(Result::ok);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if created().is_some() {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     let names = StoredValue::new(
         members
             .iter()
@@ -95,7 +103,7 @@ pub fn IssuedTokenSection(
                 <IssuedList list names=names.get_value() withdraw=actions.withdraw />
             } />
             <ErrorBanner error=action_error(actions.issue) />
-            <ValidatedForm action=actions.issue validate=validate client_errors=client class="api-token-add">
+            <ValidatedForm action=actions.issue validate=validate client_errors=client class="api-token-add" form_ref=form>
                 <SelectField name="user_id" field="user_id" label=|t| t.api_tokens.for_user
                     errors options=people />
                 <TextField name="input[name]" field="name" id="field-token-name" label=|t| t.api_tokens.name

@@ -64,9 +64,13 @@ pub fn WebhookSection(
     let errors = field_errors(actions.create, client);
     // The secret of the latest creation or rotation, shown until the next.
     let shown = RwSignal::new(None::<WebhookSecret>);
+    let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move || {
         if let Some(Ok(secret)) = actions.create.value().get() {
             shown.set(Some(secret));
+            if let Some(form) = form.get() {
+                form.reset();
+            }
         }
     });
     Effect::new(move || {
@@ -85,7 +89,7 @@ pub fn WebhookSection(
             <AsyncView resource=webhooks render=move |list| view! { <WebhookList list actions /> } />
             <ErrorBanner error=action_error(actions.create) />
             <ValidatedForm action=actions.create validate=|c: &CreateWebhook| c.input.validate()
-                client_errors=client class="webhook-add">
+                client_errors=client class="webhook-add" form_ref=form>
                 <TextField name="input[url]" field="url" label=|t| t.webhooks.url kind="url"
                     hint=|t| t.webhooks.url_hint errors required=true />
                 <EventChoices errors />
