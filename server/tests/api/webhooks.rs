@@ -94,6 +94,23 @@ impl Receiver {
     }
 }
 
+/// Waits until `n` deliveries are noted as delivered: the receiver has a message
+/// a moment before the server has noted its answer.
+async fn delivered(app: &TestApp, n: i64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app
+        .count("SELECT count(*) FROM webhook_deliveries WHERE state = 'delivered'")
+        .await
+        < n
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not noted as delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn input(url: &str, events: &[&str], with_personal_data: bool) -> WebhookInput {
     WebhookInput {
         url: url.into(),
@@ -173,6 +190,7 @@ async fn subscribed_events_arrive_signed_with_ids_and_changed_fields_only() {
         "no organisation event"
     );
 
+    delivered(&app, 2).await;
     let log = log_of(&app, &owner, hook.webhook_id).await;
     assert_eq!(log.len(), 2);
     assert!(log.iter().all(|d| d.state == DeliveryState::Delivered
@@ -208,6 +226,7 @@ async fn a_failing_receiver_is_retried_and_a_delivery_can_be_sent_again() {
     // The first attempt gets 503; the retry comes five seconds later.
     let received = receiver.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(received.len(), 1);
+    delivered(&app, 1).await;
     let log = log_of(&app, &owner, hook.webhook_id).await;
     assert_eq!(
         (log[0].state, log[0].attempts, log[0].last_status),
@@ -303,7 +322,9 @@ async fn a_rotated_secret_signs_beside_the_old_one_and_repeated_failure_switches
         .ok();
     assert_eq!(receiver.wait_for(2, Duration::from_secs(10)).await.len(), 2);
 
-    // One failure short of the limit, the next failure switches it off.
+    // One failure short of the limit (once the successes are noted, which reset
+    // the count), the next failure switches it off.
+    delivered(&app, 2).await;
     sqlx::query("UPDATE webhooks SET failures_in_a_row = $1")
         .bind(DISABLE_AFTER - 1)
         .execute(&app.db.superuser)
