@@ -317,6 +317,15 @@ impl Scope {
             .await
     }
 
+    /// The subject's key, made on first use (the workspace's own key for its
+    /// settings and secrets, a record's key for data sealed under it).
+    pub async fn subject_key_or_create(&mut self, subject_id: Uuid) -> AppResult<DataKey> {
+        match self.subject_key(subject_id).await {
+            Ok(key) => Ok(key),
+            Err(_) => self.create_subject_key(subject_id).await,
+        }
+    }
+
     /// The keys of several subjects in one query; erased subjects are absent.
     pub async fn subject_keys(
         &mut self,

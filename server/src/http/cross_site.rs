@@ -6,6 +6,7 @@
 //! (followed, it is same-origin); any other cross-site request there gets 403. The
 //! entry points that links from mail and providers lead to stay open.
 
+use super::escape;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
@@ -39,14 +40,6 @@ fn from_another_site(headers: &HeaderMap) -> bool {
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|site| site == "cross-site")
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn continue_page(target: &str, german: bool) -> Response {

@@ -12,3 +12,13 @@ pub mod origin_check;
 pub mod router;
 pub mod security_headers;
 pub mod sso;
+
+/// Text for HTML the server writes by hand (the API reference, the pages of
+/// `cross_site`), attributes included.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

@@ -36,18 +36,6 @@ pub fn ApiTokenSection() -> impl IntoView {
         }
     });
     let revoked = move || matches!(revoke.value().get(), Some(Ok(())));
-    let lifetimes = move || {
-        let t = i18n.texts().api_tokens;
-        [
-            ("30", t.days_30),
-            ("90", t.days_90),
-            ("180", t.days_180),
-            ("366", t.days_366),
-        ]
-        .into_iter()
-        .map(|(days, label)| (days.to_owned(), Signal::derive(move || label.to_owned())))
-        .collect::<Vec<_>>()
-    };
     view! {
         <section class="card api-tokens">
             <h2>{move || i18n.texts().api_tokens.heading}</h2>
@@ -66,12 +54,26 @@ pub fn ApiTokenSection() -> impl IntoView {
                 <ScopeChoices errors />
                 {move || view! {
                     <SelectField name="input[lifetime_days]" field="lifetime_days" label=|t| t.api_tokens.lifetime
-                        errors options=lifetimes() value="90" />
+                        errors options=lifetime_options(i18n) value="90" />
                 }}
                 <SubmitButton action=create label=|t| t.api_tokens.create />
             </ValidatedForm>
         </section>
     }
+}
+
+/// The lifetimes a token may be given, in the current language.
+pub(super) fn lifetime_options(i18n: crate::i18n::I18n) -> Vec<(String, Signal<String>)> {
+    let t = i18n.texts().api_tokens;
+    [
+        ("30", t.days_30),
+        ("90", t.days_90),
+        ("180", t.days_180),
+        ("366", t.days_366),
+    ]
+    .into_iter()
+    .map(|(days, label)| (days.to_owned(), Signal::derive(move || label.to_owned())))
+    .collect()
 }
 
 /// One checkbox per scope the user's role may give.

@@ -2,7 +2,7 @@
 //! token for a colleague (secret shown this once), sees every token made for
 //! others, and withdraws them.
 
-use super::api_tokens::{ScopeChoices, ShownToken};
+use super::api_tokens::{lifetime_options, ScopeChoices, ShownToken};
 use crate::api::api_tokens::{IssueApiToken, WithdrawApiToken};
 use crate::i18n::use_i18n;
 use crate::model::api_tokens::IssuedApiToken;
@@ -81,18 +81,6 @@ pub fn IssuedTokenSection(
             )
         })
         .collect::<Vec<_>>();
-    let lifetimes = move || {
-        let t = i18n.texts().api_tokens;
-        [
-            ("30", t.days_30),
-            ("90", t.days_90),
-            ("180", t.days_180),
-            ("366", t.days_366),
-        ]
-        .into_iter()
-        .map(|(days, label)| (days.to_owned(), Signal::derive(move || label.to_owned())))
-        .collect::<Vec<_>>()
-    };
     view! {
         <section class="card api-tokens issued-tokens">
             <h2>{move || i18n.texts().api_tokens.issued_heading}</h2>
@@ -111,7 +99,7 @@ pub fn IssuedTokenSection(
                 <ScopeChoices errors />
                 {move || view! {
                     <SelectField name="input[lifetime_days]" field="lifetime_days" label=|t| t.api_tokens.lifetime
-                        errors options=lifetimes() value="90" />
+                        errors options=lifetime_options(i18n) value="90" />
                 }}
                 <SubmitButton action=actions.issue label=|t| t.api_tokens.create />
             </ValidatedForm>

@@ -4,12 +4,7 @@
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{OpenApi as Document, RefOr};
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::http::escape;
 
 fn schema_name(schema: &RefOr<utoipa::openapi::schema::Schema>) -> String {
     match schema {

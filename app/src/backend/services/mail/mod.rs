@@ -52,10 +52,7 @@ pub async fn save_smtp_settings(
     let password = if input.password.is_empty() {
         None
     } else {
-        let key = match scope.subject_key(tenant_id).await {
-            Ok(key) => key,
-            Err(_) => scope.create_subject_key(tenant_id).await?,
-        };
+        let key = scope.subject_key_or_create(tenant_id).await?;
         Some(
             scope
                 .cipher(&key, SETTINGS_TABLE, tenant_id)

@@ -77,10 +77,7 @@ pub async fn save(scope: &mut Scope, input: &SsoSettingsInput) -> AppResult<SsoS
     let secret = if input.client_secret.is_empty() {
         None
     } else {
-        let key = match scope.subject_key(tenant_id).await {
-            Ok(key) => key,
-            Err(_) => scope.create_subject_key(tenant_id).await?,
-        };
+        let key = scope.subject_key_or_create(tenant_id).await?;
         Some(
             scope
                 .cipher(&key, TABLE, tenant_id)

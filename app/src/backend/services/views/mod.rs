@@ -59,10 +59,7 @@ pub async fn save(scope: &mut Scope, input: &SavedViewInput) -> AppResult<SavedV
             },
         )));
     }
-    let key = match scope.subject_key(tenant_id).await {
-        Ok(key) => key,
-        Err(_) => scope.create_subject_key(tenant_id).await?,
-    };
+    let key = scope.subject_key_or_create(tenant_id).await?;
     let id = Uuid::now_v7();
     let cipher = scope.cipher(&key, storage::TABLE, id);
     let new = storage::NewView {

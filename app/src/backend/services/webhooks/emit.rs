@@ -62,10 +62,7 @@ pub async fn emit<T: Serialize + ?Sized>(
         // A payload with the record's data is sealed under the record's key, so
         // erasing the record makes it unreadable here too.
         let key_of = if with_data { record_id } else { tenant_id };
-        let key = match scope.subject_key(key_of).await {
-            Ok(key) => key,
-            Err(_) => scope.create_subject_key(key_of).await?,
-        };
+        let key = scope.subject_key_or_create(key_of).await?;
         let delivery_id = Uuid::now_v7();
         let payload_ct = scope
             .cipher(&key, DELIVERIES, delivery_id)

@@ -48,10 +48,7 @@ fn new_secret() -> String {
 
 async fn seal_secret(scope: &mut Scope, webhook_id: Uuid, secret: &str) -> AppResult<Vec<u8>> {
     let tenant_id = scope.tenant_id();
-    let key = match scope.subject_key(tenant_id).await {
-        Ok(key) => key,
-        Err(_) => scope.create_subject_key(tenant_id).await?,
-    };
+    let key = scope.subject_key_or_create(tenant_id).await?;
     Ok(scope
         .cipher(&key, WEBHOOKS, webhook_id)
         .seal("secret", secret))
