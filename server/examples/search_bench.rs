@@ -251,6 +251,7 @@ fn test_config(url: &str) -> Config {
         api_per_ip: 1200,
         webhooks_to_private_networks: true,
         trusted_proxies: Default::default(),
+        audit_seal_every: Duration::from_secs(1),
     }
 }
 

@@ -46,6 +46,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client
     /// (`TESSERA_TRUSTED_PROXIES`, addresses or networks, comma-separated).
     pub trusted_proxies: crate::http::client_ip::TrustedProxies,
+    /// How often the sealer chains pending audit entries
+    /// (`TESSERA_AUDIT_SEAL_MILLISECONDS`, default 1000; readers of the log seal at once).
+    pub audit_seal_every: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -186,6 +189,11 @@ impl Config {
             api_per_ip: number("TESSERA_API_REQUESTS_PER_MINUTE_PER_IP", 1200)?,
             webhooks_to_private_networks,
             trusted_proxies,
+            audit_seal_every: Duration::from_millis(
+                number("TESSERA_AUDIT_SEAL_MILLISECONDS", 1000)?
+                    .max(10)
+                    .into(),
+            ),
         })
     }
 

@@ -19,6 +19,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    audit_seal_every: std::time::Duration,
 }
 
 impl Application {
@@ -90,12 +91,15 @@ impl Application {
             listener,
             router,
             state,
+            audit_seal_every: config.audit_seal_every,
         })
     }
 
-    /// Starts the background worker (jobs: imports, mail); `every` is its idle poll.
+    /// Starts the background workers: jobs (imports, mail, webhooks; `every` is their
+    /// idle poll) and the audit sealer.
     pub fn spawn_workers(&self, every: std::time::Duration) {
         app::backend::jobs::spawn_worker(self.state.backend.clone(), every);
+        app::backend::audit::sealer::spawn(self.state.db.clone(), self.audit_seal_every);
     }
 
     pub fn local_addr(&self) -> SocketAddr {

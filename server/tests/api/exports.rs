@@ -80,7 +80,7 @@ async fn a_filtered_list_exports_as_excel_csv_and_vcard_with_a_purpose() {
     assert_eq!(exports[0].1.len(), 2);
     let purpose: Option<String> =
         sqlx::query_scalar("SELECT purpose FROM audit_log WHERE action = 'contact.export'")
-            .fetch_one(&app.db.superuser)
+            .fetch_one(app.seal_audit().await)
             .await
             .unwrap();
     assert_eq!(purpose.as_deref(), Some("customer_mailing"));

@@ -374,11 +374,11 @@ async fn signing_out_ends_the_session_even_when_its_audit_entry_fails() {
     let app = spawn_app().await;
     let c = app.owner_of("acme").await;
     let grant = |sql: &'static str| sqlx::query(sql).execute(&app.db.superuser);
-    grant("REVOKE INSERT ON audit_log FROM tessera_app")
+    grant("REVOKE INSERT ON audit_pending FROM tessera_app")
         .await
         .unwrap();
     let signed_out = app.call(&c, LogOut {}).await;
-    grant("GRANT INSERT ON audit_log TO tessera_app")
+    grant("GRANT INSERT ON audit_pending TO tessera_app")
         .await
         .unwrap();
     assert_eq!(signed_out.status, StatusCode::OK);

@@ -93,7 +93,7 @@ async fn create_read_update_delete_with_every_field() {
     let fields: Vec<String> = sqlx::query_scalar(
         "SELECT unnest(fields) FROM audit_log WHERE action = 'organisation.update'",
     )
-    .fetch_all(&app.db.superuser)
+    .fetch_all(app.seal_audit().await)
     .await
     .unwrap();
     assert_eq!(fields, ["industry"], "the change names only its field");

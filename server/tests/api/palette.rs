@@ -49,7 +49,7 @@ async fn type_ahead_finds_people_and_companies_by_name_email_and_phone() {
     let searches = app.audit_rows("contact.search").await;
     assert_eq!(searches[0].1, vec![erika], "the hits shown are named");
     let log: String = sqlx::query_scalar("SELECT string_agg(t::text, ' ') FROM audit_log t")
-        .fetch_one(&app.db.superuser)
+        .fetch_one(app.seal_audit().await)
         .await
         .unwrap();
     assert!(

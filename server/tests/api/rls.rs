@@ -192,11 +192,23 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     assert_eq!(
         definers,
         [
+            "audit_seal",
+            "audit_unsealed_tenants",
             "auth_tenant_id_for_slug",
             "maintenance_tenant_ids",
             "worker_due_jobs"
         ]
     );
+    // The sealer's lookup answers with tenant ids only, and sealing takes no
+    // argument: it seals the transaction's own tenant and nothing else.
+    let sealer: (String, String) = sqlx::query_as(
+        "SELECT pg_get_function_result('audit_unsealed_tenants()'::regprocedure),
+                pg_get_function_arguments('audit_seal()'::regprocedure)",
+    )
+    .fetch_one(&db.superuser)
+    .await
+    .unwrap();
+    assert_eq!(sealer, ("SETOF uuid".to_string(), String::new()));
     // The worker's lookup across tenants answers with ids and nothing else.
     let columns: String = sqlx::query_scalar(
         "SELECT pg_get_function_result('worker_due_jobs(integer)'::regprocedure)",
@@ -212,15 +224,17 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     .await
     .unwrap();
     assert!(!app_may_list_tenants, "only the owner may list tenants");
-    let pinned: Vec<String> = sqlx::query_scalar(
-        "SELECT unnest(proconfig) FROM pg_proc WHERE proname IN ('auth_tenant_id_for_slug', 'maintenance_tenant_ids', 'worker_due_jobs')",
+    let unpinned: Vec<String> = sqlx::query_scalar(
+        "SELECT p.proname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE p.prosecdef AND n.nspname = 'public'
+           AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')",
     )
     .fetch_all(&db.superuser)
     .await
     .unwrap();
     assert!(
-        pinned.iter().any(|c| c.starts_with("search_path=")),
-        "{pinned:?}"
+        unpinned.is_empty(),
+        "definer functions without a pinned search_path: {unpinned:?}"
     );
 }
 

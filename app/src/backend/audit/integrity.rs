@@ -27,6 +27,7 @@ pub async fn verify(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<VerifyReport> {
+    super::seal(conn).await?;
     let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query!(
         "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
     )
@@ -65,6 +66,7 @@ pub async fn purge_expired(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<u64> {
+    super::seal(conn).await?;
     let retention: i32 = sqlx::query_scalar!(
         r#"SELECT coalesce((SELECT retention_days FROM audit_settings), 365) AS "days!""#
     )

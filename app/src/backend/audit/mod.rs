@@ -1,14 +1,14 @@
 //! The audit trail: every read and change of personal data and every security event,
 //! appended in the same transaction as the access (if it cannot be written, the
-//! access fails), chained by SHA-256 per tenant.
+//! access fails), then sealed into a SHA-256 chain per tenant within about a second.
 
 pub mod chain;
 pub mod integrity;
 pub mod pseudonyms;
+pub mod sealer;
 
 use crate::model::audit::{AuditAction, AuditPurpose};
 use crate::AppResult;
-use chain::{entry_hash, EntryContent};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -64,20 +64,14 @@ pub async fn start_chain(conn: &mut PgConnection, tenant_id: Uuid) -> AppResult<
     Ok(())
 }
 
-/// Appends `event` to the tenant's log inside the caller's transaction. Locks the
-/// chain head until the transaction ends: entries of one tenant are strictly ordered.
+/// Appends `event` to the tenant's pending entries inside the caller's transaction:
+/// the entry commits with the access or the access fails. No lock is taken, so
+/// requests of one tenant do not wait on each other; [`seal`] chains the entry later.
 pub async fn record(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     event: AuditEvent<'_>,
 ) -> AppResult<()> {
-    let (seq, prev_hash): (i64, Vec<u8>) = {
-        let r = sqlx::query!("SELECT seq, hash FROM audit_heads FOR UPDATE")
-            .fetch_one(&mut *conn)
-            .await?;
-        (r.seq, r.hash)
-    };
-    let seq = seq + 1;
     let at = chain::truncate_to_micros(OffsetDateTime::now_utc());
     let mut subjects = event.subjects.to_vec();
     subjects.sort_unstable();
@@ -85,41 +79,29 @@ pub async fn record(
     let fields: Vec<String> = event.fields.iter().map(|f| f.to_string()).collect();
     let purpose = event.purpose.map(|p| p.code().to_owned());
     let action = event.action.code();
-    let content = EntryContent {
-        tenant_id,
-        seq,
-        at,
-        actor_id: event.actor,
-        action: &action,
-        subject_ids: &subjects,
-        fields: &fields,
-        purpose: purpose.as_deref(),
-        via_token: event.via_token,
-    };
-    let hash = entry_hash(&prev_hash, &content);
     sqlx::query!(
-        "INSERT INTO audit_log (tenant_id, seq, at, actor_id, action, subject_ids, fields, purpose, prev_hash, hash, via_token)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_pending (tenant_id, at, actor_id, action, subject_ids, fields, purpose, via_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         tenant_id,
-        seq,
         at,
         event.actor,
         &action,
         &subjects,
         &fields,
         purpose.as_deref(),
-        &prev_hash,
-        hash.as_slice(),
         event.via_token
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        "UPDATE audit_heads SET seq = $1, hash = $2",
-        seq,
-        hash.as_slice()
-    )
-    .execute(&mut *conn)
-    .await?;
     Ok(())
+}
+
+/// Chains the current tenant's pending entries into the log (numbered, hashed, in
+/// the order they were appended) and returns how many. Readers of the log call it
+/// first, so they see every committed entry; the [`sealer`] calls it for the rest.
+pub async fn seal(conn: &mut PgConnection) -> AppResult<i32> {
+    let sealed = sqlx::query_scalar!(r#"SELECT audit_seal() AS "sealed!""#)
+        .fetch_one(conn)
+        .await?;
+    Ok(sealed)
 }

@@ -13,11 +13,22 @@ async fn the_application_role_can_only_append() {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     app.create_contact(&owner, "A", "B", "").await;
+    app.seal_audit().await;
+    // One entry stays pending, for the checks on pending entries.
+    app.create_contact(&owner, "C", "D", "").await;
     let tenant = tenant_id(&app).await;
     for sql in [
         "UPDATE audit_log SET action = 'x'",
         "DELETE FROM audit_log",
         "TRUNCATE audit_log",
+        // The chain is written by audit_seal() alone: no forged entries, no moved head.
+        "INSERT INTO audit_log (tenant_id, seq, at, action, prev_hash, hash)
+         SELECT tenant_id, 1000, now(), 'x', '', '' FROM audit_heads",
+        "UPDATE audit_heads SET seq = seq + 1",
+        "UPDATE audit_pending SET action = 'x'",
+        "DELETE FROM audit_pending",
+        "TRUNCATE audit_pending",
+        "SELECT count(*) FROM audit_pending",
     ] {
         let mut tx = begin_for_tenant(&app.db.app, tenant).await.unwrap();
         let err = sqlx::query(sql).execute(&mut *tx).await.expect_err(sql);
@@ -27,17 +38,19 @@ async fn the_application_role_can_only_append() {
             .map(|c| c.to_string());
         assert_eq!(code.as_deref(), Some("42501"), "{sql}: {err}");
     }
-    // Even the owner (superuser here) is stopped by the trigger.
-    let err = sqlx::query("UPDATE audit_log SET action = 'x'")
-        .execute(&app.db.superuser)
-        .await
-        .expect_err("trigger");
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = sqlx::query("DELETE FROM audit_log")
-        .execute(&app.db.superuser)
-        .await
-        .expect_err("trigger");
-    assert!(err.to_string().contains("append-only"), "{err}");
+    // Even the owner (superuser here) is stopped by the triggers.
+    for sql in [
+        "UPDATE audit_log SET action = 'x'",
+        "DELETE FROM audit_log",
+        "UPDATE audit_pending SET action = 'x'",
+        "DELETE FROM audit_pending",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(&app.db.superuser)
+            .await
+            .expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
 }
 
 #[tokio::test]
@@ -56,7 +69,7 @@ async fn tampering_with_one_entry_is_reported_at_exactly_that_entry() {
     let victim: i64 = sqlx::query_scalar(
         "SELECT seq FROM audit_log WHERE action = 'contact.read' ORDER BY seq LIMIT 1 OFFSET 2",
     )
-    .fetch_one(&app.db.superuser)
+    .fetch_one(app.seal_audit().await)
     .await
     .unwrap();
     // A superuser bypassing the trigger changes who read what.
@@ -89,6 +102,7 @@ async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies(
             .await;
     }
     // Age the first entries beyond the retention period (as superuser, bypassing the trigger).
+    app.seal_audit().await;
     let mut conn = app.db.superuser.acquire().await.unwrap();
     sqlx::query("SET session_replication_role = replica")
         .execute(&mut *conn)

@@ -3,6 +3,7 @@
 
 mod chain;
 mod review;
+mod sealing;
 mod trail;
 
 use crate::helpers::TestApp;

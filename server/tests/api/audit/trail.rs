@@ -55,7 +55,7 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
     let missing = app.call(&owner, GetContact { id: Uuid::now_v7() }).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     sqlx::query("UPDATE users SET role = 'works_council'")
-        .execute(&app.db.superuser)
+        .execute(app.seal_audit().await)
         .await
         .unwrap();
     let forbidden = app.call(&owner, GetContact { id: ids[0] }).await;
@@ -93,7 +93,7 @@ async fn changes_record_field_names_and_the_chain_verifies() {
     app.call(&owner, edit).await.ok();
     let fields: Vec<String> =
         sqlx::query_scalar("SELECT unnest(fields) FROM audit_log WHERE action = 'contact.update'")
-            .fetch_all(&app.db.superuser)
+            .fetch_all(app.seal_audit().await)
             .await
             .unwrap();
     assert_eq!(
@@ -107,7 +107,7 @@ async fn changes_record_field_names_and_the_chain_verifies() {
     assert_eq!(report.first_broken, None);
     assert_eq!(report.entries, 3, "create, update, delete: {report:?}");
     let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq")
-        .fetch_all(&app.db.superuser)
+        .fetch_all(app.seal_audit().await)
         .await
         .unwrap();
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gaps");
@@ -126,7 +126,7 @@ async fn no_audit_row_holds_personal_data_in_plaintext() {
         .ok();
     app.search_contacts(&owner, "müller").await.ok();
     let rows: Vec<String> = sqlx::query_scalar("SELECT t::text FROM audit_log t")
-        .fetch_all(&app.db.superuser)
+        .fetch_all(app.seal_audit().await)
         .await
         .unwrap();
     assert!(rows.len() > 40);

@@ -203,7 +203,7 @@ async fn stage_changes_are_remembered_with_who_and_when() {
     let changed: Vec<String> = sqlx::query_scalar(
         "SELECT unnest(fields) FROM audit_log WHERE action = 'contact.update' ORDER BY seq",
     )
-    .fetch_all(&app.db.superuser)
+    .fetch_all(app.seal_audit().await)
     .await
     .unwrap();
     assert_eq!(changed, ["stage", "notes"]);

@@ -129,6 +129,7 @@ impl TestAppBuilder {
             api_per_ip: 1200,
             webhooks_to_private_networks: true,
             trusted_proxies: Default::default(),
+            audit_seal_every: Duration::from_secs(1),
         };
         for adjust in self.adjust {
             adjust(&mut config);
@@ -312,7 +313,10 @@ impl TestApp {
         .id
     }
 
+    /// Counts with `sql`, after sealing the audit log (so counts of entries see every
+    /// committed one, as the log's readers do).
     pub async fn count(&self, sql: &str) -> i64 {
+        self.seal_audit().await;
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.superuser)
             .await
@@ -382,7 +386,32 @@ impl TestApp {
         (enrolment.secret, codes)
     }
 
+    /// Chains every tenant's pending audit entries into `audit_log`, as the sealer
+    /// does within a second; returns the pool to read the log with.
+    pub async fn seal_audit(&self) -> &sqlx::PgPool {
+        let pool = &self.db.superuser;
+        let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT DISTINCT tenant_id FROM audit_pending")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        for tenant in tenants {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+                .bind(tenant.to_string())
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("SELECT audit_seal()")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        pool
+    }
+
     pub async fn audit_rows(&self, action: &str) -> Vec<(Option<Uuid>, Vec<Uuid>)> {
+        self.seal_audit().await;
         sqlx::query_as("SELECT actor_id, subject_ids FROM audit_log WHERE action = $1 ORDER BY seq")
             .bind(action)
             .fetch_all(&self.db.superuser)

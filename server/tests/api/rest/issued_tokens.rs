@@ -69,7 +69,7 @@ async fn an_admin_makes_a_token_for_an_integration_user_that_never_exceeds_eithe
     // The entry names the colleague as actor and the token.
     let (actor, via): (Option<uuid::Uuid>, Option<uuid::Uuid>) =
         sqlx::query_as("SELECT actor_id, via_token FROM audit_log WHERE action = 'contact.create'")
-            .fetch_one(&app.db.superuser)
+            .fetch_one(app.seal_audit().await)
             .await
             .unwrap();
     assert_eq!((actor, via), (Some(shop_id), Some(issued.token.token_id)));

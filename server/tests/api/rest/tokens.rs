@@ -319,7 +319,7 @@ async fn what_a_token_does_is_audited_like_the_ui_naming_the_token() {
         "SELECT action, actor_id, subject_ids, via_token FROM audit_log
          WHERE action IN ('contact.create', 'contact.read') ORDER BY seq",
     )
-    .fetch_all(&app.db.superuser)
+    .fetch_all(app.seal_audit().await)
     .await
     .unwrap();
     assert_eq!(rows.len(), 2);

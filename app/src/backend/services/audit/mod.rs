@@ -121,6 +121,8 @@ async fn fetch(
         .as_deref()
         .and_then(|a| reviewer.resolve_actor(a));
     let me = tx.user_id();
+    // Reviewers see every committed entry, not only those the sealer has reached.
+    crate::backend::audit::seal(tx.conn()).await?;
     storage::entries(tx.conn(), reviewer.scope, me, filter, actor, limit).await
 }
 
