@@ -20,6 +20,23 @@ pub struct ListTable {
     pub always: Option<&'static str>,
 }
 
+/// How many rows of `from` match `filter`, counted up to `limit` + 1 (lists pass
+/// [`crate::model::paging::COUNT_LIMIT`]; see [`crate::model::paging::total_is_exact`]): the cost is
+/// bounded at any size.
+pub async fn capped_count(
+    conn: &mut sqlx::PgConnection,
+    from: &'static str,
+    table: &ListTable,
+    filter: &RecordFilter,
+    limit: i64,
+) -> AppResult<i64> {
+    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM ");
+    sql.push(from);
+    push_filter(&mut sql, table, filter, false);
+    sql.push(" LIMIT ").push_bind(limit + 1).push(") matches");
+    Ok(sql.build_query_scalar().fetch_one(conn).await?)
+}
+
 /// Adds the filter's conditions, starting with `WHERE` unless `after_where`; returns
 /// whether a `WHERE` is in place afterwards.
 pub fn push_filter(

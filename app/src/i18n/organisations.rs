@@ -38,6 +38,8 @@ pub struct OrganisationTexts {
     pub sort_newest: &'static str,
     pub sort_changed: &'static str,
     pub total: Plural,
+    /// A total past the lists' counting limit (`model::paging::COUNT_LIMIT`).
+    pub total_more: &'static str,
     pub audit_events: fn(OrganisationAudit) -> &'static str,
 }
 
@@ -77,6 +79,7 @@ pub static DE: OrganisationTexts = OrganisationTexts {
         one: "1 Organisation",
         other: "{n} Organisationen",
     },
+    total_more: "mehr als 20.000 Organisationen",
     audit_events: |e| match e {
         OrganisationAudit::Read => "Organisation angesehen",
         OrganisationAudit::List => "Organisationen aufgelistet",
@@ -127,6 +130,7 @@ pub static EN: OrganisationTexts = OrganisationTexts {
         one: "1 organisation",
         other: "{n} organisations",
     },
+    total_more: "more than 20,000 organisations",
     audit_events: |e| match e {
         OrganisationAudit::Read => "Viewed organisation",
         OrganisationAudit::List => "Listed organisations",

@@ -5,6 +5,15 @@ use serde::{Deserialize, Serialize};
 /// Rows per list page.
 pub const PAGE_SIZE: i64 = 50;
 
+/// Lists count their matches up to this many: a total above it means "more than
+/// this" (counting a million rows for a pager line costs more than the page).
+pub const COUNT_LIMIT: i64 = 20_000;
+
+/// Whether a list's `total` is the exact number of matches (not "more than").
+pub fn total_is_exact(total: i64) -> bool {
+    total <= COUNT_LIMIT
+}
+
 /// Where a page starts: after one opaque cursor (next page) or before one (previous).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {

@@ -146,4 +146,4 @@ impl ContactPage {
 }
 
 /// Up to this many contacts, the list can be ordered by name (decrypted in memory).
-pub const NAME_SORT_LIMIT: i64 = 20_000;
+pub const NAME_SORT_LIMIT: i64 = crate::model::paging::COUNT_LIMIT;

@@ -193,8 +193,11 @@ pub struct ContactList {
     pub next: Option<String>,
     /// Pass as `before` for the previous page.
     pub prev: Option<String>,
-    /// How many contacts match in total.
+    /// How many contacts match: exact up to 20,000; beyond that, lists stop counting
+    /// and say 20,001 with `total_exact` false.
     pub total: i64,
+    /// Whether `total` is exact.
+    pub total_exact: bool,
 }
 
 impl From<ContactPage> for ContactList {
@@ -204,6 +207,7 @@ impl From<ContactPage> for ContactList {
             next: page.next,
             prev: page.prev,
             total: page.total,
+            total_exact: app::model::paging::total_is_exact(page.total),
         }
     }
 }

@@ -167,7 +167,11 @@ pub struct OrganisationList {
     pub items: Vec<OrganisationListItem>,
     pub next: Option<String>,
     pub prev: Option<String>,
+    /// How many organisations match: exact up to 20,000; beyond that, lists stop
+    /// counting and say 20,001 with `total_exact` false.
     pub total: i64,
+    /// Whether `total` is exact.
+    pub total_exact: bool,
 }
 
 impl From<OrganisationPage> for OrganisationList {
@@ -177,6 +181,7 @@ impl From<OrganisationPage> for OrganisationList {
             next: page.next,
             prev: page.prev,
             total: page.total,
+            total_exact: app::model::paging::total_is_exact(page.total),
         }
     }
 }

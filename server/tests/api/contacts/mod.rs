@@ -421,3 +421,47 @@ async fn another_tenants_contact_is_not_found() {
 
 mod records;
 mod upgrade;
+
+/// A list counts its matches only up to a limit, so a pager line costs the same at a
+/// million contacts; the filter still applies to the count.
+#[tokio::test]
+async fn totals_are_counted_up_to_a_limit_and_then_reported_as_more() {
+    use app::backend::services::contacts::storage::count_filtered;
+    use app::backend::tenancy::begin_for_tenant;
+    use app::model::contacts::RecordFilter;
+    use app::model::paging::{total_is_exact, COUNT_LIMIT};
+
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    for i in 0..5 {
+        app.create_contact(&c, &format!("N{i}"), "Zählung", "")
+            .await;
+    }
+    let tenant: Uuid = sqlx::query_scalar("SELECT tenant_id FROM tenants")
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
+    let mut tx = begin_for_tenant(&app.db.app, tenant).await.unwrap();
+    let all = RecordFilter::default();
+    assert_eq!(count_filtered(&mut tx, &all, 100).await.unwrap(), 5);
+    assert_eq!(
+        count_filtered(&mut tx, &all, 5).await.unwrap(),
+        5,
+        "exact at the limit"
+    );
+    assert_eq!(
+        count_filtered(&mut tx, &all, 3).await.unwrap(),
+        4,
+        "one past the limit"
+    );
+    let tagged = RecordFilter {
+        tag: "nirgends".into(),
+        ..Default::default()
+    };
+    assert_eq!(count_filtered(&mut tx, &tagged, 3).await.unwrap(), 0);
+    drop(tx);
+
+    assert!(total_is_exact(COUNT_LIMIT) && !total_is_exact(COUNT_LIMIT + 1));
+    let page = list(&app, &c, ContactListQuery::default()).await;
+    assert_eq!(page.total, 5, "lists pass the real limit");
+}

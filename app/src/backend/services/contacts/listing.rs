@@ -12,7 +12,7 @@ use crate::model::contacts::{
     ContactAudit, ContactField, ContactListQuery, ContactPage, ContactSort, ContactSummary,
     NAME_SORT_LIMIT,
 };
-use crate::model::paging::{Page, PAGE_SIZE};
+use crate::model::paging::{Page, COUNT_LIMIT, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
 use crate::AppResult;
 use std::collections::HashMap;
@@ -64,7 +64,7 @@ async fn name_organisations(scope: &mut Scope, rows: &mut [ContactSummary]) -> A
 }
 
 async fn list_unranked(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
-    let total = storage::count_filtered(scope.conn(), &query.filter).await?;
+    let total = storage::count_filtered(scope.conn(), &query.filter, COUNT_LIMIT).await?;
     let by_name = matches!(query.sort, ContactSort::NameAsc | ContactSort::NameDesc);
     let (page, sort) = if by_name && total <= NAME_SORT_LIMIT {
         (list_by_name(scope, query).await?, query.sort)

@@ -28,7 +28,7 @@ use storage::{SealedInput, SealedSummary, SEALED_FIELDS, TABLE};
 use uuid::Uuid;
 
 /// Up to this many organisations, the list can be ordered by name in memory.
-pub const NAME_SORT_LIMIT: i64 = 20_000;
+pub const NAME_SORT_LIMIT: i64 = crate::model::paging::COUNT_LIMIT;
 
 fn audited(action: OrganisationAudit) -> AuditAction {
     AuditAction::Organisation(action)

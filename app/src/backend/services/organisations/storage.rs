@@ -8,6 +8,7 @@ use crate::backend::search::{self, Fingerprint, RecordKind};
 use crate::backend::tenancy::violates;
 use crate::model::contacts::RecordFilter;
 use crate::model::organisations::{OrganisationInput, OrganisationSummary, SizeClass};
+use crate::model::paging::COUNT_LIMIT;
 use crate::model::records::{tags_text, Classification, PostalAddress};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -219,10 +220,16 @@ const ORGANISATIONS: ListTable = ListTable {
     always: None,
 };
 
+/// How many organisations match, up to [`COUNT_LIMIT`] + 1.
 pub async fn count_filtered(conn: &mut PgConnection, filter: &RecordFilter) -> AppResult<i64> {
-    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new("SELECT count(*) FROM organisations");
-    push_filter(&mut sql, &ORGANISATIONS, filter, false);
-    Ok(sql.build_query_scalar().fetch_one(conn).await?)
+    crate::backend::listing::capped_count(
+        conn,
+        "organisations",
+        &ORGANISATIONS,
+        filter,
+        COUNT_LIMIT,
+    )
+    .await
 }
 
 pub async fn all_summaries(

@@ -5,6 +5,7 @@ use crate::api::contacts::list_contacts;
 use crate::i18n::{use_i18n, TextFn, Texts};
 use crate::model::contacts::{ContactListQuery, ContactPage, ContactSort, LifecycleStage};
 use crate::model::identity::Colleague;
+use crate::model::paging::total_is_exact;
 use crate::model::permission::{Action, Area};
 use crate::model::records::Classification;
 use crate::model::views::ViewArea;
@@ -301,7 +302,10 @@ fn ContactTable(
             </tbody>
         </table>
         <nav class="pager" aria-label="Pagination">
-            <span class="total" aria-live="polite">{move || i18n.texts().contacts.total.of(total)}</span>
+            <span class="total" aria-live="polite">{move || {
+                let texts = i18n.texts().contacts;
+                if total_is_exact(total) { texts.total.of(total) } else { texts.total_more.to_owned() }
+            }}</span>
             {prev.map(|href| view! { <A href=href attr:class="button" attr:rel="prev">{move || i18n.texts().common.prev_page}</A> })}
             {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{move || i18n.texts().common.next_page}</A> })}
         </nav>

@@ -4,6 +4,7 @@ use crate::api::organisations::list_organisations;
 use crate::i18n::{use_i18n, TextFn, Texts};
 use crate::model::identity::Colleague;
 use crate::model::organisations::{OrganisationListQuery, OrganisationPage, OrganisationSort};
+use crate::model::paging::total_is_exact;
 use crate::model::permission::{Action, Area};
 use crate::model::records::Classification;
 use crate::model::views::ViewArea;
@@ -205,7 +206,10 @@ fn OrganisationTable(
             </tbody>
         </table>
         <nav class="pager" aria-label="Pagination">
-            <span class="total" aria-live="polite">{move || i18n.texts().organisations.total.of(total)}</span>
+            <span class="total" aria-live="polite">{move || {
+                let texts = i18n.texts().organisations;
+                if total_is_exact(total) { texts.total.of(total) } else { texts.total_more.to_owned() }
+            }}</span>
             {prev.map(|href| view! { <A href=href attr:class="button" attr:rel="prev">{move || i18n.texts().common.prev_page}</A> })}
             {next.map(|href| view! { <A href=href attr:class="button" attr:rel="next">{move || i18n.texts().common.next_page}</A> })}
         </nav>

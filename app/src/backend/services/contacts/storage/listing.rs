@@ -1,7 +1,7 @@
 //! Contact list queries: filters on plaintext metadata, keyset pages on time.
 
 use super::{SealedSummary, SELECT_SUMMARY};
-use crate::backend::listing::{push_filter, push_time_page, ListTable};
+use crate::backend::listing::{capped_count, push_filter, push_time_page, ListTable};
 use crate::backend::paging::Keyset;
 use crate::model::contacts::RecordFilter;
 use crate::AppResult;
@@ -16,22 +16,14 @@ const CONTACTS: ListTable = ListTable {
     always: Some("merged_into IS NULL"),
 };
 
-async fn count(conn: &mut PgConnection) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM contacts WHERE merged_into IS NULL"#
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// How many contacts match the filter.
-pub async fn count_filtered(conn: &mut PgConnection, filter: &RecordFilter) -> AppResult<i64> {
-    if filter.is_empty() {
-        return count(conn).await;
-    }
-    let mut sql: QueryBuilder<Postgres> = QueryBuilder::new("SELECT count(*) FROM contacts");
-    push_filter(&mut sql, &CONTACTS, filter, false);
-    Ok(sql.build_query_scalar().fetch_one(conn).await?)
+/// How many contacts match the filter, up to `limit` + 1 (lists pass
+/// [`crate::model::paging::COUNT_LIMIT`]).
+pub async fn count_filtered(
+    conn: &mut PgConnection,
+    filter: &RecordFilter,
+    limit: i64,
+) -> AppResult<i64> {
+    capped_count(conn, "contacts", &CONTACTS, filter, limit).await
 }
 
 /// Every contact matching the filter (for name order in memory).
