@@ -28,6 +28,10 @@ pub enum Command {
         /// Small tenants (20 contacts each) created beside it.
         #[arg(long, default_value_t = 0)]
         tenants: usize,
+        /// Also write the large tenant's names in plaintext to `bench_plaintext_names`,
+        /// the benchmark's pg_trgm reference (`./dev bench` only: never on real data).
+        #[arg(long)]
+        plaintext_names: bool,
     },
     /// Key management.
     #[command(subcommand)]

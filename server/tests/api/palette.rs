@@ -69,3 +69,60 @@ async fn type_ahead_finds_people_and_companies_by_name_email_and_phone() {
         "a role without contacts finds none"
     );
 }
+
+/// The type-ahead ranks among the first candidates of each word; a query of several
+/// common words whose one match lies beyond them still finds it.
+#[tokio::test]
+async fn type_ahead_stays_complete_beyond_its_candidates() {
+    use app::backend::search::TYPE_AHEAD_CANDIDATES;
+    use app::backend::services::contacts::insert_many_unaudited;
+    use app::model::contacts::ContactInput;
+    use app::model::palette::HITS;
+
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let me = app.me(&c).await;
+    let many = TYPE_AHEAD_CANDIDATES as usize + 20;
+    let person = |first: &str, last: String| {
+        (
+            uuid::Uuid::now_v7(),
+            ContactInput {
+                first_name: first.into(),
+                last_name: last,
+                ..Default::default()
+            }
+            .normalized(),
+        )
+    };
+    let mut rows: Vec<_> = (0..many).map(|_| person("Anna", "Meier".into())).collect();
+    rows.extend((0..many).map(|_| person("Berta", "Zebra".into())));
+    // Made last, so beyond the first candidates of both "anna" and "zebra".
+    rows.push(person("Anna", "Zebra".into()));
+    let target = rows.last().unwrap().0;
+    let tenant: uuid::Uuid = sqlx::query_scalar("SELECT tenant_id FROM tenants")
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
+    let mut scope = app::backend::Scope::begin(app.backend(), tenant, me.user_id)
+        .await
+        .unwrap();
+    insert_many_unaudited(&mut scope, &rows).await.unwrap();
+    scope.commit().await.unwrap();
+
+    let find = |q: &'static str| {
+        let (app, c) = (&app, &c);
+        async move { app.call(c, PaletteSearch { q: q.into() }).await.ok() }
+    };
+    let both = find("anna zebra").await;
+    assert_eq!(
+        both.contacts.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [target]
+    );
+    let one = find("ann").await;
+    assert_eq!(
+        one.contacts.len() as i64,
+        HITS,
+        "a common prefix fills the palette"
+    );
+    assert!(one.contacts.iter().all(|h| h.title.starts_with("Anna ")));
+}

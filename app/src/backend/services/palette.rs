@@ -21,13 +21,11 @@ pub async fn search(scope: &mut Scope, q: &str) -> AppResult<PaletteResults> {
     let index = scope.index_key().await?;
     let lookup = Lookup::classify(&index, q);
     if scope.may(Area::Contacts, Action::Read) {
-        let (ids, _) =
-            search::ranked_ids(scope.conn(), RecordKind::Contact, &lookup, 0, HITS).await?;
+        let ids = search::top_ids(scope.conn(), RecordKind::Contact, &lookup, HITS).await?;
         results.contacts = contact_hits(scope, &ids).await?;
     }
     if scope.may(Area::Organisations, Action::Read) {
-        let (ids, _) =
-            search::ranked_ids(scope.conn(), RecordKind::Organisation, &lookup, 0, HITS).await?;
+        let ids = search::top_ids(scope.conn(), RecordKind::Organisation, &lookup, HITS).await?;
         results.organisations = organisation_hits(scope, &ids).await?;
     }
     Ok(results)

@@ -189,13 +189,22 @@ pub async fn seed_demo(
 
 /// `server seed`: the demo tenant; with `--contacts N` a tenant of that size (and
 /// `--tenants M` small ones) for benchmarks, reporting its own speed.
-pub async fn run(config: &Config, contacts: Option<usize>, tenants: usize) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    contacts: Option<usize>,
+    tenants: usize,
+    plaintext_names: bool,
+) -> anyhow::Result<()> {
     db::migrate(config).await?;
     let keys = KeyStore::new(config.key_ring()?);
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     let backend = Backend::new(pool, keys, config.public_url.clone());
     if let Some(count) = contacts {
-        let report = scale::seed_scale(&backend, count, tenants).await?;
+        let reference = match plaintext_names {
+            true => Some(scale::plaintext_reference(&config.database_url).await?),
+            false => None,
+        };
+        let report = scale::seed_scale(&backend, count, tenants, reference.as_ref()).await?;
         println!(
             "seeded {} contacts, {} organisations, {} timeline entries and {} small tenants in {:.1} s ({:.0} contacts/s)",
             report.contacts,

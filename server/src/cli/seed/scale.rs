@@ -12,6 +12,7 @@ use app::model::contacts::ContactAudit;
 use app::model::identity::SignupInput;
 use app::model::organisations::OrganisationAudit;
 use app::model::timeline::{Direction, InteractionKind};
+use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
@@ -34,11 +35,38 @@ pub struct ScaleReport {
     pub seconds: f64,
 }
 
+/// The benchmark's plaintext reference table (budget P3: the palette on sealed names
+/// against pg_trgm on the same names in plaintext), made by the schema owner.
+pub async fn plaintext_reference(owner_url: &str) -> anyhow::Result<PgPool> {
+    let pool = crate::db::owner_pool(owner_url).await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS bench_plaintext_names (first_name text NOT NULL, last_name text NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
+    Ok(pool)
+}
+
+async fn write_plaintext_names(
+    pool: &PgPool,
+    rows: &[(Uuid, app::model::contacts::ContactInput)],
+) -> anyhow::Result<()> {
+    let first: Vec<&str> = rows.iter().map(|(_, c)| c.first_name.as_str()).collect();
+    let last: Vec<&str> = rows.iter().map(|(_, c)| c.last_name.as_str()).collect();
+    sqlx::query("INSERT INTO bench_plaintext_names SELECT * FROM unnest($1::text[], $2::text[])")
+        .bind(&first)
+        .bind(&last)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// A tenant `scale-<n>` with `contacts` contacts, and `tenants` small tenants.
 pub async fn seed_scale(
     backend: &Arc<Backend>,
     contact_count: usize,
     tenants: usize,
+    plaintext: Option<&PgPool>,
 ) -> anyhow::Result<ScaleReport> {
     let started = Instant::now();
     let slug = format!(
@@ -73,6 +101,9 @@ pub async fn seed_scale(
         contacts::insert_many_unaudited(&mut scope, &rows)
             .await
             .map_err(err("contacts"))?;
+        if let Some(reference) = plaintext {
+            write_plaintext_names(reference, &rows).await?;
+        }
         let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
         let event = scope
             .event(AuditAction::Contact(ContactAudit::Import))
