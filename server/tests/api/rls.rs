@@ -403,3 +403,56 @@ async fn a_thousand_alternating_requests_over_one_connection_never_mix_tenants()
         assert_eq!(names, [expected], "request {i}");
     }
 }
+
+/// The path past one database (docs/scaling.md) distributes every tenant table by
+/// `tenant_id` with Citus. That needs each unique index to contain `tenant_id`, and
+/// each foreign key between tenant tables to join on `tenant_id` on both sides, so
+/// that a tenant's rows and their checks stay on one shard.
+#[tokio::test]
+async fn the_schema_stays_distributable_by_tenant() {
+    let db = TestDb::new().await;
+    let unique_without_tenant: Vec<String> = sqlx::query_scalar(
+        "SELECT i.indexrelid::regclass::text
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+         WHERE i.indisunique AND c.relnamespace = 'public'::regnamespace
+           AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+           AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+                           WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND a.attnum = ANY (i.indkey))
+           AND i.indexrelid::regclass::text <> 'tenants_slug_key'
+         ORDER BY 1",
+    )
+    .fetch_all(&db.superuser)
+    .await
+    .unwrap();
+    assert!(
+        unique_without_tenant.is_empty(),
+        "unique indexes without tenant_id cannot be distributed: {unique_without_tenant:?}"
+    );
+    // Foreign keys: the referencing and the referenced side both use tenant_id, in
+    // the same position; no shared table points into a tenant table.
+    let foreign_keys: Vec<(String, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT con.conname::text, con.conrelid::regclass::text, con.confrelid::regclass::text,
+                EXISTS (SELECT 1 FROM unnest(con.conkey, con.confkey) AS k(local, referenced)
+                        JOIN pg_attribute l ON l.attrelid = con.conrelid AND l.attnum = k.local
+                        JOIN pg_attribute r ON r.attrelid = con.confrelid AND r.attnum = k.referenced
+                        WHERE l.attname = 'tenant_id' AND r.attname = 'tenant_id'),
+                EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'tenant_id')
+         FROM pg_constraint con
+         WHERE con.contype = 'f' AND con.connamespace = 'public'::regnamespace
+         ORDER BY 1",
+    )
+    .fetch_all(&db.superuser)
+    .await
+    .unwrap();
+    assert!(foreign_keys.len() > 20, "{foreign_keys:?}");
+    for (name, from, to, joins_on_tenant, from_tenant_table) in foreign_keys {
+        assert!(
+            from_tenant_table,
+            "{name}: the shared table {from} must not reference {to}"
+        );
+        assert!(
+            joins_on_tenant,
+            "{name}: {from} → {to} must join on tenant_id on both sides"
+        );
+    }
+}
