@@ -38,7 +38,7 @@ bench_server() {
     BENCH_PIDS+=($!)
     local i
     for ((i = 0; i < 300; i++)); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/login" && return 0
+        curl -fs -o /dev/null "http://127.0.0.1:$port/readyz" && return 0
         sleep 0.2
     done
     die "the server on port $port did not start (see $BENCH_OUT/server-$port.log)"

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod origin_check;
 pub mod router;
 pub mod security_headers;
+pub mod session_ids;
 pub mod sso;
 
 /// Text for HTML the server writes by hand (the API reference, the pages of

@@ -48,7 +48,7 @@ async fn server_fn_handler(
 }
 
 pub fn build(state: AppState, sessions: SessionSettings, edge: EdgeSettings) -> Router {
-    let store = PostgresStore::new(state.db.clone());
+    let store = super::session_ids::HashedSessionIds(PostgresStore::new(state.db.clone()));
     let idle =
         time::Duration::try_from(sessions.idle_timeout).unwrap_or(time::Duration::minutes(30));
     let session_layer = SessionManagerLayer::new(store)

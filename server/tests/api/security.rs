@@ -338,3 +338,54 @@ async fn a_tenant_transaction_abandoned_at_any_moment_leaves_no_open_transaction
         assert_eq!(open, 0, "round {round} left a transaction open");
     }
 }
+
+/// The session table holds hashes of session ids: an id read from it (a backup, a
+/// replica, an insider) signs nobody in, while the cookie's own id does.
+#[tokio::test]
+async fn an_id_read_from_the_session_table_signs_nobody_in() {
+    use app::api::identity::WhoAmI;
+    let app = spawn_app().await;
+    app.owner_of("acme").await;
+    let with_cookie = |cookie: String| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    };
+    let login = reqwest::Client::new()
+        .post(format!("{}/rpc/login", app.address))
+        .form(&[
+            ("input[workspace]", "acme"),
+            ("input[email]", "owner@acme.example"),
+            ("input[password]", crate::helpers::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success());
+    let cookie = login
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tessera_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let raw_id = cookie.trim_start_matches("tessera_session=").to_owned();
+    let signed_in = app.call(&with_cookie(cookie), WhoAmI {}).await.ok();
+    assert!(signed_in.is_some(), "the cookie's id signs in");
+
+    let stored: Vec<String> = sqlx::query_scalar("SELECT id FROM tower_sessions.session")
+        .fetch_all(&app.db.superuser)
+        .await
+        .unwrap();
+    assert!(stored.len() >= 2, "{stored:?}");
+    assert!(!stored.contains(&raw_id), "the cookie's id is not stored");
+    for id in stored {
+        let thief = with_cookie(format!("tessera_session={id}"));
+        assert_eq!(app.call(&thief, WhoAmI {}).await.ok(), None, "{id}");
+    }
+}
