@@ -99,7 +99,7 @@ impl Application {
     /// idle poll) and the audit sealer.
     pub fn spawn_workers(&self, every: std::time::Duration) {
         app::backend::jobs::spawn_worker(self.state.backend.clone(), every);
-        app::backend::audit::sealer::spawn(self.state.db.clone(), self.audit_seal_every);
+        app::backend::audit::sealer::spawn(self.state.backend.clone(), self.audit_seal_every);
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -2,11 +2,13 @@
 //! appended in the same transaction as the access (if it cannot be written, the
 //! access fails), then sealed into a SHA-256 chain per tenant within about a second.
 
+pub mod anchors;
 pub mod chain;
 pub mod integrity;
 pub mod pseudonyms;
 pub mod sealer;
 
+use crate::backend::crypto::KeyStore;
 use crate::model::audit::{AuditAction, AuditPurpose};
 use crate::AppResult;
 use sqlx::PgConnection;
@@ -109,11 +111,15 @@ pub async fn record(
 }
 
 /// Chains the current tenant's pending entries into the log (numbered, hashed, in
-/// the order they were appended) and returns how many. Readers of the log call it
-/// first, so they see every committed entry; the [`sealer`] calls it for the rest.
-pub async fn seal(conn: &mut PgConnection) -> AppResult<i32> {
+/// the order they were appended), anchors the new head and returns how many entries
+/// were sealed. Readers of the log call it first, so they see every committed entry;
+/// the [`sealer`] calls it for the rest.
+pub async fn seal(conn: &mut PgConnection, keys: &KeyStore, tenant_id: Uuid) -> AppResult<i32> {
     let sealed = sqlx::query_scalar!(r#"SELECT audit_seal() AS "sealed!""#)
-        .fetch_one(conn)
+        .fetch_one(&mut *conn)
         .await?;
+    if sealed > 0 {
+        anchors::anchor_head(conn, keys, tenant_id).await?;
+    }
     Ok(sealed)
 }

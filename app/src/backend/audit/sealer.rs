@@ -3,13 +3,15 @@
 //! ordered by the chain head's lock, and the second seals nothing.
 
 use crate::backend::tenancy::begin_for_tenant;
+use crate::backend::Backend;
 use crate::AppResult;
-use sqlx::PgPool;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
 /// Seals the pending entries of every tenant; returns how many were sealed.
-pub async fn seal_all(pool: &PgPool) -> AppResult<u64> {
+pub async fn seal_all(backend: &Backend) -> AppResult<u64> {
+    let pool = &backend.db;
     let tenants: Vec<Uuid> =
         sqlx::query_scalar!(r#"SELECT t AS "t!" FROM audit_unsealed_tenants() t"#)
             .fetch_all(pool)
@@ -20,7 +22,7 @@ pub async fn seal_all(pool: &PgPool) -> AppResult<u64> {
         // a short transaction of its own.
         loop {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
-            let n = super::seal(&mut tx).await?;
+            let n = super::seal(&mut tx, &backend.keys, tenant_id).await?;
             tx.commit().await?;
             sealed += n as u64;
             if n < 10_000 {
@@ -32,13 +34,13 @@ pub async fn seal_all(pool: &PgPool) -> AppResult<u64> {
 }
 
 /// Runs [`seal_all`] every `every` for as long as the process lives.
-pub fn spawn(pool: PgPool, every: Duration) {
+pub fn spawn(backend: Arc<Backend>, every: Duration) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(err) = seal_all(&pool).await {
+            if let Err(err) = seal_all(&backend).await {
                 tracing::warn!(error = %err, "sealing audit entries failed; retrying");
             }
         }

@@ -232,7 +232,7 @@ pub async fn run(
 /// The seed's audit entries are chained before it exits, so a seeded database
 /// verifies at once, before any server has sealed.
 async fn seal_audit(backend: &Backend) -> anyhow::Result<()> {
-    app::backend::audit::sealer::seal_all(&backend.db)
+    app::backend::audit::sealer::seal_all(backend)
         .await
         .map_err(|err| anyhow::anyhow!("sealing the audit log: {err}"))?;
     Ok(())

@@ -29,6 +29,8 @@ async fn the_application_role_can_only_append() {
         "DELETE FROM audit_pending",
         "TRUNCATE audit_pending",
         "SELECT count(*) FROM audit_pending",
+        "UPDATE audit_anchors SET mac = hash",
+        "DELETE FROM audit_anchors",
     ] {
         let mut tx = begin_for_tenant(&app.db.app, tenant).await.unwrap();
         let err = sqlx::query(sql).execute(&mut *tx).await.expect_err(sql);
@@ -44,6 +46,7 @@ async fn the_application_role_can_only_append() {
         "DELETE FROM audit_log",
         "UPDATE audit_pending SET action = 'x'",
         "DELETE FROM audit_pending",
+        "DELETE FROM audit_anchors",
     ] {
         let err = sqlx::query(sql)
             .execute(&app.db.superuser)
@@ -141,4 +144,68 @@ async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies(
         .await
         .unwrap();
     assert_eq!(verify(&app).await.first_broken, Some(3));
+}
+
+/// The chain's hashes are unkeyed: a superuser can change an entry and recompute every
+/// hash after it, and the chain alone still verifies. The keyed anchors do not.
+#[tokio::test]
+async fn a_consistently_rewritten_chain_fails_its_keyed_anchors() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    for i in 0..4 {
+        app.create_contact(&owner, &format!("A{i}"), "Anker", "")
+            .await;
+    }
+    app.seal_audit().await;
+    assert_eq!(verify(&app).await.first_broken, None);
+    let anchors: i64 = app.count("SELECT count(*) FROM audit_anchors").await;
+    assert!(anchors >= 1);
+
+    // Change who made entry 3 and recompute the chain from there, as an insider with
+    // the database's superuser would.
+    let mut conn = app.db.superuser.acquire().await.unwrap();
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "DO $$
+         DECLARE e record; prev bytea; h bytea;
+         BEGIN
+             UPDATE audit_log SET actor_id = NULL WHERE seq = 3;
+             SELECT hash INTO prev FROM audit_log WHERE seq = 2;
+             FOR e IN SELECT * FROM audit_log WHERE seq >= 3 ORDER BY seq LOOP
+                 h := audit_entry_hash(prev, e.tenant_id, e.seq, e.at, e.actor_id, e.action,
+                                       e.subject_ids, e.fields, e.purpose, e.via_token);
+                 UPDATE audit_log SET prev_hash = prev, hash = h WHERE tenant_id = e.tenant_id AND seq = e.seq;
+                 prev := h;
+             END LOOP;
+             UPDATE audit_heads SET hash = prev;
+         END $$",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    sqlx::query("SET session_replication_role = origin")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let report = verify(&app).await;
+    let first = report.first_broken.expect("the rewrite is found");
+    assert!(first <= 3, "{report:?}");
+}
+
+#[tokio::test]
+async fn a_forged_anchor_on_an_intact_chain_is_reported() {
+    let app = spawn_app().await;
+    let owner = app.owner_of("acme").await;
+    app.create_contact(&owner, "F", "Fälschung", "").await;
+    app.seal_audit().await;
+    assert_eq!(verify(&app).await.first_broken, None);
+    sqlx::query("INSERT INTO audit_anchors (tenant_id, seq, hash, mac) SELECT tenant_id, seq + 1, hash, hash FROM audit_heads")
+        .execute(&app.db.superuser)
+        .await
+        .unwrap();
+    assert!(verify(&app).await.first_broken.is_some());
 }

@@ -386,28 +386,13 @@ impl TestApp {
         (enrolment.secret, codes)
     }
 
-    /// Chains every tenant's pending audit entries into `audit_log`, as the sealer
-    /// does within a second; returns the pool to read the log with.
+    /// Chains and anchors every tenant's pending audit entries, as the background
+    /// sealer does within a second; returns the pool to read the log with.
     pub async fn seal_audit(&self) -> &sqlx::PgPool {
-        let pool = &self.db.superuser;
-        let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT DISTINCT tenant_id FROM audit_pending")
-            .fetch_all(pool)
+        app::backend::audit::sealer::seal_all(&self.backend())
             .await
             .unwrap();
-        for tenant in tenants {
-            let mut tx = pool.begin().await.unwrap();
-            sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-                .bind(tenant.to_string())
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            sqlx::query("SELECT audit_seal()")
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-            tx.commit().await.unwrap();
-        }
-        pool
+        &self.db.superuser
     }
 
     pub async fn audit_rows(&self, action: &str) -> Vec<(Option<Uuid>, Vec<Uuid>)> {

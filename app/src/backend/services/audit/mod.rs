@@ -122,7 +122,8 @@ async fn fetch(
         .and_then(|a| reviewer.resolve_actor(a));
     let me = tx.user_id();
     // Reviewers see every committed entry, not only those the sealer has reached.
-    crate::backend::audit::seal(tx.conn()).await?;
+    let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
+    crate::backend::audit::seal(tx.conn(), &backend.keys, tenant_id).await?;
     storage::entries(tx.conn(), reviewer.scope, me, filter, actor, limit).await
 }
 
