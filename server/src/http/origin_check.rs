@@ -76,7 +76,7 @@ pub async fn reject_cross_origin(
     next: Next,
 ) -> Response {
     if is_state_changing(request.method()) && policy.is_cross_origin(request.headers()) {
-        tracing::warn!(path = %request.uri().path(), "cross-origin request rejected");
+        tracing::warn!(path = %super::loggable_path(request.uri().path()), "cross-origin request rejected");
         // The published error body of `AppError::Forbidden`, so the UI can show it.
         return app::AppError::Forbidden.into_response();
     }

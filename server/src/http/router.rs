@@ -107,9 +107,13 @@ pub fn build(state: AppState, sessions: SessionSettings, edge: EdgeSettings) -> 
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| app::AppError::Internal.into_response(),
         ))
-        // Only method and path: query strings may hold search terms (personal data).
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        }))
+        // Only method and path: query strings may hold search terms (personal data),
+        // and the secret segment of a link's path is cut out.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let path = super::loggable_path(request.uri().path());
+                tracing::info_span!("request", method = %request.method(), path = %path)
+            }),
+        )
         .with_state(state)
 }
