@@ -4,7 +4,7 @@
 //! from the tenant's key, which only the server holds. A rewritten chain no longer
 //! matches its anchors, and an anchor cannot be forged without the key.
 
-use super::integrity::checkpoint_signature;
+use super::integrity::{chain_mac_key, checkpoint_signature};
 use crate::backend::crypto::{DataKey, KeyStore};
 use crate::AppResult;
 use sqlx::PgConnection;
@@ -15,10 +15,7 @@ async fn anchor_key(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<DataKey> {
-    Ok(keys
-        .tenant_root_key(conn, tenant_id)
-        .await?
-        .derive("tessera.audit-anchor.v1"))
+    chain_mac_key(conn, keys, tenant_id, "tessera.audit-anchor.v1").await
 }
 
 /// Anchors the current head, unless it is anchored already or the chain is empty.

@@ -10,15 +10,23 @@ use sha2::Sha256;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+/// A key of the tenant's for MACs over the chain (`purpose`: checkpoints or anchors),
+/// derived from its root key, which the database never holds.
+pub async fn chain_mac_key(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+    purpose: &str,
+) -> AppResult<DataKey> {
+    Ok(keys.tenant_root_key(conn, tenant_id).await?.derive(purpose))
+}
+
 async fn checkpoint_signer(
     conn: &mut PgConnection,
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<DataKey> {
-    Ok(keys
-        .tenant_root_key(conn, tenant_id)
-        .await?
-        .derive("tessera.audit-checkpoint.v1"))
+    chain_mac_key(conn, keys, tenant_id, "tessera.audit-checkpoint.v1").await
 }
 
 /// Recomputes the chain (data protection officer, or the `audit verify` command).

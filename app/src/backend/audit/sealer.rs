@@ -9,6 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// Entries `audit_seal()` seals per call (its `LIMIT`, in the sealing migration).
+const SEAL_BATCH: i32 = 10_000;
+
 /// Seals the pending entries of every tenant; returns how many were sealed.
 pub async fn seal_all(backend: &Backend) -> AppResult<u64> {
     let pool = &backend.db;
@@ -25,7 +28,7 @@ pub async fn seal_all(backend: &Backend) -> AppResult<u64> {
             let n = super::seal(&mut tx, &backend.keys, tenant_id).await?;
             tx.commit().await?;
             sealed += n as u64;
-            if n < 10_000 {
+            if n < SEAL_BATCH {
                 break;
             }
         }

@@ -8,6 +8,22 @@ use app::backend::audit::integrity;
 use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
 
+/// Runs `sql` as the superuser with triggers off: an insider changing the log.
+async fn bypassing_triggers(app: &crate::helpers::TestApp, sql: &str, seq: Option<i64>) {
+    let mut tx = app.db.superuser.begin().await.unwrap();
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let query = sqlx::query(sql);
+    let query = match seq {
+        Some(seq) => query.bind(seq),
+        None => query,
+    };
+    query.execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn the_application_role_can_only_append() {
     let app = spawn_app().await;
@@ -76,21 +92,12 @@ async fn tampering_with_one_entry_is_reported_at_exactly_that_entry() {
     .await
     .unwrap();
     // A superuser bypassing the trigger changes who read what.
-    let mut conn = app.db.superuser.acquire().await.unwrap();
-    sqlx::query("SET session_replication_role = replica")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET actor_id = NULL WHERE seq = $1")
-        .bind(victim)
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::query("SET session_replication_role = origin")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    drop(conn);
+    bypassing_triggers(
+        &app,
+        "UPDATE audit_log SET actor_id = NULL WHERE seq = $1",
+        Some(victim),
+    )
+    .await;
     let report = verify(&app).await;
     assert_eq!(report.first_broken, Some(victim), "{report:?}");
     assert_eq!(report.entries, victim - 1);
@@ -106,20 +113,12 @@ async fn retention_purge_leaves_a_signed_checkpoint_and_the_rest_still_verifies(
     }
     // Age the first entries beyond the retention period (as superuser, bypassing the trigger).
     app.seal_audit().await;
-    let mut conn = app.db.superuser.acquire().await.unwrap();
-    sqlx::query("SET session_replication_role = replica")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET at = at - interval '400 days' WHERE seq <= 3")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::query("SET session_replication_role = origin")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    drop(conn);
+    bypassing_triggers(
+        &app,
+        "UPDATE audit_log SET at = at - interval '400 days' WHERE seq <= 3",
+        None,
+    )
+    .await;
     let store = KeyStore::new(app.config.key_ring().unwrap());
     let tenant = tenant_id(&app).await;
     let mut tx = begin_for_tenant(&app.db.superuser, tenant).await.unwrap();
@@ -163,13 +162,7 @@ async fn a_consistently_rewritten_chain_fails_its_keyed_anchors() {
 
     // Change who made entry 3 and recompute the chain from there, as an insider with
     // the database's superuser would.
-    let mut conn = app.db.superuser.acquire().await.unwrap();
-    sqlx::query("SET session_replication_role = replica")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    sqlx::query(
-        "DO $$
+    bypassing_triggers(&app, "DO $$
          DECLARE e record; prev bytea; h bytea;
          BEGIN
              UPDATE audit_log SET actor_id = NULL WHERE seq = 3;
@@ -181,16 +174,7 @@ async fn a_consistently_rewritten_chain_fails_its_keyed_anchors() {
                  prev := h;
              END LOOP;
              UPDATE audit_heads SET hash = prev;
-         END $$",
-    )
-    .execute(&mut *conn)
-    .await
-    .unwrap();
-    sqlx::query("SET session_replication_role = origin")
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    drop(conn);
+         END $$", None).await;
     let report = verify(&app).await;
     let first = report.first_broken.expect("the rewrite is found");
     assert!(first <= 3, "{report:?}");
