@@ -37,7 +37,16 @@ export async function newPage(browser, locale = 'en-US') {
 
 /** Waits until the WASM bundle has hydrated the server-rendered page. */
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]');
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]');
+  } catch (err) {
+    // Rare in CI: say whether the document ever finished and what it shows.
+    const state = await page
+      .evaluate(() => `${document.readyState}: ${document.body?.innerText.slice(0, 160)}`)
+      .catch(() => 'unreadable');
+    console.error(`not hydrated at ${page.url()} (${state})`);
+    throw err;
+  }
 }
 
 export async function screenshot(page, name) {

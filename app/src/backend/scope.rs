@@ -320,9 +320,10 @@ impl Scope {
     /// The subject's key, made on first use (the workspace's own key for its
     /// settings and secrets, a record's key for data sealed under it).
     pub async fn subject_key_or_create(&mut self, subject_id: Uuid) -> AppResult<DataKey> {
-        match self.subject_key(subject_id).await {
-            Ok(key) => Ok(key),
-            Err(_) => self.create_subject_key(subject_id).await,
+        // A missing key is the normal first use here, not an erasure to log.
+        match self.subject_keys(&[subject_id]).await?.remove(&subject_id) {
+            Some(key) => Ok(key),
+            None => self.create_subject_key(subject_id).await,
         }
     }
 
