@@ -252,6 +252,7 @@ fn test_config(url: &str) -> Config {
         webhooks_to_private_networks: true,
         trusted_proxies: Default::default(),
         audit_seal_every: Duration::from_secs(1),
+        audit_anchor_dir: None,
     }
 }
 

@@ -49,6 +49,9 @@ pub struct Config {
     /// How often the sealer chains pending audit entries
     /// (`TESSERA_AUDIT_SEAL_MILLISECONDS`, default 1000; readers of the log seal at once).
     pub audit_seal_every: Duration,
+    /// Where the sealer also appends each tenant's keyed chain heads, outside the
+    /// database (`TESSERA_AUDIT_ANCHOR_DIR`; keep it on other storage than the database).
+    pub audit_anchor_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -194,6 +197,9 @@ impl Config {
                     .max(10)
                     .into(),
             ),
+            audit_anchor_dir: std::env::var_os("TESSERA_AUDIT_ANCHOR_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(PathBuf::from),
         })
     }
 

@@ -20,6 +20,7 @@ pub struct Application {
     router: Router,
     pub state: AppState,
     audit_seal_every: std::time::Duration,
+    audit_anchors: Option<app::backend::audit::anchors::AnchorDir>,
 }
 
 impl Application {
@@ -92,6 +93,10 @@ impl Application {
             router,
             state,
             audit_seal_every: config.audit_seal_every,
+            audit_anchors: config
+                .audit_anchor_dir
+                .clone()
+                .map(app::backend::audit::anchors::AnchorDir::new),
         })
     }
 
@@ -99,7 +104,11 @@ impl Application {
     /// idle poll) and the audit sealer.
     pub fn spawn_workers(&self, every: std::time::Duration) {
         app::backend::jobs::spawn_worker(self.state.backend.clone(), every);
-        app::backend::audit::sealer::spawn(self.state.backend.clone(), self.audit_seal_every);
+        app::backend::audit::sealer::spawn(
+            self.state.backend.clone(),
+            self.audit_seal_every,
+            self.audit_anchors.clone(),
+        );
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -3,6 +3,7 @@
 //! and commit it; the service checks permissions, validates, works and audits inside it.
 
 use super::audit::{self, AuditEvent};
+use super::auth::guard::{self, Guarded};
 use super::auth::session;
 use super::crypto::{open_rows, DataKey, IndexKey, RecordCipher};
 use super::state::{AppState, Backend};
@@ -107,7 +108,8 @@ impl Scope {
         user_id: Uuid,
     ) -> AppResult<(Self, SessionRules)> {
         let row = sqlx::query!(
-            r#"SELECT u.role, u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
+            r#"SELECT u.role, u.password_hash, u.guard,
+                      u.role = ANY (t.second_factor_roles) AS "second_factor_required!",
                       u.sessions_valid_from,
                       ARRAY(SELECT f.field FROM field_masks f WHERE f.role = u.role) AS "masked_fields!",
                       t.record_visibility,
@@ -122,6 +124,16 @@ impl Scope {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+        let guarded = Guarded {
+            tenant_id,
+            user_id,
+            role: &row.role,
+            password_hash: &row.password_hash,
+        };
+        // A role or password hash changed behind the server's back signs nobody in.
+        if !guard::holds(&mut tx, &backend.keys, &guarded, row.guard.as_deref()).await? {
+            return Err(AppError::Unauthenticated);
+        }
         let role = Role::parse(&row.role).ok_or(AppError::Unauthenticated)?;
         let limited = RecordVisibility::parse(&row.record_visibility)
             .is_none_or(|visibility| visibility.limits(role));

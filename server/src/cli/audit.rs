@@ -4,7 +4,7 @@ use super::AuditCommand;
 use crate::config::Config;
 use crate::db;
 use anyhow::Context;
-use app::backend::audit::integrity;
+use app::backend::audit::{anchors, integrity};
 use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
 use uuid::Uuid;
@@ -18,16 +18,25 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     let store = KeyStore::new(config.key_ring()?);
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     match command {
-        AuditCommand::Verify { tenant } => {
+        AuditCommand::Verify { tenant, anchors } => {
+            let outside = match &anchors {
+                Some(path) => anchors::read_anchors(path)
+                    .with_context(|| format!("cannot read anchors from {}", path.display()))?,
+                None => Vec::new(),
+            };
             let tenant_id: Option<Uuid> = app::backend::tenancy::tenant_id_for_slug(&pool, &tenant)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let tenant_id = tenant_id.with_context(|| format!("no tenant with slug {tenant}"))?;
             let mut tx = begin_for_tenant(&pool, tenant_id).await.map_err(fail)?;
-            let report = integrity::verify(&mut tx, &store, tenant_id)
+            let report = integrity::verify_against(&mut tx, &store, tenant_id, &outside)
                 .await
                 .map_err(fail)?;
             tx.commit().await?;
+            let checked = outside.iter().filter(|a| a.tenant_id == tenant_id).count();
+            if anchors.is_some() {
+                println!("{checked} anchors from outside the database");
+            }
             match report.first_broken {
                 None => println!("{} entries, intact", report.entries),
                 Some(seq) => {

@@ -4,8 +4,10 @@ use super::KeysCommand;
 use crate::config::Config;
 use crate::db;
 use anyhow::Context;
+use app::backend::auth::guard;
 use app::backend::crypto::KeyStore;
 use app::backend::services::keys;
+use app::backend::tenancy::begin_for_tenant;
 
 pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
     db::migrate(config).await?;
@@ -32,6 +34,24 @@ pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("master rotation failed: {e}"))?;
             println!("{moved} tenant key versions re-wrapped under the current master key");
+        }
+        KeysCommand::GuardUsers => {
+            let owner = db::owner_pool(&config.database_url).await?;
+            let tenants: Vec<uuid::Uuid> =
+                sqlx::query_scalar!(r#"SELECT maintenance_tenant_ids() AS "tenant_id!""#)
+                    .fetch_all(&owner)
+                    .await?;
+            let mut bound = 0;
+            for tenant_id in tenants {
+                let mut tx = begin_for_tenant(&pool, tenant_id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                bound += guard::bind_unguarded(&mut tx, &store, tenant_id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("guarding failed: {e}"))?;
+                tx.commit().await?;
+            }
+            println!("{bound} user rows guarded");
         }
     }
     Ok(())

@@ -47,6 +47,10 @@ pub enum AuditCommand {
     Verify {
         #[arg(long)]
         tenant: String,
+        /// Also check against anchors kept outside the database: the sealer's
+        /// directory (TESSERA_AUDIT_ANCHOR_DIR) or a copy of one tenant's file.
+        #[arg(long)]
+        anchors: Option<std::path::PathBuf>,
     },
     /// Delete entries past each tenant's retention period, leaving signed checkpoints.
     Purge,
@@ -63,4 +67,8 @@ pub enum KeysCommand {
     /// Re-wrap every tenant key under TESSERA_MASTER_KEY; the old master key goes in
     /// TESSERA_MASTER_KEY_PREVIOUS while this runs.
     RotateMaster,
+    /// Guard every user row that has no guard yet (role and password hash under an
+    /// HMAC the server checks). Run once after upgrading to guards; rows without one
+    /// are refused until then.
+    GuardUsers,
 }

@@ -283,10 +283,7 @@ async fn rotating_a_tenant_key_rewraps_keys_only_and_reads_keep_working() {
     app.me(&owner).await;
 
     // Members may not rotate.
-    sqlx::query("UPDATE users SET role = 'member'")
-        .execute(&app.db.superuser)
-        .await
-        .unwrap();
+    app.set_role_in_database("member", None).await;
     assert_eq!(
         app.call(&owner, RotateWorkspaceKey {}).await.err(),
         AppError::Forbidden

@@ -399,10 +399,7 @@ async fn role_changes_take_effect_on_the_next_request() {
         .execute(&app.db.superuser)
         .await
         .unwrap();
-    sqlx::query("UPDATE users SET role = 'works_council'")
-        .execute(&app.db.superuser)
-        .await
-        .unwrap();
+    app.set_role_in_database("works_council", None).await;
     assert_eq!(
         app.list_contacts(&c, ContactListQuery::default())
             .await

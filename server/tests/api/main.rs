@@ -10,6 +10,7 @@ mod duplicates;
 mod encryption;
 mod exports;
 mod field_masks;
+mod guards;
 mod helpers;
 mod identity;
 mod imports;

@@ -192,7 +192,9 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
     assert_eq!(
         definers,
         [
+            "audit_purge_expired",
             "audit_seal",
+            "audit_unanchored_tenants",
             "audit_unsealed_tenants",
             "auth_tenant_id_for_slug",
             "maintenance_tenant_ids",

@@ -158,11 +158,7 @@ async fn only_owners_and_admins_invite_and_admins_cannot_make_owners() {
     assert_eq!(app.call(&owner, demote).await.err(), AppError::Conflict);
 
     let admin_id = app.call(&admin, WhoAmI {}).await.ok().unwrap().user_id;
-    sqlx::query("UPDATE users SET role = 'member' WHERE user_id = $1")
-        .bind(admin_id)
-        .execute(&app.db.superuser)
-        .await
-        .unwrap();
+    app.set_role_in_database("member", Some(admin_id)).await;
     assert_eq!(
         invite(&app, &admin, "x@acme.example", "member").await.err(),
         Some(AppError::Forbidden),

@@ -1,6 +1,7 @@
 //! Keeping the chain checkable: verification from the start or the latest signed
 //! checkpoint, and retention purges that leave such a checkpoint behind.
 
+use super::anchors::{self, Anchor};
 use super::chain;
 use crate::backend::crypto::{DataKey, KeyStore};
 use crate::model::audit::VerifyReport;
@@ -35,7 +36,18 @@ pub async fn verify(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<VerifyReport> {
-    super::seal(conn, keys, tenant_id).await?;
+    verify_against(conn, keys, tenant_id, &[]).await
+}
+
+/// [`verify`], and also against anchors kept outside the database (`audit verify
+/// --anchors`), which catch a cut-off tail.
+pub async fn verify_against(
+    conn: &mut PgConnection,
+    keys: &KeyStore,
+    tenant_id: Uuid,
+    outside: &[Anchor],
+) -> AppResult<VerifyReport> {
+    super::seal(conn).await?;
     let checkpoint: Option<(i64, Vec<u8>, Vec<u8>)> = sqlx::query!(
         "SELECT seq, hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
     )
@@ -61,7 +73,11 @@ pub async fn verify(
         return Ok(report);
     }
     // A chain rewritten consistently (every hash recomputed) still fails its anchors.
-    match super::anchors::first_unanchored(conn, keys, tenant_id, after).await? {
+    let first = match anchors::first_unanchored(conn, keys, tenant_id, after).await? {
+        Some(first) => Some(first),
+        None => anchors::first_uncovered_by(conn, keys, tenant_id, after, outside).await?,
+    };
+    match first {
         Some(first) => Ok(VerifyReport {
             entries: first - 1 - after,
             first_broken: Some(first),
@@ -86,7 +102,7 @@ pub async fn purge_expired(
     keys: &KeyStore,
     tenant_id: Uuid,
 ) -> AppResult<u64> {
-    super::seal(conn, keys, tenant_id).await?;
+    super::seal(conn).await?;
     let retention: i32 = sqlx::query_scalar!(
         r#"SELECT coalesce((SELECT retention_days FROM audit_settings), 365) AS "days!""#
     )
@@ -111,15 +127,9 @@ pub async fn purge_expired(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query_scalar!("SELECT set_config('tessera.audit_retention_purge', 'on', true)")
+    // The database function deletes only entries past retention behind a checkpoint.
+    let deleted = sqlx::query_scalar!(r#"SELECT audit_purge_expired($1) AS "deleted!""#, seq)
         .fetch_one(&mut *conn)
         .await?;
-    let deleted = sqlx::query!("DELETE FROM audit_log WHERE seq <= $1", seq)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    sqlx::query_scalar!("SELECT set_config('tessera.audit_retention_purge', 'off', true)")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(deleted)
+    Ok(deleted as u64)
 }

@@ -8,7 +8,6 @@ pub mod integrity;
 pub mod pseudonyms;
 pub mod sealer;
 
-use crate::backend::crypto::KeyStore;
 use crate::model::audit::{AuditAction, AuditPurpose};
 use crate::AppResult;
 use sqlx::PgConnection;
@@ -111,15 +110,11 @@ pub async fn record(
 }
 
 /// Chains the current tenant's pending entries into the log (numbered, hashed, in
-/// the order they were appended), anchors the new head and returns how many entries
-/// were sealed. Readers of the log call it first, so they see every committed entry;
-/// the [`sealer`] calls it for the rest.
-pub async fn seal(conn: &mut PgConnection, keys: &KeyStore, tenant_id: Uuid) -> AppResult<i32> {
-    let sealed = sqlx::query_scalar!(r#"SELECT audit_seal() AS "sealed!""#)
+/// the order they were appended) and returns how many entries were sealed. Readers
+/// of the log call it first, so they see every committed entry; the [`sealer`] calls
+/// it for the rest and anchors the heads.
+pub async fn seal(conn: &mut PgConnection) -> AppResult<i32> {
+    Ok(sqlx::query_scalar!(r#"SELECT audit_seal() AS "sealed!""#)
         .fetch_one(&mut *conn)
-        .await?;
-    if sealed > 0 {
-        anchors::anchor_head(conn, keys, tenant_id).await?;
-    }
-    Ok(sealed)
+        .await?)
 }

@@ -10,6 +10,7 @@ pub use people::{demo_contacts, demo_duplicate_pair, demo_organisations, demo_pe
 
 use crate::config::Config;
 use crate::db;
+use app::backend::audit::anchors::AnchorDir;
 use app::backend::crypto::KeyStore;
 use app::backend::services::{contacts, identity, organisations, team, teams};
 use app::backend::{Backend, Scope};
@@ -214,7 +215,7 @@ pub async fn run(
             report.seconds,
             report.contacts as f64 / report.seconds
         );
-        seal_audit(&backend).await?;
+        seal_audit(&backend, config).await?;
         return Ok(());
     }
     match seed_demo(&backend, 240).await? {
@@ -226,13 +227,14 @@ pub async fn run(
         ),
         None => tracing::info!("demo tenant exists; nothing to do"),
     }
-    seal_audit(&backend).await
+    seal_audit(&backend, config).await
 }
 
 /// The seed's audit entries are chained before it exits, so a seeded database
 /// verifies at once, before any server has sealed.
-async fn seal_audit(backend: &Backend) -> anyhow::Result<()> {
-    app::backend::audit::sealer::seal_all(backend)
+async fn seal_audit(backend: &Backend, config: &Config) -> anyhow::Result<()> {
+    let outside = config.audit_anchor_dir.clone().map(AnchorDir::new);
+    app::backend::audit::sealer::seal_all(backend, outside.as_ref())
         .await
         .map_err(|err| anyhow::anyhow!("sealing the audit log: {err}"))?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Promise 3: every access to personal data is audited, append-only and hash-chained;
 //! the works council sees employees only as pseudonyms.
 
+mod against_the_owner;
 mod chain;
 mod review;
 mod sealing;

@@ -88,9 +88,9 @@ async fn the_sealer_chains_every_tenant_and_a_second_run_seals_nothing() {
         app.create_contact(&owner, "Zwei", "Mandanten", "").await;
     }
     // The test server's own sealer may have run already; either way nothing is left.
-    sealer::seal_all(&app.backend()).await.unwrap();
+    sealer::seal_all(&app.backend(), None).await.unwrap();
     assert_eq!(pending(&app).await, 0);
-    assert_eq!(sealer::seal_all(&app.backend()).await.unwrap(), 0);
+    assert_eq!(sealer::seal_all(&app.backend(), None).await.unwrap(), 0);
     let chains: Vec<(Uuid, i64, i64)> = sqlx::query_as(
         "SELECT h.tenant_id, h.seq, (SELECT max(seq) FROM audit_log l WHERE l.tenant_id = h.tenant_id)
          FROM audit_heads h",

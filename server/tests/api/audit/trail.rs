@@ -54,10 +54,7 @@ async fn one_read_one_entry_one_list_page_one_entry_failed_reads_none() {
     let before: i64 = app.count("SELECT count(*) FROM audit_log").await;
     let missing = app.call(&owner, GetContact { id: Uuid::now_v7() }).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    sqlx::query("UPDATE users SET role = 'works_council'")
-        .execute(app.seal_audit().await)
-        .await
-        .unwrap();
+    app.set_role_in_database("works_council", None).await;
     let forbidden = app.call(&owner, GetContact { id: ids[0] }).await;
     assert_eq!(
         forbidden.err(),

@@ -370,10 +370,7 @@ async fn contacts_need_a_session_and_the_right_role() {
     let id = create(&app, &c, input("Anna", "A", "", "")).await.id;
     // A DPO needs a second factor by default; this session has shown one.
     app.enrol_totp(&c).await;
-    sqlx::query("UPDATE users SET role = 'dpo'")
-        .execute(&app.db.superuser)
-        .await
-        .unwrap();
+    app.set_role_in_database("dpo", None).await;
     app.call(&c, GetContact { id }).await.ok(); // the DPO may read
     let write = app
         .call(

@@ -12,6 +12,7 @@ use app::api::contacts::{CreateContact, ListContacts};
 use app::api::identity::{LogIn, SignUp, WhoAmI};
 use app::api::second_factor::{ConfirmTotp, StartTotp};
 use app::api::team::{AcceptInvitation, InviteMember};
+use app::backend::audit::anchors::AnchorDir;
 use app::backend::auth::throttle::ThrottleLimits;
 use app::model::contacts::{
     Contact, ContactInput, ContactListQuery, ContactPage, EmailEntry, EmailKind, PhoneEntry,
@@ -130,6 +131,7 @@ impl TestAppBuilder {
             webhooks_to_private_networks: true,
             trusted_proxies: Default::default(),
             audit_seal_every: Duration::from_secs(1),
+            audit_anchor_dir: None,
         };
         for adjust in self.adjust {
             adjust(&mut config);
@@ -315,6 +317,34 @@ impl TestApp {
 
     /// Counts with `sql`, after sealing the audit log (so counts of entries see every
     /// committed one, as the log's readers do).
+    /// Gives users (all, or one) a role in the database directly and guards the rows
+    /// again, as an operator's `server keys guard-users` would: a shortcut past the
+    /// team page for tests about roles.
+    pub async fn set_role_in_database(&self, role: &str, user: Option<Uuid>) {
+        sqlx::query(
+            "UPDATE users SET role = $1, guard = NULL WHERE $2::uuid IS NULL OR user_id = $2",
+        )
+        .bind(role)
+        .bind(user)
+        .execute(&self.db.superuser)
+        .await
+        .unwrap();
+        let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
+        let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT tenant_id FROM tenants")
+            .fetch_all(&self.db.superuser)
+            .await
+            .unwrap();
+        for tenant_id in tenants {
+            let mut tx = app::backend::tenancy::begin_for_tenant(&self.db.app, tenant_id)
+                .await
+                .unwrap();
+            app::backend::auth::guard::bind_unguarded(&mut tx, &keys, tenant_id)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         self.seal_audit().await;
         sqlx::query_scalar(sql)
@@ -389,7 +419,8 @@ impl TestApp {
     /// Chains and anchors every tenant's pending audit entries, as the background
     /// sealer does within a second; returns the pool to read the log with.
     pub async fn seal_audit(&self) -> &sqlx::PgPool {
-        app::backend::audit::sealer::seal_all(&self.backend())
+        let anchors = self.config.audit_anchor_dir.clone().map(AnchorDir::new);
+        app::backend::audit::sealer::seal_all(&self.backend(), anchors.as_ref())
             .await
             .unwrap();
         &self.db.superuser

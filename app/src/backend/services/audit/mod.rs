@@ -122,8 +122,7 @@ async fn fetch(
         .and_then(|a| reviewer.resolve_actor(a));
     let me = tx.user_id();
     // Reviewers see every committed entry, not only those the sealer has reached.
-    let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
-    crate::backend::audit::seal(tx.conn(), &backend.keys, tenant_id).await?;
+    crate::backend::audit::seal(tx.conn()).await?;
     storage::entries(tx.conn(), reviewer.scope, me, filter, actor, limit).await
 }
 

@@ -7,7 +7,7 @@ pub mod recovery;
 pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
-use crate::backend::auth::password;
+use crate::backend::auth::{guard, password};
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
 use crate::backend::services::{second_factor, sso};
 use crate::backend::tenancy::{begin_for_tenant, Principal};
@@ -93,6 +93,7 @@ pub async fn insert_user(
         role: user.role.as_str(),
     };
     storage::insert_user(&mut *conn, row).await?;
+    guard::bind(conn, keys, tenant_id, user.user_id).await?;
     KeyStore::count_encryptions(conn, user.user_id, 2).await?;
     Ok(())
 }
@@ -148,7 +149,13 @@ pub async fn sign_in(
         Some(tenant_id) => {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
             let email_bidx = keys.index_key(&mut tx, tenant_id).await?.email(&email);
-            let row = storage::login(&mut tx, &email_bidx).await?;
+            let mut row = storage::login(&mut tx, &email_bidx).await?;
+            // A swapped password hash or role is refused like a wrong password.
+            if let Some((user_id, _)) = &row {
+                if !guard::row_holds(&mut tx, keys, tenant_id, *user_id).await? {
+                    row = None;
+                }
+            }
             tx.commit().await?;
             row
         }

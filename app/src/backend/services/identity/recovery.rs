@@ -4,8 +4,8 @@
 
 use super::storage;
 use crate::backend::audit::{self, AuditEvent};
-use crate::backend::auth::password;
 use crate::backend::auth::token::{new_token, token_hash};
+use crate::backend::auth::{guard, password};
 use crate::backend::tenancy::{begin_for_tenant, tenant_id_for_slug};
 use crate::backend::AppState;
 use crate::i18n::{fill, Locale};
@@ -90,7 +90,9 @@ pub async fn reset_password(state: &AppState, input: &NewPasswordInput) -> AppRe
         .ok_or(AppError::NotFound)?;
     // Hashed only for a valid link, while the link's row stays locked.
     let password_hash = password::hash_async(input.password.clone()).await?;
+    guard::check_before_change(&mut tx, &state.keys, tenant_id, user_id).await?;
     storage::set_password(&mut tx, user_id, &password_hash).await?;
+    guard::bind(&mut tx, &state.keys, tenant_id, user_id).await?;
     let event = AuditEvent::new(Some(user_id), AuditAction::Auth(AuthAudit::PasswordReset));
     audit::record(&mut tx, tenant_id, event).await?;
     tx.commit().await?;

@@ -5,6 +5,7 @@
 
 use super::Provider;
 use crate::backend::audit::{self, AuditEvent};
+use crate::backend::auth::guard;
 use crate::backend::tenancy::begin_for_tenant;
 use crate::backend::Backend;
 use crate::model::audit::AuditAction;
@@ -38,7 +39,9 @@ pub(crate) async fn apply(
                 _ => None,
             })
             .unwrap_or(default);
+        guard::check_before_change(&mut tx, &backend.keys, tenant_id, user_id).await?;
         if super::storage::set_role_unless_owner(&mut tx, user_id, role.as_str()).await? {
+            guard::bind(&mut tx, &backend.keys, tenant_id, user_id).await?;
             let event = AuditEvent::new(None, AuditAction::Team(TeamAudit::RoleChanged))
                 .subjects(std::slice::from_ref(&user_id))
                 .fields(&["role"]);

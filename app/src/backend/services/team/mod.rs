@@ -3,8 +3,8 @@
 pub mod storage;
 
 use crate::backend::audit::{self, AuditEvent};
-use crate::backend::auth::password;
 use crate::backend::auth::token::{new_token, token_hash};
+use crate::backend::auth::{guard, password};
 use crate::backend::crypto::{open_rows, KeyStore, RecordCipher};
 use crate::backend::services::identity::storage::USERS;
 use crate::backend::services::identity::{
@@ -281,7 +281,10 @@ pub async fn change_role(scope: &mut Scope, user_id: Uuid, new_role: &str) -> Ap
     {
         return Err(AppError::Conflict);
     }
+    let (backend, tenant_id) = (scope.backend.clone(), scope.tenant_id());
+    guard::check_before_change(scope.conn(), &backend.keys, tenant_id, user_id).await?;
     storage::set_role(scope.conn(), user_id, new_role.as_str()).await?;
+    guard::bind(scope.conn(), &backend.keys, tenant_id, user_id).await?;
     let event = scope
         .event(audited(TeamAudit::RoleChanged))
         .subjects(std::slice::from_ref(&user_id))
