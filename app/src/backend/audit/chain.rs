@@ -11,6 +11,12 @@ use uuid::Uuid;
 
 pub const GENESIS: [u8; 32] = [0; 32];
 
+/// How an entry's content is laid out for hashing (`audit_log.format`). Version 1
+/// hashed a missing actor like the nil UUID and a missing purpose like an empty one;
+/// version 2, which sealing writes since December 2026, marks each optional field
+/// as present or absent. Old entries keep verifying as version 1.
+pub const CURRENT_FORMAT: i16 = 2;
+
 pub struct EntryContent<'a> {
     pub tenant_id: Uuid,
     pub seq: i64,
@@ -21,6 +27,7 @@ pub struct EntryContent<'a> {
     pub fields: &'a [String],
     pub purpose: Option<&'a str>,
     pub via_token: Option<Uuid>,
+    pub format: i16,
 }
 
 /// PostgreSQL keeps microseconds; hash exactly what is stored.
@@ -36,15 +43,19 @@ fn canonical(content: &EntryContent) -> Vec<u8> {
         out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
         out.extend_from_slice(bytes);
     };
-    put(b"tessera.audit.v1");
+    let marked = content.format >= 2;
+    put(match marked {
+        true => b"tessera.audit.v2",
+        false => b"tessera.audit.v1",
+    });
     put(content.tenant_id.as_bytes());
     put(&content.seq.to_be_bytes());
     put(&(content.at.unix_timestamp_nanos() / 1000).to_be_bytes());
-    put(content
-        .actor_id
-        .map(|a| *a.as_bytes())
-        .unwrap_or_default()
-        .as_slice());
+    match (marked, content.actor_id) {
+        (true, None) => put(&[0]),
+        (true, Some(actor)) => put(&[&[1u8][..], actor.as_bytes()].concat()),
+        (false, actor) => put(actor.map(|a| *a.as_bytes()).unwrap_or_default().as_slice()),
+    }
     put(content.action.as_bytes());
     put(&(content.subject_ids.len() as u32).to_be_bytes());
     for id in content.subject_ids {
@@ -54,7 +65,11 @@ fn canonical(content: &EntryContent) -> Vec<u8> {
     for field in content.fields {
         put(field.as_bytes());
     }
-    put(content.purpose.unwrap_or("").as_bytes());
+    match (marked, content.purpose) {
+        (true, None) => put(&[0]),
+        (true, Some(purpose)) => put(&[&[1u8][..], purpose.as_bytes()].concat()),
+        (false, purpose) => put(purpose.unwrap_or("").as_bytes()),
+    }
     // Appended only when set, so entries written before tokens existed keep their
     // hashes; a tagged segment cannot be confused with the end of another entry.
     if let Some(token) = content.via_token {
@@ -81,6 +96,7 @@ struct StoredEntry {
     fields: Vec<String>,
     purpose: Option<String>,
     via_token: Option<Uuid>,
+    format: i16,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
 }
@@ -101,7 +117,7 @@ pub async fn verify(
     loop {
         let batch = sqlx::query_as!(
             StoredEntry,
-            "SELECT seq, at, actor_id, action, subject_ids, fields, purpose, via_token, prev_hash, hash
+            "SELECT seq, at, actor_id, action, subject_ids, fields, purpose, via_token, format, prev_hash, hash
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000",
             last_seq
         )
@@ -121,6 +137,7 @@ pub async fn verify(
                 fields: &entry.fields,
                 purpose: entry.purpose.as_deref(),
                 via_token: entry.via_token,
+                format: entry.format,
             };
             let recomputed = entry_hash(&prev, &content);
             if entry.seq != expected_seq || entry.prev_hash != prev || entry.hash != recomputed {
@@ -175,6 +192,7 @@ mod tests {
             fields,
             purpose: None,
             via_token: None,
+            format: CURRENT_FORMAT,
         }
     }
 
@@ -225,6 +243,38 @@ mod tests {
                 }
             ),
             "the token an entry was made through"
+        );
+        // Absent is not empty: no actor differs from the nil UUID, no purpose from "".
+        assert_ne!(
+            h,
+            entry_hash(
+                &GENESIS,
+                &EntryContent {
+                    actor_id: Some(Uuid::nil()),
+                    ..content(&fields, &subjects)
+                }
+            )
+        );
+        assert_ne!(
+            h,
+            entry_hash(
+                &GENESIS,
+                &EntryContent {
+                    purpose: Some(""),
+                    ..content(&fields, &subjects)
+                }
+            )
+        );
+        assert_ne!(
+            h,
+            entry_hash(
+                &GENESIS,
+                &EntryContent {
+                    format: 1,
+                    ..content(&fields, &subjects)
+                }
+            ),
+            "the format"
         );
         let other_fields = vec!["phone".to_string()];
         assert_ne!(h, entry_hash(&GENESIS, &content(&other_fields, &subjects)));

@@ -156,7 +156,7 @@ async fn a_rewritten_entry_is_found_by_the_anchors_kept_outside_the_database() {
         "DELETE FROM audit_anchors;
          UPDATE audit_log l SET actor_id = NULL,
              hash = audit_entry_hash(l.prev_hash, l.tenant_id, l.seq, l.at, NULL, l.action,
-                                     l.subject_ids, l.fields, l.purpose, l.via_token)
+                                     l.subject_ids, l.fields, l.purpose, l.via_token, l.format)
          WHERE seq = (SELECT seq FROM audit_heads);
          UPDATE audit_heads h SET hash = (SELECT hash FROM audit_log WHERE seq = h.seq);",
     )

@@ -169,7 +169,7 @@ async fn a_consistently_rewritten_chain_fails_its_keyed_anchors() {
              SELECT hash INTO prev FROM audit_log WHERE seq = 2;
              FOR e IN SELECT * FROM audit_log WHERE seq >= 3 ORDER BY seq LOOP
                  h := audit_entry_hash(prev, e.tenant_id, e.seq, e.at, e.actor_id, e.action,
-                                       e.subject_ids, e.fields, e.purpose, e.via_token);
+                                       e.subject_ids, e.fields, e.purpose, e.via_token, e.format);
                  UPDATE audit_log SET prev_hash = prev, hash = h WHERE tenant_id = e.tenant_id AND seq = e.seq;
                  prev := h;
              END LOOP;

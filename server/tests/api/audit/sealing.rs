@@ -6,7 +6,9 @@ use super::{tenant_id, verify};
 use crate::helpers::{spawn_app, TestApp};
 use app::api::audit::LoadAuditPage;
 use app::api::contacts::GetContact;
-use app::backend::audit::chain::{entry_hash, truncate_to_micros, EntryContent, GENESIS};
+use app::backend::audit::chain::{
+    entry_hash, truncate_to_micros, EntryContent, CURRENT_FORMAT, GENESIS,
+};
 use app::backend::audit::sealer;
 use app::model::audit::{AuditAction, AuditFilter};
 use app::model::contacts::ContactAudit;
@@ -131,7 +133,11 @@ async fn the_database_hashes_entries_exactly_as_verification_does() {
             Some(Uuid::now_v7()),
         ),
     ];
-    for (actor, subjects, fields, purpose, via_token) in shapes {
+    let formats = [1, CURRENT_FORMAT];
+    for ((actor, subjects, fields, purpose, via_token), format) in shapes
+        .into_iter()
+        .flat_map(|shape| formats.map(|format| (shape, format)))
+    {
         let content = EntryContent {
             tenant_id: Uuid::now_v7(),
             seq: 41,
@@ -142,23 +148,26 @@ async fn the_database_hashes_entries_exactly_as_verification_does() {
             fields,
             purpose,
             via_token,
+            format,
         };
         let prev = [7u8; 32];
-        let in_database: Vec<u8> =
-            sqlx::query_scalar("SELECT audit_entry_hash($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-                .bind(&prev[..])
-                .bind(content.tenant_id)
-                .bind(content.seq)
-                .bind(content.at)
-                .bind(content.actor_id)
-                .bind(content.action)
-                .bind(content.subject_ids)
-                .bind(content.fields)
-                .bind(content.purpose)
-                .bind(content.via_token)
-                .fetch_one(&app.db.superuser)
-                .await
-                .unwrap();
+        let in_database: Vec<u8> = sqlx::query_scalar(
+            "SELECT audit_entry_hash($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&prev[..])
+        .bind(content.tenant_id)
+        .bind(content.seq)
+        .bind(content.at)
+        .bind(content.actor_id)
+        .bind(content.action)
+        .bind(content.subject_ids)
+        .bind(content.fields)
+        .bind(content.purpose)
+        .bind(content.via_token)
+        .bind(content.format)
+        .fetch_one(&app.db.superuser)
+        .await
+        .unwrap();
         assert_eq!(in_database, entry_hash(&prev, &content).to_vec());
         assert_ne!(in_database, entry_hash(&GENESIS, &content).to_vec());
     }
