@@ -327,6 +327,8 @@ pub struct AuditPage {
     pub next_before: Option<i64>,
     /// Employees (or pseudonyms) to filter by.
     pub actors: Vec<AuditActorOption>,
+    /// Whether the reader may ask for or approve a re-identification (DPO, works council).
+    pub may_reidentify: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -81,6 +81,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter, reid: ReidentificationData) -
         AuditScope::Own => i18n.texts().audit.scope_own,
     };
     let reviewer = matches!(scope, AuditScope::Full | AuditScope::Pseudonymised);
+    let may_reidentify = page.may_reidentify && reviewer;
     let older = page.next_before.map(|before| {
         AuditFilter {
             before: Some(before),
@@ -201,7 +202,7 @@ fn AuditView(page: AuditPage, filter: AuditFilter, reid: ReidentificationData) -
             {older.map(|h| view! { <A href=h attr:class="button" attr:rel="next">{move || i18n.texts().audit.older}</A> })}
         </nav> }.into_any()}
         {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
-        {reviewer.then(|| view! { <Reidentification pseudonyms data=reid /> }.into_any())}
+        {may_reidentify.then(|| view! { <Reidentification pseudonyms data=reid /> }.into_any())}
         <Show when=move || use_current_user().get().is_some_and(|u| u.role == Role::Owner) && !own>
             <AuditSettings />
         </Show>

@@ -161,6 +161,17 @@ async fn owners_see_administration_members_see_their_own_and_exports_are_for_the
 
     let owner_view = review(&app, &owner, None).await;
     assert_eq!(owner_view.scope, AuditScope::Administrative);
+    // The employer sees who did what as pseudonyms, never by name.
+    let actors: Vec<&str> = owner_view
+        .entries
+        .iter()
+        .filter_map(|e| e.actor.as_deref())
+        .collect();
+    assert!(!actors.is_empty());
+    assert!(
+        actors.iter().all(|a| a.starts_with("P-")),
+        "an owner sees pseudonyms: {actors:?}"
+    );
     let actions: Vec<AuditAction> = owner_view.entries.iter().map(|e| e.action).collect();
     assert!(actions.contains(&AuditAction::Team(TeamAudit::InvitationCreated)));
     assert!(
@@ -236,7 +247,18 @@ async fn only_the_owner_changes_log_settings_and_the_change_is_logged() {
     app.call(&owner, settings(90)).await.ok();
     assert_eq!(app.audit_rows("audit.settings_changed").await.len(), 1);
     let view = review(&app, &owner, None).await;
-    assert_eq!(view.scope, AuditScope::Full, "owners now see the whole log");
+    assert_eq!(
+        view.scope,
+        AuditScope::Pseudonymised,
+        "owners now see the whole log, employees pseudonymised"
+    );
+    let named = view.entries.iter().filter_map(|e| e.actor.as_deref());
+    assert!(named.clone().count() > 0);
+    assert!(
+        named.clone().all(|actor| actor.starts_with("P-")),
+        "{:?}",
+        named.collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]

@@ -38,7 +38,9 @@ pub fn scope_for(role: Role, own: bool, admins_see_all: bool) -> AuditScope {
         _ if own => AuditScope::Own,
         Role::DataProtectionOfficer => AuditScope::Full,
         Role::WorksCouncil => AuditScope::Pseudonymised,
-        Role::Owner | Role::Admin if admins_see_all => AuditScope::Full,
+        // The employer never sees named employee activity: with the wider view, the
+        // works council's pseudonymised log.
+        Role::Owner | Role::Admin if admins_see_all => AuditScope::Pseudonymised,
         Role::Owner | Role::Admin => AuditScope::Administrative,
         Role::Sales | Role::Service | Role::Marketing | Role::Member => AuditScope::Own,
     }
@@ -56,7 +58,11 @@ impl Reviewer {
         let scope = scope_for(tx.principal.role, filter.own, see_all);
         let (backend, tenant_id) = (tx.backend.clone(), tx.tenant_id());
         let names = employee_names(&mut tx.tx, &backend.keys, tenant_id).await?;
-        let pseudonyms = if scope == AuditScope::Pseudonymised {
+        // Everyone but the DPO and the employee themselves sees colleagues as pseudonyms.
+        let pseudonyms = if matches!(
+            scope,
+            AuditScope::Pseudonymised | AuditScope::Administrative
+        ) {
             Some(Pseudonyms::load(&mut tx.tx, &backend.keys, tenant_id).await?)
         } else {
             None
@@ -196,9 +202,9 @@ pub async fn page(tx: &mut Scope, filter: &AuditFilter) -> AppResult<AuditPage> 
     };
     let entries = to_views(tx, &reviewer, rows).await?;
     let subjects: Vec<Uuid> = filter.subject.into_iter().collect();
-    let purpose = match reviewer.scope {
-        AuditScope::Full => Some(AuditPurpose::DataProtectionReview),
-        AuditScope::Pseudonymised => Some(AuditPurpose::WorksCouncilReview),
+    let purpose = match (reviewer.scope, tx.principal.role) {
+        (AuditScope::Full, _) => Some(AuditPurpose::DataProtectionReview),
+        (AuditScope::Pseudonymised, Role::WorksCouncil) => Some(AuditPurpose::WorksCouncilReview),
         _ => None,
     };
     let event = tx
@@ -211,6 +217,7 @@ pub async fn page(tx: &mut Scope, filter: &AuditFilter) -> AppResult<AuditPage> 
         entries,
         next_before,
         actors: reviewer.actor_options(),
+        may_reidentify: tx.may(Area::Audit, Action::Reidentify),
     })
 }
 
