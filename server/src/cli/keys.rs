@@ -24,8 +24,8 @@ pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("rotation failed: {e}"))?;
             println!(
-                "tenant {tenant}: key version {}, {} subject keys re-wrapped",
-                report.version, report.rewrapped
+                "tenant {tenant}: key version {}, {} subject keys re-wrapped, {} old versions retired",
+                report.version, report.rewrapped, report.retired
             );
         }
         KeysCommand::RotateMaster => {

@@ -23,6 +23,7 @@ mod recovery;
 mod rest;
 mod rls;
 mod roles;
+mod rotation;
 mod second_factor;
 mod security;
 mod sso;

@@ -326,6 +326,27 @@ impl KeyStore {
         Ok(())
     }
 
+    /// Deletes the tenant key versions between the root and `current`, unless a subject
+    /// key still uses one: then `None` (the foreign key refused; the transaction is
+    /// spent and must be rolled back).
+    pub async fn retire_versions_before(
+        &self,
+        conn: &mut PgConnection,
+        current: i32,
+    ) -> AppResult<Option<u64>> {
+        let deleted = sqlx::query!(
+            "DELETE FROM tenant_keys WHERE version > 1 AND version < $1",
+            current
+        )
+        .execute(&mut *conn)
+        .await;
+        match deleted {
+            Ok(done) => Ok(Some(done.rows_affected())),
+            Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(None),
+            Err(err) => Err(err.into()),
+        }
+    }
+
     /// Starts a new tenant key version; new subject keys use it at once.
     pub async fn start_tenant_version(
         &self,

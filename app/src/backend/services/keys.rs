@@ -14,6 +14,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 const BATCH: i64 = 500;
+/// How often, and how far apart, a rotation tries to retire the old versions.
+const RETIRE_ROUNDS: u32 = 300;
+const RETIRE_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RotationReport {
@@ -21,6 +24,8 @@ pub struct RotationReport {
     pub version: i32,
     /// Subject keys re-wrapped under it.
     pub rewrapped: u64,
+    /// Older versions deleted (all but the root, version 1).
+    pub retired: u64,
 }
 
 /// Rotates the workspace's data key (owners and administrators). Takes the scope
@@ -39,8 +44,12 @@ pub async fn rotate_workspace_key(mut scope: Scope) -> AppResult<KeyRotation> {
     })
 }
 
-/// Starts a new tenant key version, then re-wraps every subject key under it in small
-/// transactions (new subject keys use the new version from the first moment).
+/// Starts a new tenant key version, re-wraps every subject key under it in small
+/// transactions (new subject keys use the new version from the first moment), then
+/// retires the versions before it. Keys locked by a running request, or made under
+/// the old version by a request that began before the new one, are moved as soon as
+/// they are free: retiring fails while any key still uses an old version, and the
+/// rotation goes round again until none does.
 pub async fn rotate_tenant_key(
     pool: &PgPool,
     keys: &KeyStore,
@@ -50,19 +59,42 @@ pub async fn rotate_tenant_key(
     let version = keys.start_tenant_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     let mut rewrapped = 0;
-    loop {
+    for round in 1.. {
+        loop {
+            let mut tx = begin_for_tenant(pool, tenant_id).await?;
+            let moved = keys
+                .rewrap_subject_keys(&mut tx, tenant_id, version, BATCH)
+                .await?;
+            tx.commit().await?;
+            rewrapped += moved;
+            if moved == 0 {
+                break;
+            }
+        }
         let mut tx = begin_for_tenant(pool, tenant_id).await?;
-        let moved = keys
-            .rewrap_subject_keys(&mut tx, tenant_id, version, BATCH)
-            .await?;
-        tx.commit().await?;
-        rewrapped += moved;
-        if moved == 0 {
+        if let Some(retired) = keys.retire_versions_before(&mut tx, version).await? {
+            tx.commit().await?;
+            tracing::info!(%tenant_id, version, rewrapped, retired, "tenant key rotated");
+            return Ok(RotationReport {
+                version,
+                rewrapped,
+                retired,
+            });
+        }
+        drop(tx);
+        if round == RETIRE_ROUNDS {
             break;
         }
+        tokio::time::sleep(RETIRE_PAUSE).await;
     }
-    tracing::info!(%tenant_id, version, rewrapped, "tenant key rotated");
-    Ok(RotationReport { version, rewrapped })
+    // Still in use after a minute: the new version serves, the old stays until the
+    // next rotation.
+    tracing::warn!(%tenant_id, version, rewrapped, "tenant key rotated; old versions still in use, not retired");
+    Ok(RotationReport {
+        version,
+        rewrapped,
+        retired: 0,
+    })
 }
 
 /// Re-wraps every tenant's data keys under the current master key. `owner` lists the

@@ -300,7 +300,10 @@ mod tests {
             scope_for(Role::Owner, false, false),
             AuditScope::Administrative
         );
-        assert_eq!(scope_for(Role::Admin, false, true), AuditScope::Full);
+        assert_eq!(
+            scope_for(Role::Admin, false, true),
+            AuditScope::Pseudonymised
+        );
         assert_eq!(scope_for(Role::Member, false, true), AuditScope::Own);
         assert_eq!(
             scope_for(Role::DataProtectionOfficer, true, false),
