@@ -7,7 +7,6 @@ use anyhow::Context;
 use app::backend::auth::guard;
 use app::backend::crypto::KeyStore;
 use app::backend::services::keys;
-use app::backend::tenancy::begin_for_tenant;
 
 pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
     db::migrate(config).await?;
@@ -37,21 +36,10 @@ pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
         }
         KeysCommand::GuardUsers => {
             let owner = db::owner_pool(&config.database_url).await?;
-            let tenants: Vec<uuid::Uuid> =
-                sqlx::query_scalar!(r#"SELECT maintenance_tenant_ids() AS "tenant_id!""#)
-                    .fetch_all(&owner)
-                    .await?;
-            let mut bound = 0;
-            for tenant_id in tenants {
-                let mut tx = begin_for_tenant(&pool, tenant_id)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                bound += guard::bind_unguarded(&mut tx, &store, tenant_id)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("guarding failed: {e}"))?;
-                tx.commit().await?;
-            }
-            println!("{bound} user rows guarded");
+            let guarded = guard::guard_unguarded_users(&owner, &pool, &store)
+                .await
+                .map_err(|e| anyhow::anyhow!("guarding failed: {e}"))?;
+            println!("{guarded} user rows guarded");
         }
     }
     Ok(())

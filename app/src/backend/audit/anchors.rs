@@ -99,42 +99,29 @@ pub async fn anchor_head(
     }))
 }
 
-/// The last sequence number before which every anchor after `after_seq` holds: the
-/// entry at its number has its hash, and its HMAC is the key's. `None`: all hold.
+/// The first entry not covered by the database's anchors after `after_seq` (see
+/// [`first_uncovered_by`]); `None`: all hold.
 pub async fn first_unanchored(
     conn: &mut PgConnection,
     keys: &KeyStore,
     tenant_id: Uuid,
     after_seq: i64,
 ) -> AppResult<Option<i64>> {
-    let anchors = sqlx::query!(
-        "SELECT a.seq, a.hash, a.mac, l.hash AS \"entry_hash?\"
-         FROM audit_anchors a LEFT JOIN audit_log l ON l.tenant_id = a.tenant_id AND l.seq = a.seq
-         WHERE a.seq > $1 ORDER BY a.seq",
+    let anchors = sqlx::query_as!(
+        Anchor,
+        "SELECT tenant_id, seq, hash, mac FROM audit_anchors WHERE seq > $1",
         after_seq
     )
     .fetch_all(&mut *conn)
     .await?;
-    if anchors.is_empty() {
-        return Ok(None);
-    }
-    let key = anchor_key(conn, keys, tenant_id).await?;
-    let mut good = after_seq;
-    for anchor in anchors {
-        let genuine = checkpoint_signature(&key, tenant_id, anchor.seq, &anchor.hash) == anchor.mac;
-        if !genuine || anchor.entry_hash.as_deref() != Some(anchor.hash.as_slice()) {
-            // Something at or before this anchor was changed after the last good one.
-            return Ok(Some(good + 1));
-        }
-        good = anchor.seq;
-    }
-    Ok(None)
+    first_uncovered_by(conn, keys, tenant_id, after_seq, &anchors).await
 }
 
-/// Like [`first_unanchored`], against anchors kept outside the database (`anchors`,
-/// any tenant's; those of others are skipped): each must be genuine, its entry must
-/// exist and still have its hash. Finds a truncated tail, which the database's own
-/// anchors cannot once they are deleted with it.
+/// The first entry after `after_seq` that the tenant's anchors among `anchors` (from
+/// the database or from outside it; others' are skipped) no longer cover: each anchor
+/// must be genuine, and its entry must exist and still have its hash. `None`: all
+/// hold. Anchors kept outside also find a truncated tail, which the database's own
+/// cannot once they are deleted with it.
 pub async fn first_uncovered_by(
     conn: &mut PgConnection,
     keys: &KeyStore,
@@ -165,6 +152,7 @@ pub async fn first_uncovered_by(
     let key = anchor_key(conn, keys, tenant_id).await?;
     let mut good = after_seq;
     for anchor in ours {
+        // Something at or before this anchor changed after the last good one.
         if checkpoint_signature(&key, tenant_id, anchor.seq, &anchor.hash) != anchor.mac {
             return Ok(Some(good + 1));
         }

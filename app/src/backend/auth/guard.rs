@@ -9,10 +9,11 @@
 //! user's old role with its old guard), and a compromised server process.
 
 use crate::backend::crypto::{DataKey, KeyStore};
+use crate::backend::tenancy::begin_for_tenant;
 use crate::{AppError, AppResult};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 const PURPOSE: &str = "tessera.user-guard.v1";
@@ -101,20 +102,14 @@ pub async fn check_before_change(
     tenant_id: Uuid,
     user_id: Uuid,
 ) -> AppResult<()> {
-    let row = sqlx::query!(
-        "SELECT role, password_hash, guard FROM users WHERE user_id = $1 FOR UPDATE",
+    sqlx::query!(
+        "SELECT 1 AS locked FROM users WHERE user_id = $1 FOR UPDATE",
         user_id
     )
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    let guarded = Guarded {
-        tenant_id,
-        user_id,
-        role: &row.role,
-        password_hash: &row.password_hash,
-    };
-    match holds(conn, keys, &guarded, row.guard.as_deref()).await? {
+    match row_holds(conn, keys, tenant_id, user_id).await? {
         true => Ok(()),
         false => Err(AppError::Internal),
     }
@@ -155,19 +150,31 @@ pub async fn bind(
     Ok(())
 }
 
-/// Guards every row of the tenant that has none (`server keys guard-users`, once after
-/// the upgrade that introduced guards); returns how many. An operator's act, never
-/// automatic: a guard cleared behind the server's back stays refused.
-pub async fn bind_unguarded(
-    conn: &mut PgConnection,
+/// Guards every user row of every tenant that has none (`server keys guard-users`,
+/// once after the upgrade that introduced guards); returns how many. An operator's
+/// act, never automatic: a guard cleared behind the server's back stays refused.
+/// `owner` lists the tenants (the maintenance function); `pool` does the work.
+pub async fn guard_unguarded_users(
+    owner: &PgPool,
+    pool: &PgPool,
     keys: &KeyStore,
-    tenant_id: Uuid,
 ) -> AppResult<u64> {
-    let unguarded = sqlx::query_scalar!("SELECT user_id FROM users WHERE guard IS NULL FOR UPDATE")
-        .fetch_all(&mut *conn)
-        .await?;
-    for user_id in &unguarded {
-        bind(conn, keys, tenant_id, *user_id).await?;
+    let tenants: Vec<Uuid> =
+        sqlx::query_scalar!(r#"SELECT maintenance_tenant_ids() AS "tenant_id!""#)
+            .fetch_all(owner)
+            .await?;
+    let mut guarded = 0;
+    for tenant_id in tenants {
+        let mut tx = begin_for_tenant(pool, tenant_id).await?;
+        let unguarded =
+            sqlx::query_scalar!("SELECT user_id FROM users WHERE guard IS NULL FOR UPDATE")
+                .fetch_all(&mut *tx)
+                .await?;
+        for user_id in &unguarded {
+            bind(&mut tx, keys, tenant_id, *user_id).await?;
+        }
+        tx.commit().await?;
+        guarded += unguarded.len() as u64;
     }
-    Ok(unguarded.len() as u64)
+    Ok(guarded)
 }

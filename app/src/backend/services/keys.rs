@@ -59,7 +59,7 @@ pub async fn rotate_tenant_key(
     let version = keys.start_tenant_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     let mut rewrapped = 0;
-    for round in 1.. {
+    for round in 1..=RETIRE_ROUNDS {
         loop {
             let mut tx = begin_for_tenant(pool, tenant_id).await?;
             let moved = keys
@@ -82,10 +82,9 @@ pub async fn rotate_tenant_key(
             });
         }
         drop(tx);
-        if round == RETIRE_ROUNDS {
-            break;
+        if round < RETIRE_ROUNDS {
+            tokio::time::sleep(RETIRE_PAUSE).await;
         }
-        tokio::time::sleep(RETIRE_PAUSE).await;
     }
     // Still in use after a minute: the new version serves, the old stays until the
     // next rotation.

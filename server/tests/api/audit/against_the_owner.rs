@@ -27,8 +27,15 @@ fn verify_with_anchors(app: &TestApp, anchors: &Path) -> Output {
         .expect("the server binary runs")
 }
 
-fn anchor_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("tessera-anchors-{}", uuid::Uuid::now_v7()))
+/// A test server whose sealer also writes anchors to a fresh directory.
+async fn with_anchors_outside() -> (TestApp, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("tessera-anchors-{}", uuid::Uuid::now_v7()));
+    let anchors = dir.clone();
+    let app = TestApp::builder()
+        .configure(move |config| config.audit_anchor_dir = Some(anchors))
+        .spawn()
+        .await;
+    (app, dir)
 }
 
 async fn as_superuser_without_triggers(app: &TestApp, sql: &str) {
@@ -87,12 +94,7 @@ async fn announcing_a_purge_no_longer_lets_anyone_delete_entries() {
 
 #[tokio::test]
 async fn a_cut_off_tail_is_found_by_the_anchors_kept_outside_the_database() {
-    let dir = anchor_dir();
-    let anchors = dir.clone();
-    let app = TestApp::builder()
-        .configure(move |config| config.audit_anchor_dir = Some(anchors))
-        .spawn()
-        .await;
+    let (app, dir) = with_anchors_outside().await;
     let owner = app.owner_of("acme").await;
     for round in 0..3 {
         app.create_contact(&owner, &format!("T{round}"), "Tail", "")
@@ -140,12 +142,7 @@ async fn a_cut_off_tail_is_found_by_the_anchors_kept_outside_the_database() {
 
 #[tokio::test]
 async fn a_rewritten_entry_is_found_by_the_anchors_kept_outside_the_database() {
-    let dir = anchor_dir();
-    let anchors = dir.clone();
-    let app = TestApp::builder()
-        .configure(move |config| config.audit_anchor_dir = Some(anchors))
-        .spawn()
-        .await;
+    let (app, dir) = with_anchors_outside().await;
     let owner = app.owner_of("acme").await;
     app.create_contact(&owner, "R", "Rewrite", "").await;
     app.seal_audit().await;

@@ -330,19 +330,9 @@ impl TestApp {
         .await
         .unwrap();
         let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
-        let tenants: Vec<Uuid> = sqlx::query_scalar("SELECT tenant_id FROM tenants")
-            .fetch_all(&self.db.superuser)
+        app::backend::auth::guard::guard_unguarded_users(&self.db.superuser, &self.db.app, &keys)
             .await
             .unwrap();
-        for tenant_id in tenants {
-            let mut tx = app::backend::tenancy::begin_for_tenant(&self.db.app, tenant_id)
-                .await
-                .unwrap();
-            app::backend::auth::guard::bind_unguarded(&mut tx, &keys, tenant_id)
-                .await
-                .unwrap();
-            tx.commit().await.unwrap();
-        }
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
