@@ -180,6 +180,19 @@ async fn ciphertext_moved_or_tampered_fails_instead_of_showing_wrong_data() {
             AppError::Internal,
             "{what}: no garbage, no details"
         );
+        let listed: Vec<String> = app
+            .list_contacts(&a, ContactListQuery::default())
+            .await
+            .ok()
+            .items
+            .into_iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        assert_eq!(
+            listed,
+            std::slice::from_ref(&a1),
+            "{what}: the list leaves out only the bad row"
+        );
         restore(&a2, original).await;
         assert_eq!(
             read(a2.clone()).await.ok().input.last_name,
