@@ -120,6 +120,31 @@ fn minutes(name: &str, default: u64) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs(value * 60))
 }
 
+/// What production refuses to run without.
+fn production_requirements(
+    has_master_key: bool,
+    public_url: &str,
+    has_app_login: bool,
+) -> anyhow::Result<()> {
+    if !has_master_key {
+        bail!(
+            "production mode needs a master key: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE"
+        );
+    }
+    if !public_url.starts_with("https://") {
+        bail!("production mode needs an https TESSERA_PUBLIC_URL");
+    }
+    // Without its own login the request connections are the owner's with SET ROLE,
+    // and anything that runs RESET ROLE on one of them would act as the owner.
+    if !has_app_login {
+        bail!(
+            "production mode needs TESSERA_APP_DATABASE_URL: a login of its own for the \
+             tessera_app role (see the README's operations section)"
+        );
+    }
+    Ok(())
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
         let mode = match var("TESSERA_ENV").as_deref() {
@@ -159,11 +184,13 @@ impl Config {
                 bail!("a master key must be 32 bytes, base64-encoded");
             }
         }
-        if master_key.is_none() && mode == Mode::Production {
-            bail!("production mode needs a master key: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE");
-        }
-        if mode == Mode::Production && !public_url.starts_with("https://") {
-            bail!("production mode needs an https TESSERA_PUBLIC_URL");
+        let app_database_url = var("TESSERA_APP_DATABASE_URL");
+        if mode == Mode::Production {
+            production_requirements(
+                master_key.is_some(),
+                &public_url,
+                app_database_url.is_some(),
+            )?;
         }
         let account_mail = account_mail(&public_url)?;
         let trusted_proxies = crate::http::client_ip::TrustedProxies::parse(
@@ -175,7 +202,7 @@ impl Config {
         Ok(Self {
             mode,
             database_url,
-            app_database_url: var("TESSERA_APP_DATABASE_URL"),
+            app_database_url,
             db_pool_size: var("TESSERA_DB_POOL_SIZE")
                 .map(|v| v.parse())
                 .transpose()
@@ -225,5 +252,24 @@ impl Config {
     /// Cookies are `Secure` (and `__Host-` prefixed) whenever users reach us over TLS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::production_requirements;
+
+    #[test]
+    fn production_needs_a_master_key_tls_and_a_login_of_its_own_for_requests() {
+        let url = "https://crm.example.com";
+        assert!(production_requirements(true, url, true).is_ok());
+        let refusal = |key, url, login| {
+            production_requirements(key, url, login)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(refusal(false, url, true).contains("TESSERA_MASTER_KEY"));
+        assert!(refusal(true, "http://crm.example.com", true).contains("https"));
+        assert!(refusal(true, url, false).contains("TESSERA_APP_DATABASE_URL"));
     }
 }
