@@ -116,7 +116,7 @@ pub async fn seed_scale(
         scope.commit().await.map_err(err("commit"))?;
         done += n;
         chunk += 1;
-        if chunk % 20 == 0 {
+        if chunk.is_multiple_of(20) {
             let rate = done as f64 / started.elapsed().as_secs_f64();
             tracing::info!(done, rate = rate as u64, "contacts per second");
         }
