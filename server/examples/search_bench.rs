@@ -15,7 +15,7 @@
 //! for the same page under the same role and row-level security.
 #![recursion_limit = "256"]
 
-use app::backend::crypto::{DataKey, KeyStore};
+use app::backend::crypto::DataKey;
 use app::backend::services::{contacts, identity};
 use app::backend::tenancy::begin_for_tenant;
 use app::backend::{Backend, Scope};
@@ -68,11 +68,7 @@ async fn main() -> anyhow::Result<()> {
         master_key: Some(random_key()),
         ..test_config(&url)
     };
-    let backend = Backend::new(
-        pool.clone(),
-        KeyStore::new(config.key_ring()?),
-        "http://localhost",
-    );
+    let backend = Backend::new(pool.clone(), config.key_store()?, "http://localhost");
 
     let signed_in = identity::sign_up(
         &backend,
@@ -253,6 +249,11 @@ fn test_config(url: &str) -> Config {
         trusted_proxies: Default::default(),
         audit_seal_every: Duration::from_secs(1),
         audit_anchor_dir: None,
+        erasure_dir: None,
+        erasure_policy: app::backend::services::erasure::EpochPolicy {
+            every: Duration::from_secs(24 * 3600),
+            backup_retention: Duration::from_secs(30 * 86_400),
+        },
     }
 }
 

@@ -2,7 +2,9 @@
 
 use anyhow::{bail, Context};
 use app::backend::account_mail::AccountMailSettings;
-use app::backend::crypto::{KeyWrapper, LocalMasterKey, MasterKeyRing};
+use app::backend::crypto::epochs::ErasureEpochs;
+use app::backend::crypto::{KeyStore, KeyWrapper, LocalMasterKey, MasterKeyRing};
+use app::backend::services::erasure::EpochPolicy;
 use app::model::mail::SmtpSecurity;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +54,12 @@ pub struct Config {
     /// Where the sealer also appends each tenant's keyed chain heads, outside the
     /// database (`TESSERA_AUDIT_ANCHOR_DIR`; keep it on other storage than the database).
     pub audit_anchor_dir: Option<PathBuf>,
+    /// Where the erasure-epoch keys and the erasure ledger live, outside the database
+    /// and outside long-lived backups (`TESSERA_ERASURE_DIR`); without it, erasure
+    /// does not reach backups.
+    pub erasure_dir: Option<PathBuf>,
+    /// `TESSERA_ERASURE_EPOCH_HOURS` (24) and `TESSERA_BACKUP_RETENTION_DAYS` (30).
+    pub erasure_policy: EpochPolicy,
 }
 
 impl std::fmt::Debug for Config {
@@ -125,6 +133,7 @@ fn production_requirements(
     has_master_key: bool,
     public_url: &str,
     has_app_login: bool,
+    has_erasure_dir: bool,
 ) -> anyhow::Result<()> {
     if !has_master_key {
         bail!(
@@ -140,6 +149,13 @@ fn production_requirements(
         bail!(
             "production mode needs TESSERA_APP_DATABASE_URL: a login of its own for the \
              tessera_app role (see the README's operations section)"
+        );
+    }
+    // Without epochs, an erased person comes back with every restored backup.
+    if !has_erasure_dir {
+        bail!(
+            "production mode needs TESSERA_ERASURE_DIR: a directory outside the database \
+             and its backups for the erasure-epoch keys"
         );
     }
     Ok(())
@@ -185,11 +201,15 @@ impl Config {
             }
         }
         let app_database_url = var("TESSERA_APP_DATABASE_URL");
+        let erasure_dir = std::env::var_os("TESSERA_ERASURE_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from);
         if mode == Mode::Production {
             production_requirements(
                 master_key.is_some(),
                 &public_url,
                 app_database_url.is_some(),
+                erasure_dir.is_some(),
             )?;
         }
         let account_mail = account_mail(&public_url)?;
@@ -227,6 +247,28 @@ impl Config {
             audit_anchor_dir: std::env::var_os("TESSERA_AUDIT_ANCHOR_DIR")
                 .filter(|dir| !dir.is_empty())
                 .map(PathBuf::from),
+            erasure_dir,
+            erasure_policy: EpochPolicy {
+                every: Duration::from_secs(
+                    u64::from(number("TESSERA_ERASURE_EPOCH_HOURS", 24)?.max(1)) * 3600,
+                ),
+                backup_retention: Duration::from_secs(
+                    u64::from(number("TESSERA_BACKUP_RETENTION_DAYS", 30)?) * 86_400,
+                ),
+            },
+        })
+    }
+
+    /// The key store: the master key ring, and the erasure epochs when configured.
+    pub fn key_store(&self) -> anyhow::Result<KeyStore> {
+        let store = KeyStore::new(self.key_ring()?);
+        Ok(match &self.erasure_dir {
+            None => store,
+            Some(dir) => {
+                store.with_erasure_epochs(Arc::new(ErasureEpochs::open(dir.clone()).with_context(
+                    || format!("cannot open TESSERA_ERASURE_DIR {}", dir.display()),
+                )?))
+            }
         })
     }
 
@@ -260,16 +302,17 @@ mod tests {
     use super::production_requirements;
 
     #[test]
-    fn production_needs_a_master_key_tls_and_a_login_of_its_own_for_requests() {
+    fn production_needs_a_master_key_tls_a_login_of_its_own_and_erasure_epochs() {
         let url = "https://crm.example.com";
-        assert!(production_requirements(true, url, true).is_ok());
-        let refusal = |key, url, login| {
-            production_requirements(key, url, login)
+        assert!(production_requirements(true, url, true, true).is_ok());
+        let refusal = |key, url, login, epochs| {
+            production_requirements(key, url, login, epochs)
                 .unwrap_err()
                 .to_string()
         };
-        assert!(refusal(false, url, true).contains("TESSERA_MASTER_KEY"));
-        assert!(refusal(true, "http://crm.example.com", true).contains("https"));
-        assert!(refusal(true, url, false).contains("TESSERA_APP_DATABASE_URL"));
+        assert!(refusal(false, url, true, true).contains("TESSERA_MASTER_KEY"));
+        assert!(refusal(true, "http://crm.example.com", true, true).contains("https"));
+        assert!(refusal(true, url, false, true).contains("TESSERA_APP_DATABASE_URL"));
+        assert!(refusal(true, url, true, false).contains("TESSERA_ERASURE_DIR"));
     }
 }

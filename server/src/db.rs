@@ -63,7 +63,7 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let owner = owner_pool(&config.database_url).await?;
     run_migrations(&owner).await?;
     let pool = app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
-    let keys = app::backend::crypto::KeyStore::new(config.key_ring()?);
+    let keys = config.key_store()?;
     let backend = app::backend::Backend::new(pool, keys, config.public_url.clone());
     upgrade_data(&backend, &owner).await?;
     tracing::info!("migrations applied");

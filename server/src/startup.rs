@@ -4,9 +4,10 @@ use crate::config::Config;
 use crate::db;
 use crate::http::origin_check::OriginPolicy;
 use crate::http::router::{self, EdgeSettings, SessionSettings};
+use anyhow::Context as _;
 use app::backend::account_mail::AccountMailer;
 use app::backend::auth::throttle::{LoginThrottle, ThrottleLimits};
-use app::backend::crypto::KeyStore;
+use app::backend::services::erasure::{self, EpochPolicy};
 use app::backend::state::SessionPolicy;
 use app::backend::{AppState, Backend};
 use axum::serve::ListenerExt;
@@ -21,6 +22,7 @@ pub struct Application {
     pub state: AppState,
     audit_seal_every: std::time::Duration,
     audit_anchors: Option<app::backend::audit::anchors::AnchorDir>,
+    erasure_policy: EpochPolicy,
 }
 
 impl Application {
@@ -38,7 +40,7 @@ impl Application {
         config: Config,
         limits: ThrottleLimits,
     ) -> anyhow::Result<Self> {
-        let keys = KeyStore::new(config.key_ring()?);
+        let keys = config.key_store()?;
         let owner = db::owner_pool(&config.database_url).await?;
         db::run_migrations(&owner).await?;
         let pool = db::app_pool(
@@ -74,6 +76,7 @@ impl Application {
         };
         db::upgrade_data(&state.backend, &owner).await?;
         owner.close().await;
+        prepare_erasure(&state.backend).await?;
         let router = router::build(
             state.clone(),
             SessionSettings {
@@ -97,13 +100,15 @@ impl Application {
                 .audit_anchor_dir
                 .clone()
                 .map(app::backend::audit::anchors::AnchorDir::new),
+            erasure_policy: config.erasure_policy,
         })
     }
 
     /// Starts the background workers: jobs (imports, mail, webhooks; `every` is their
-    /// idle poll) and the audit sealer.
+    /// idle poll), the erasure ledger and epoch roll, and the audit sealer.
     pub fn spawn_workers(&self, every: std::time::Duration) {
         app::backend::jobs::spawn_worker(self.state.backend.clone(), every);
+        erasure::spawn(self.state.backend.clone(), every, self.erasure_policy);
         app::backend::audit::sealer::spawn(
             self.state.backend.clone(),
             self.audit_seal_every,
@@ -133,6 +138,68 @@ impl Application {
             .await?;
         Ok(())
     }
+}
+
+/// Before serving: the database's erasure epochs must fit the directory, the ledger
+/// is re-applied (the database may be a restored backup), and the first epoch starts.
+async fn prepare_erasure(backend: &Arc<Backend>) -> anyhow::Result<()> {
+    let fail = |e: app::AppError| anyhow::anyhow!("erasure epochs: {e}");
+    let in_use: Vec<i32> = {
+        let mut epochs: Vec<i32> = erasure::epochs_in_use(&backend.db)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .filter(|e| *e > 0)
+            .collect();
+        epochs.sort_unstable();
+        epochs
+    };
+    let Some(epochs) = backend.keys.erasure_epochs() else {
+        if let Some(epoch) = in_use.last() {
+            anyhow::bail!(
+                "subject keys are wrapped under erasure epoch {epoch}, but TESSERA_ERASURE_DIR is not set"
+            );
+        }
+        return Ok(());
+    };
+    let kept: Vec<i32> = epochs.kept().into_iter().map(|(e, _)| e).collect();
+    let newest_kept = kept.last().copied().unwrap_or(0);
+    if in_use.last().is_some_and(|e| *e > newest_kept) {
+        anyhow::bail!(
+            "the database uses erasure epochs up to {}, but {} holds keys only up to {newest_kept}: \
+             is TESSERA_ERASURE_DIR the right directory?",
+            in_use.last().unwrap_or(&0),
+            epochs.dir().display()
+        );
+    }
+    let destroyed: Vec<i32> = in_use
+        .iter()
+        .copied()
+        .filter(|e| !kept.contains(e))
+        .collect();
+    if !destroyed.is_empty() {
+        tracing::warn!(?destroyed, "subject keys under destroyed erasure epochs are unreadable (a backup older than the retention?)");
+    }
+    erasure::apply_ledger(&backend.db, &backend.keys)
+        .await
+        .map_err(fail)?;
+    if kept.is_empty() {
+        epochs
+            .start_next(time::OffsetDateTime::now_utc().unix_timestamp())
+            .context("cannot start the first erasure epoch")?;
+    }
+    // Keys from before the first epoch, or left behind by an interrupted roll.
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        match erasure::move_to_current_epoch(&backend.db, &backend.keys).await {
+            Ok(0) => {}
+            Ok(moved) => tracing::info!(moved, "subject keys moved into the current erasure epoch"),
+            Err(err) => {
+                tracing::error!(error = %err, "moving keys into the current erasure epoch failed")
+            }
+        }
+    });
+    Ok(())
 }
 
 async fn shutdown_signal() {

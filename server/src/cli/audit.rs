@@ -5,7 +5,6 @@ use crate::config::Config;
 use crate::db;
 use anyhow::Context;
 use app::backend::audit::{anchors, integrity};
-use app::backend::crypto::KeyStore;
 use app::backend::tenancy::begin_for_tenant;
 use uuid::Uuid;
 
@@ -15,7 +14,7 @@ fn fail(err: app::AppError) -> anyhow::Error {
 
 pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     db::migrate(config).await?;
-    let store = KeyStore::new(config.key_ring()?);
+    let store = config.key_store()?;
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     match command {
         AuditCommand::Verify { tenant, anchors } => {

@@ -5,12 +5,11 @@ use crate::config::Config;
 use crate::db;
 use anyhow::Context;
 use app::backend::auth::guard;
-use app::backend::crypto::KeyStore;
-use app::backend::services::keys;
+use app::backend::services::{erasure, keys};
 
 pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
     db::migrate(config).await?;
-    let store = KeyStore::new(config.key_ring()?);
+    let store = config.key_store()?;
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     match command {
         KeysCommand::RotateTenant { tenant } => {
@@ -40,6 +39,23 @@ pub async fn run(config: &Config, command: KeysCommand) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("guarding failed: {e}"))?;
             println!("{guarded} user rows guarded");
+        }
+        KeysCommand::RollEpoch => {
+            let report = erasure::roll_epoch(&pool, &store, config.erasure_policy)
+                .await
+                .map_err(|e| {
+                    anyhow::anyhow!("epoch roll failed (is TESSERA_ERASURE_DIR set?): {e}")
+                })?;
+            println!(
+                "erasure epoch {}: {} subject keys moved, epochs destroyed: {:?}, past the retention but still in use: {:?}",
+                report.epoch, report.rewrapped, report.destroyed, report.overdue
+            );
+        }
+        KeysCommand::ApplyErasures => {
+            let removed = erasure::apply_ledger(&pool, &store).await.map_err(|e| {
+                anyhow::anyhow!("applying the ledger failed (is TESSERA_ERASURE_DIR set?): {e}")
+            })?;
+            println!("{removed} keys of erased subjects destroyed");
         }
     }
     Ok(())

@@ -71,4 +71,10 @@ pub enum KeysCommand {
     /// HMAC the server checks). Run once after upgrading to guards; rows without one
     /// are refused until then.
     GuardUsers,
+    /// Start a new erasure epoch now, move every subject key into it and destroy the
+    /// epochs whose backup retention has passed (the server does this daily).
+    RollEpoch,
+    /// Re-apply the erasure ledger: destroy the keys of everyone erased since the
+    /// database's state (run after restoring a backup; the server also does at start).
+    ApplyErasures,
 }

@@ -40,7 +40,7 @@ fn hex(value: &str) -> String {
 }
 
 async fn key_store(app: &TestApp) -> KeyStore {
-    KeyStore::new(app.config.key_ring().unwrap())
+    app.config.key_store().unwrap()
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ mod capture;
 mod contacts;
 mod duplicates;
 mod encryption;
+mod erasure_backups;
 mod exports;
 mod field_masks;
 mod guards;

@@ -75,6 +75,7 @@ async fn every_tenant_table_has_forced_rls_with_a_tenant_policy_and_tenant_leadi
         "capture_policies",
         "mailboxes",
         "saved_views",
+        "erasures_pending",
     ] {
         assert!(
             names.contains(&expected),
@@ -197,6 +198,9 @@ async fn the_application_role_is_unprivileged_and_owns_nothing() {
             "audit_unanchored_tenants",
             "audit_unsealed_tenants",
             "auth_tenant_id_for_slug",
+            "erasure_epoch_stale_tenants",
+            "erasure_epochs_in_use",
+            "erasure_pending_tenants",
             "maintenance_tenant_ids",
             "worker_due_jobs"
         ]

@@ -37,6 +37,16 @@ impl DataKey {
             .expect("32 bytes is a valid HKDF length");
         DataKey(out)
     }
+
+    /// A key that needs both this one and `other` (HKDF-SHA256 over both).
+    pub fn join(&self, other: &DataKey, label: &str) -> DataKey {
+        let both = Zeroizing::new([self.0.as_slice(), other.0.as_slice()].concat());
+        let hk = Hkdf::<Sha256>::new(None, &both);
+        let mut out = Zeroizing::new([0u8; 32]);
+        hk.expand(label.as_bytes(), out.as_mut())
+            .expect("32 bytes is a valid HKDF length");
+        DataKey(out)
+    }
 }
 
 impl std::fmt::Debug for DataKey {
@@ -192,6 +202,19 @@ mod tests {
         assert_eq!(key.derive("a").expose(), key.derive("a").expose());
         assert_ne!(key.derive("a").expose(), key.derive("b").expose());
         assert_ne!(key.derive("a").expose(), key.expose());
+    }
+
+    #[test]
+    fn a_joined_key_needs_both_keys() {
+        let (a, b, c) = (
+            DataKey::generate(),
+            DataKey::generate(),
+            DataKey::generate(),
+        );
+        assert_eq!(a.join(&b, "x").expose(), a.join(&b, "x").expose());
+        assert_ne!(a.join(&b, "x").expose(), a.join(&c, "x").expose());
+        assert_ne!(a.join(&b, "x").expose(), c.join(&b, "x").expose());
+        assert_ne!(a.join(&b, "x").expose(), a.join(&b, "y").expose());
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! - the master key (key-encryption key) wraps each tenant's data keys;
 //! - a tenant data key (versioned, rotatable) wraps each data subject's key;
 //! - a data subject's key (one per contact or user) encrypts that subject's fields;
+//!   it is wrapped under the tenant key joined with an erasure-epoch key kept outside
+//!   the database ([`epochs`]), so that erasure reaches backups;
 //! - a tenant index key (derived from the tenant's first data key) keys the blind indexes.
 //!
 //! Values are AES-256-GCM with a fresh 96-bit nonce and associated data binding them
@@ -11,6 +13,7 @@
 
 pub mod blind_index;
 pub mod cipher;
+pub mod epochs;
 pub mod keys;
 pub mod keystore;
 pub mod record;
@@ -36,6 +39,10 @@ pub enum CryptoError {
     UnknownMasterKey(String),
     #[error("the data subject's key no longer exists (erased)")]
     KeyErased,
+    #[error("the erasure epoch {0} key was destroyed")]
+    EpochDestroyed(i32),
+    #[error("a key is under erasure epoch {0}, but no erasure directory is configured")]
+    EpochsNotConfigured(i32),
     #[error("decrypted text is not UTF-8")]
     NotUtf8,
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod contacts;
 pub mod duplicates;
+pub mod erasure;
 pub mod exports;
 pub mod field_masks;
 pub mod identity;

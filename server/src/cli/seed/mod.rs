@@ -11,7 +11,6 @@ pub use people::{demo_contacts, demo_duplicate_pair, demo_organisations, demo_pe
 use crate::config::Config;
 use crate::db;
 use app::backend::audit::anchors::AnchorDir;
-use app::backend::crypto::KeyStore;
 use app::backend::services::{contacts, identity, organisations, team, teams};
 use app::backend::{Backend, Scope};
 use app::model::identity::{AcceptInviteInput, InviteInput, Role, SignupInput};
@@ -197,7 +196,7 @@ pub async fn run(
     plaintext_names: bool,
 ) -> anyhow::Result<()> {
     db::migrate(config).await?;
-    let keys = KeyStore::new(config.key_ring()?);
+    let keys = config.key_store()?;
     let pool = db::app_pool(&config.database_url, config.app_database_url.as_deref(), 2).await?;
     let backend = Backend::new(pool, keys, config.public_url.clone());
     if let Some(count) = contacts {

@@ -132,6 +132,11 @@ impl TestAppBuilder {
             trusted_proxies: Default::default(),
             audit_seal_every: Duration::from_secs(1),
             audit_anchor_dir: None,
+            erasure_dir: None,
+            erasure_policy: app::backend::services::erasure::EpochPolicy {
+                every: Duration::from_secs(24 * 3600),
+                backup_retention: Duration::from_secs(30 * 86_400),
+            },
         };
         for adjust in self.adjust {
             adjust(&mut config);
@@ -293,7 +298,7 @@ impl TestApp {
 
     /// The services' backend on this test's database, as the CLI would build it.
     pub fn backend(&self) -> std::sync::Arc<app::backend::Backend> {
-        let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
+        let keys = self.config.key_store().unwrap();
         app::backend::Backend::new(self.db.app.clone(), keys, "http://localhost")
     }
 
@@ -329,7 +334,7 @@ impl TestApp {
         .execute(&self.db.superuser)
         .await
         .unwrap();
-        let keys = app::backend::crypto::KeyStore::new(self.config.key_ring().unwrap());
+        let keys = self.config.key_store().unwrap();
         app::backend::auth::guard::guard_unguarded_users(&self.db.superuser, &self.db.app, &keys)
             .await
             .unwrap();

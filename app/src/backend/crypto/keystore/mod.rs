@@ -4,15 +4,18 @@
 //! subject keys are unwrapped per request and never cached.
 
 use super::blind_index::IndexKey;
+use super::epochs::ErasureEpochs;
 use super::keys::{unwrap_with, wrap_with};
 use super::{CryptoError, DataKey, MasterKeyRing};
 use crate::AppResult;
 use sqlx::PgConnection;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+mod rotation;
 
 /// A tenant key version is replaced after this many wraps, far below AES-GCM's 2^32
 /// random-nonce limit per key.
@@ -38,14 +41,20 @@ fn subject_key_context(tenant_id: Uuid, subject_id: Uuid) -> Vec<u8> {
     .concat()
 }
 
-/// The part of a tenant key that wraps subject keys.
-fn wrapping_key(tenant_key: &DataKey) -> DataKey {
-    tenant_key.derive("tessera.subject-key-wrap.v1")
+/// What wraps subject keys: a part of the tenant key, joined with the erasure
+/// epoch's key when there is one (epoch 0 has none).
+fn wrapping_key(tenant_key: &DataKey, epoch_key: Option<&DataKey>) -> DataKey {
+    let of_tenant = tenant_key.derive("tessera.subject-key-wrap.v1");
+    match epoch_key {
+        None => of_tenant,
+        Some(epoch_key) => of_tenant.join(epoch_key, "tessera.subject-key-wrap.epoch.v1"),
+    }
 }
 
 pub struct KeyStore {
     master: MasterKeyRing,
     cache: Mutex<HashMap<(Uuid, i32), (DataKey, Instant)>>,
+    epochs: Option<Arc<ErasureEpochs>>,
 }
 
 impl KeyStore {
@@ -53,7 +62,54 @@ impl KeyStore {
         Self {
             master,
             cache: Mutex::new(HashMap::new()),
+            epochs: None,
         }
+    }
+
+    /// Wraps new subject keys under the current erasure epoch as well.
+    pub fn with_erasure_epochs(mut self, epochs: Arc<ErasureEpochs>) -> Self {
+        self.epochs = Some(epochs);
+        self
+    }
+
+    pub fn erasure_epochs(&self) -> Option<&Arc<ErasureEpochs>> {
+        self.epochs.as_ref()
+    }
+
+    /// The epoch new subject keys go under, with its key (0 and none without epochs).
+    fn current_epoch(&self) -> (i32, Option<DataKey>) {
+        match self.epochs.as_ref().and_then(|e| e.current()) {
+            Some((epoch, key)) => (epoch, Some(key)),
+            None => (0, None),
+        }
+    }
+
+    /// The key of `epoch`: none for 0, `EpochDestroyed` once deleted, and an error when
+    /// the server has no epochs configured although the key needs one.
+    fn epoch_key(&self, epoch: i32) -> Result<Option<DataKey>, CryptoError> {
+        match (epoch, &self.epochs) {
+            (0, _) => Ok(None),
+            (_, None) => Err(CryptoError::EpochsNotConfigured(epoch)),
+            (_, Some(epochs)) => epochs.key(epoch).map(Some),
+        }
+    }
+
+    /// The wrapping key of (tenant key version, epoch), or `None` when the epoch's key
+    /// was destroyed: the subject key is then as good as erased.
+    async fn wrapping_for(
+        &self,
+        conn: &mut PgConnection,
+        tenant_id: Uuid,
+        version: i32,
+        epoch: i32,
+    ) -> AppResult<Option<DataKey>> {
+        let epoch_key = match self.epoch_key(epoch) {
+            Ok(key) => key,
+            Err(CryptoError::EpochDestroyed(_)) => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
+        Ok(Some(wrapping_key(&tenant_key, epoch_key.as_ref())))
     }
 
     fn cached(&self, tenant_id: Uuid, version: i32) -> Option<DataKey> {
@@ -182,20 +238,23 @@ impl KeyStore {
             self.insert_tenant_version(conn, tenant_id, version).await?;
         }
         let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
+        let (epoch, epoch_key) = self.current_epoch();
         let key = DataKey::generate();
         let wrapped = wrap_with(
-            &wrapping_key(&tenant_key),
+            &wrapping_key(&tenant_key, epoch_key.as_ref()),
             &key,
             &subject_key_context(tenant_id, subject_id),
         );
         sqlx::query!(
-            "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key) VALUES ($1, $2, $3, $4)
+            "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key, erasure_epoch) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, subject_id) DO UPDATE
-             SET tenant_key_version = excluded.tenant_key_version, wrapped_key = excluded.wrapped_key, encryptions = 0",
+             SET tenant_key_version = excluded.tenant_key_version, wrapped_key = excluded.wrapped_key,
+                 erasure_epoch = excluded.erasure_epoch, encryptions = 0",
             tenant_id,
             subject_id,
             version,
-            wrapped
+            wrapped,
+            epoch
         )
         .execute(&mut *conn)
         .await?;
@@ -223,12 +282,13 @@ impl KeyStore {
             .map(|(id, key)| wrapper.wrap(*id, key))
             .collect();
         sqlx::query!(
-            "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key)
-             SELECT $1, t.id, $2, t.w FROM unnest($3::uuid[], $4::bytea[]) AS t(id, w)",
+            "INSERT INTO subject_keys (tenant_id, subject_id, tenant_key_version, wrapped_key, erasure_epoch)
+             SELECT $1, t.id, $2, t.w, $5 FROM unnest($3::uuid[], $4::bytea[]) AS t(id, w)",
             tenant_id,
             wrapper.version,
             subject_ids,
-            &wrapped
+            &wrapped,
+            wrapper.epoch
         )
         .execute(&mut *conn)
         .await?;
@@ -254,31 +314,37 @@ impl KeyStore {
             .ok_or_else(|| CryptoError::KeyErased.into())
     }
 
-    /// The keys of several subjects at once (a list page); erased ones are absent.
+    /// The keys of several subjects at once (a list page); erased ones are absent, and
+    /// so are those under an erasure epoch whose key was destroyed (an old backup).
     pub async fn subject_keys(
         &self,
         conn: &mut PgConnection,
         tenant_id: Uuid,
         subject_ids: &[Uuid],
     ) -> AppResult<HashMap<Uuid, DataKey>> {
-        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query!(
-            "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
+        let rows: Vec<(Uuid, i32, i32, Vec<u8>)> = sqlx::query!(
+            "SELECT subject_id, tenant_key_version, erasure_epoch, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
             subject_ids
         )
         .fetch_all(&mut *conn).await?
         .into_iter()
-        .map(|r| (r.subject_id, r.tenant_key_version, r.wrapped_key))
+        .map(|r| (r.subject_id, r.tenant_key_version, r.erasure_epoch, r.wrapped_key))
         .collect();
-        let mut wrapping: HashMap<i32, DataKey> = HashMap::new();
+        let mut wrapping: HashMap<(i32, i32), Option<DataKey>> = HashMap::new();
         let mut keys = HashMap::with_capacity(rows.len());
-        for (subject_id, version, wrapped) in rows {
-            if let Entry::Vacant(slot) = wrapping.entry(version) {
-                slot.insert(wrapping_key(
-                    &self.tenant_key(conn, tenant_id, version).await?,
-                ));
+        for (subject_id, version, epoch, wrapped) in rows {
+            if let Entry::Vacant(slot) = wrapping.entry((version, epoch)) {
+                let key = self.wrapping_for(conn, tenant_id, version, epoch).await?;
+                if key.is_none() {
+                    tracing::warn!(%tenant_id, epoch, "subject keys under a destroyed erasure epoch (a restored old backup?): unreadable");
+                }
+                slot.insert(key);
             }
+            let Some(wrapping) = &wrapping[&(version, epoch)] else {
+                continue;
+            };
             let key = unwrap_with(
-                &wrapping[&version],
+                wrapping,
                 &wrapped,
                 &subject_key_context(tenant_id, subject_id),
             )?;
@@ -287,19 +353,20 @@ impl KeyStore {
         Ok(keys)
     }
 
-    /// Wraps many new subject keys without a round trip each (bulk imports). The
-    /// caller stores each `(subject_id, version, wrapped)` in `subject_keys`.
-    pub async fn bulk_wrapper(
+    /// Wraps many new subject keys without a round trip each (bulk imports).
+    async fn bulk_wrapper(
         &self,
         conn: &mut PgConnection,
         tenant_id: Uuid,
     ) -> AppResult<BulkWrapper> {
         let (version, _) = Self::current_version(conn).await?;
-        let wrapping = wrapping_key(&self.tenant_key(conn, tenant_id, version).await?);
+        let (epoch, epoch_key) = self.current_epoch();
+        let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
         Ok(BulkWrapper {
             tenant_id,
             version,
-            wrapping,
+            epoch,
+            wrapping: wrapping_key(&tenant_key, epoch_key.as_ref()),
         })
     }
 
@@ -325,131 +392,18 @@ impl KeyStore {
             .await?;
         Ok(())
     }
-
-    /// Deletes the tenant key versions between the root and `current`, unless a subject
-    /// key still uses one: then `None` (the foreign key refused; the transaction is
-    /// spent and must be rolled back).
-    pub async fn retire_versions_before(
-        &self,
-        conn: &mut PgConnection,
-        current: i32,
-    ) -> AppResult<Option<u64>> {
-        let deleted = sqlx::query!(
-            "DELETE FROM tenant_keys WHERE version > 1 AND version < $1",
-            current
-        )
-        .execute(&mut *conn)
-        .await;
-        match deleted {
-            Ok(done) => Ok(Some(done.rows_affected())),
-            Err(sqlx::Error::Database(err)) if err.is_foreign_key_violation() => Ok(None),
-            Err(err) => Err(err.into()),
-        }
-    }
-
-    /// Starts a new tenant key version; new subject keys use it at once.
-    pub async fn start_tenant_version(
-        &self,
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-    ) -> AppResult<i32> {
-        let (version, _) = Self::current_version(conn).await?;
-        self.insert_tenant_version(conn, tenant_id, version + 1)
-            .await?;
-        Ok(version + 1)
-    }
-
-    /// Re-wraps up to `batch` subject keys still under an older tenant key version.
-    /// Returns how many it moved; call until 0. Data rows are never touched.
-    pub async fn rewrap_subject_keys(
-        &self,
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-        target: i32,
-        batch: i64,
-    ) -> AppResult<u64> {
-        let rows: Vec<(Uuid, i32, Vec<u8>)> = sqlx::query!(
-            "SELECT subject_id, tenant_key_version, wrapped_key FROM subject_keys
-             WHERE tenant_key_version < $1 ORDER BY subject_id LIMIT $2 FOR UPDATE SKIP LOCKED",
-            target,
-            batch
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.subject_id, r.tenant_key_version, r.wrapped_key))
-        .collect();
-        let new_wrapping = wrapping_key(&self.tenant_key(conn, tenant_id, target).await?);
-        let mut old_wrapping: HashMap<i32, DataKey> = HashMap::new();
-        for (subject_id, version, wrapped) in &rows {
-            if let Entry::Vacant(slot) = old_wrapping.entry(*version) {
-                slot.insert(wrapping_key(
-                    &self.tenant_key(conn, tenant_id, *version).await?,
-                ));
-            }
-            let context = subject_key_context(tenant_id, *subject_id);
-            let key = unwrap_with(&old_wrapping[version], wrapped, &context)?;
-            let rewrapped = wrap_with(&new_wrapping, &key, &context);
-            sqlx::query!(
-                "UPDATE subject_keys SET tenant_key_version = $2, wrapped_key = $3 WHERE subject_id = $1",
-                subject_id,
-                target,
-                rewrapped
-            )
-                .execute(&mut *conn)
-                .await?;
-        }
-        sqlx::query!(
-            "UPDATE tenant_keys SET wraps = wraps + $2 WHERE version = $1",
-            target,
-            rows.len() as i64
-        )
-        .execute(&mut *conn)
-        .await?;
-        Ok(rows.len() as u64)
-    }
-
-    /// Re-wraps this tenant's data keys under the current master key. Returns how
-    /// many versions it moved.
-    pub async fn rewrap_tenant_keys(
-        &self,
-        conn: &mut PgConnection,
-        tenant_id: Uuid,
-    ) -> AppResult<u64> {
-        let current = self.master.current();
-        let rows: Vec<(i32, String, Vec<u8>)> = sqlx::query!(
-            "SELECT version, master_key_id, wrapped_key FROM tenant_keys WHERE master_key_id <> $1 FOR UPDATE",
-            current.key_id()
-        )
-        .fetch_all(&mut *conn).await?
-        .into_iter()
-        .map(|r| (r.version, r.master_key_id, r.wrapped_key))
-        .collect();
-        for (version, master_id, wrapped) in &rows {
-            let context = tenant_key_context(tenant_id, *version);
-            let key = self.master.by_id(master_id)?.unwrap(wrapped, &context)?;
-            sqlx::query!(
-                "UPDATE tenant_keys SET master_key_id = $2, wrapped_key = $3 WHERE version = $1",
-                version,
-                current.key_id(),
-                current.wrap(&key, &context)
-            )
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(rows.len() as u64)
-    }
 }
 
 /// Wraps subject keys under one tenant key version (see [`KeyStore::bulk_wrapper`]).
-pub struct BulkWrapper {
+struct BulkWrapper {
     tenant_id: Uuid,
-    pub version: i32,
+    version: i32,
+    epoch: i32,
     wrapping: DataKey,
 }
 
 impl BulkWrapper {
-    pub fn wrap(&self, subject_id: Uuid, key: &DataKey) -> Vec<u8> {
+    fn wrap(&self, subject_id: Uuid, key: &DataKey) -> Vec<u8> {
         wrap_with(
             &self.wrapping,
             key,
