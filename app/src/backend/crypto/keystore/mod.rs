@@ -51,6 +51,14 @@ fn wrapping_key(tenant_key: &DataKey, epoch_key: Option<&DataKey>) -> DataKey {
     }
 }
 
+/// A subject key as stored: wrapped under a tenant key version and an erasure epoch.
+struct WrappedSubjectKey {
+    subject_id: Uuid,
+    tenant_key_version: i32,
+    erasure_epoch: i32,
+    wrapped_key: Vec<u8>,
+}
+
 pub struct KeyStore {
     master: MasterKeyRing,
     cache: Mutex<HashMap<(Uuid, i32), (DataKey, Instant)>>,
@@ -322,17 +330,17 @@ impl KeyStore {
         tenant_id: Uuid,
         subject_ids: &[Uuid],
     ) -> AppResult<HashMap<Uuid, DataKey>> {
-        let rows: Vec<(Uuid, i32, i32, Vec<u8>)> = sqlx::query!(
+        let rows = sqlx::query_as!(
+            WrappedSubjectKey,
             "SELECT subject_id, tenant_key_version, erasure_epoch, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
             subject_ids
         )
-        .fetch_all(&mut *conn).await?
-        .into_iter()
-        .map(|r| (r.subject_id, r.tenant_key_version, r.erasure_epoch, r.wrapped_key))
-        .collect();
+        .fetch_all(&mut *conn)
+        .await?;
         let mut wrapping: HashMap<(i32, i32), Option<DataKey>> = HashMap::new();
         let mut keys = HashMap::with_capacity(rows.len());
-        for (subject_id, version, epoch, wrapped) in rows {
+        for row in rows {
+            let (version, epoch) = (row.tenant_key_version, row.erasure_epoch);
             if let Entry::Vacant(slot) = wrapping.entry((version, epoch)) {
                 let key = self.wrapping_for(conn, tenant_id, version, epoch).await?;
                 if key.is_none() {
@@ -345,10 +353,10 @@ impl KeyStore {
             };
             let key = unwrap_with(
                 wrapping,
-                &wrapped,
-                &subject_key_context(tenant_id, subject_id),
+                &row.wrapped_key,
+                &subject_key_context(tenant_id, row.subject_id),
             )?;
-            keys.insert(subject_id, key);
+            keys.insert(row.subject_id, key);
         }
         Ok(keys)
     }

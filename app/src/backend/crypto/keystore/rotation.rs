@@ -1,7 +1,7 @@
 //! Rotations: moving subject keys to a new tenant key version or erasure epoch, and
 //! tenant keys to a new master key. Only key rows change, never data rows.
 
-use super::{subject_key_context, tenant_key_context, wrapping_key, KeyStore};
+use super::{subject_key_context, tenant_key_context, wrapping_key, KeyStore, WrappedSubjectKey};
 use crate::backend::crypto::keys::{unwrap_with, wrap_with};
 use crate::backend::crypto::{CryptoError, DataKey};
 use crate::AppResult;
@@ -54,25 +54,16 @@ impl KeyStore {
         target: i32,
         batch: i64,
     ) -> AppResult<u64> {
-        let rows: Vec<(Uuid, i32, i32, Vec<u8>)> = sqlx::query!(
+        let rows = sqlx::query_as!(
+            WrappedSubjectKey,
             "SELECT subject_id, tenant_key_version, erasure_epoch, wrapped_key FROM subject_keys
              WHERE tenant_key_version < $1 ORDER BY subject_id LIMIT $2 FOR UPDATE SKIP LOCKED",
             target,
             batch
         )
         .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.subject_id,
-                r.tenant_key_version,
-                r.erasure_epoch,
-                r.wrapped_key,
-            )
-        })
-        .collect();
-        let moved = self.rewrap(conn, tenant_id, rows, target).await?;
+        .await?;
+        let moved = self.rewrap(conn, tenant_id, &rows, Some(target)).await?;
         sqlx::query!(
             "UPDATE tenant_keys SET wraps = wraps + $2 WHERE version = $1",
             target,
@@ -92,70 +83,57 @@ impl KeyStore {
         batch: i64,
     ) -> AppResult<u64> {
         let (epoch, _) = self.current_epoch();
-        let rows: Vec<(Uuid, i32, i32, Vec<u8>)> = sqlx::query!(
+        let rows = sqlx::query_as!(
+            WrappedSubjectKey,
             "SELECT subject_id, tenant_key_version, erasure_epoch, wrapped_key FROM subject_keys
              WHERE erasure_epoch <> $1 ORDER BY subject_id LIMIT $2 FOR UPDATE SKIP LOCKED",
             epoch,
             batch
         )
         .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| {
-            (
-                r.subject_id,
-                r.tenant_key_version,
-                r.erasure_epoch,
-                r.wrapped_key,
-            )
-        })
-        .collect();
-        let mut moved = 0;
-        let mut by_version: HashMap<i32, Vec<_>> = HashMap::new();
-        for row in rows {
-            by_version.entry(row.1).or_default().push(row);
-        }
-        for (version, rows) in by_version {
-            moved += self.rewrap(conn, tenant_id, rows, version).await?;
-        }
-        Ok(moved)
+        .await?;
+        self.rewrap(conn, tenant_id, &rows, None).await
     }
 
-    /// Re-wraps `(subject, version, epoch, wrapped)` rows under `target` and the
-    /// current epoch.
+    /// Re-wraps `rows` under the current epoch and `target` (or each row's own tenant
+    /// key version), in one statement.
     async fn rewrap(
         &self,
         conn: &mut PgConnection,
         tenant_id: Uuid,
-        rows: Vec<(Uuid, i32, i32, Vec<u8>)>,
-        target: i32,
+        rows: &[WrappedSubjectKey],
+        target: Option<i32>,
     ) -> AppResult<u64> {
         let (epoch, epoch_key) = self.current_epoch();
-        let new_wrapping = wrapping_key(
-            &self.tenant_key(conn, tenant_id, target).await?,
-            epoch_key.as_ref(),
-        );
         let mut old_wrapping: HashMap<(i32, i32), DataKey> = HashMap::new();
-        let mut rewrapped = Vec::with_capacity(rows.len());
-        for (subject_id, version, old_epoch, wrapped) in &rows {
-            if let Entry::Vacant(slot) = old_wrapping.entry((*version, *old_epoch)) {
+        let mut new_wrapping: HashMap<i32, DataKey> = HashMap::new();
+        let (mut versions, mut rewrapped) = (Vec::new(), Vec::new());
+        for row in rows {
+            let old = (row.tenant_key_version, row.erasure_epoch);
+            if let Entry::Vacant(slot) = old_wrapping.entry(old) {
                 let key = self
-                    .wrapping_for(conn, tenant_id, *version, *old_epoch)
+                    .wrapping_for(conn, tenant_id, old.0, old.1)
                     .await?
-                    .ok_or(CryptoError::EpochDestroyed(*old_epoch))?;
+                    .ok_or(CryptoError::EpochDestroyed(old.1))?;
                 slot.insert(key);
             }
-            let context = subject_key_context(tenant_id, *subject_id);
-            let key = unwrap_with(&old_wrapping[&(*version, *old_epoch)], wrapped, &context)?;
-            rewrapped.push(wrap_with(&new_wrapping, &key, &context));
+            let version = target.unwrap_or(row.tenant_key_version);
+            if let Entry::Vacant(slot) = new_wrapping.entry(version) {
+                let tenant_key = self.tenant_key(conn, tenant_id, version).await?;
+                slot.insert(wrapping_key(&tenant_key, epoch_key.as_ref()));
+            }
+            let context = subject_key_context(tenant_id, row.subject_id);
+            let key = unwrap_with(&old_wrapping[&old], &row.wrapped_key, &context)?;
+            rewrapped.push(wrap_with(&new_wrapping[&version], &key, &context));
+            versions.push(version);
         }
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.subject_id).collect();
         sqlx::query!(
-            "UPDATE subject_keys k SET tenant_key_version = $2, erasure_epoch = $3, wrapped_key = t.w
-             FROM unnest($1::uuid[], $4::bytea[]) AS t(id, w) WHERE k.subject_id = t.id",
+            "UPDATE subject_keys k SET tenant_key_version = t.v, erasure_epoch = $2, wrapped_key = t.w
+             FROM unnest($1::uuid[], $3::int4[], $4::bytea[]) AS t(id, v, w) WHERE k.subject_id = t.id",
             &ids,
-            target,
             epoch,
+            &versions,
             &rewrapped
         )
         .execute(&mut *conn)
