@@ -46,7 +46,7 @@ test('every screen hydrates when opened directly', async () => {
     '/contacts/duplicates', '/organisations', '/organisations/new', organisation, `${organisation}/edit`,
     '/tasks', `/tasks/new?contact=${contactId}`, '/calendar', `/calendar/new?contact=${contactId}`,
     '/imports/new', '/team', '/audit', '/settings', '/account/security', '/forgot',
-    `/account/email/${slug}/an-unknown-link`, `/login/${slug}?sso=domain_not_allowed`,
+    `/account/email/${slug}#an-unknown-link`, `/login/${slug}?sso=domain_not_allowed`,
   ];
   for (const screen of screens) {
     const url = screen.startsWith('http') ? screen : `${BASE}${screen}`;

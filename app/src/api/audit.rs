@@ -1,7 +1,9 @@
 //! The audit log for reviewers: data protection officer, works council, and every
 //! employee for their own actions.
 
-use crate::model::audit::{AuditFilter, AuditPage, ReidentificationView, VerifyReport};
+use crate::model::audit::{
+    AuditFilter, AuditPage, AuditSettingsView, ReidentificationView, VerifyReport,
+};
 use crate::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -9,7 +11,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::support::in_scope,
-    crate::backend::services::audit::{self as review, reidentification},
+    crate::backend::services::audit::{self as review, reidentification, settings},
 };
 
 #[server(prefix = "/rpc", endpoint = "audit/page")]
@@ -48,5 +50,22 @@ pub async fn update_audit_settings(
     retention_days: i32,
     admins_see_all: bool,
 ) -> Result<(), AppError> {
-    in_scope(async |s| review::update_settings(s, retention_days, admins_see_all).await).await
+    in_scope(async |s| settings::update(s, retention_days, admins_see_all).await).await
+}
+
+#[server(prefix = "/rpc", endpoint = "audit/settings/load")]
+pub async fn load_audit_settings() -> Result<AuditSettingsView, AppError> {
+    in_scope(async |s| settings::load(s).await).await
+}
+
+/// A DPO or works council member approves the owner's request for the wider view.
+#[server(prefix = "/rpc", endpoint = "audit/settings/approve-wider-view")]
+pub async fn approve_wider_view() -> Result<(), AppError> {
+    in_scope(async |s| settings::approve_wider_view(s).await).await
+}
+
+/// Switches the wider view off, or withdraws or declines the request for it.
+#[server(prefix = "/rpc", endpoint = "audit/settings/narrow-view")]
+pub async fn narrow_audit_view() -> Result<(), AppError> {
+    in_scope(async |s| settings::narrow(s).await).await
 }

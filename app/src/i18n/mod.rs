@@ -264,6 +264,10 @@ impl Texts {
             Problem::PasskeyRefused => e.problem_passkey_refused.to_owned(),
             Problem::BeyondYourRole => e.problem_beyond_your_role.to_owned(),
             Problem::ControlCharacters => e.problem_control_characters.to_owned(),
+            Problem::ReviewerRoleTooNew { days_left } => {
+                e.problem_reviewer_role_too_new.of(days_left as i64)
+            }
+            Problem::RequestExpired => e.problem_request_expired.to_owned(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::calendar::AppointmentAudit;
 use super::contacts::ContactAudit;
-use super::identity::{AuthAudit, KeysAudit, TeamAudit};
+use super::identity::{AuthAudit, KeysAudit, Role, TeamAudit};
 use super::mail::MailAudit;
 use super::organisations::OrganisationAudit;
 use super::tasks::TaskAudit;
@@ -50,6 +50,8 @@ audit_events! {
         ReidentificationRequested,
         ReidentificationApproved,
         ReidentificationRevealed,
+        WiderViewRequested,
+        WiderViewApproved,
     }
 }
 
@@ -149,10 +151,15 @@ impl AuditAction {
                 | ReviewAudit::Exported
                 | ReviewAudit::Verified
                 | ReviewAudit::SettingsChanged
-                | ReviewAudit::ReidentificationRequested
+                | ReviewAudit::WiderViewRequested
+                | ReviewAudit::WiderViewApproved,
+            ) => None,
+            // The employee behind the pseudonym, then the request's id.
+            AuditAction::Audit(
+                ReviewAudit::ReidentificationRequested
                 | ReviewAudit::ReidentificationApproved
                 | ReviewAudit::ReidentificationRevealed,
-            ) => None,
+            ) => Some(DataSubject::Employee),
         }
     }
 
@@ -174,7 +181,11 @@ impl AuditAction {
                         | TeamAudit::TeamMembersChanged
                         | TeamAudit::RecordVisibilityChanged
                 )
-                | AuditAction::Audit(ReviewAudit::SettingsChanged)
+                | AuditAction::Audit(
+                    ReviewAudit::SettingsChanged
+                        | ReviewAudit::WiderViewRequested
+                        | ReviewAudit::WiderViewApproved
+                )
                 | AuditAction::Mail(
                     MailAudit::SettingsChanged
                         | MailAudit::TemplatesChanged
@@ -329,6 +340,43 @@ pub struct AuditPage {
     pub actors: Vec<AuditActorOption>,
     /// Whether the reader may ask for or approve a re-identification (DPO, works council).
     pub may_reidentify: bool,
+    /// For the DPO and the works council: who entered or left their roles lately.
+    pub reviewer_role_changes: Vec<ReviewerRoleChange>,
+}
+
+/// The tenant's log settings as the owner, the DPO and the works council see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSettingsView {
+    pub retention_days: i32,
+    /// Owners and administrators see the works council's pseudonymised log.
+    pub admins_see_all: bool,
+    /// The owner's open request for that wider view, if any.
+    pub widening: Option<WideningRequest>,
+    /// Whether the reader may approve the open request (a DPO or works council
+    /// member of seven days whose role has not approved yet).
+    pub may_approve: bool,
+    /// There is a wider view or a request for it to switch off.
+    pub may_narrow: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WideningRequest {
+    pub requested_at: time::OffsetDateTime,
+    pub dpo_approved: bool,
+    pub works_council_approved: bool,
+}
+
+/// A change into or out of the data protection officer's or works council's role, as
+/// the database recorded it (by name for the DPO, by pseudonym for the works council).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewerRoleChange {
+    pub employee: String,
+    /// `None`: the account was new (or, for `new_role`, removed).
+    pub old_role: Option<Role>,
+    pub new_role: Option<Role>,
+    pub at: time::OffsetDateTime,
+    /// When the new role starts to count for re-identification.
+    pub in_force_from: Option<time::OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,6 +395,9 @@ pub struct ReidentificationView {
     pub reason: String,
     pub approved: bool,
     pub can_approve: bool,
+    pub requested_at: time::OffsetDateTime,
+    /// Until when it waits for approval, or until when the approval lasts.
+    pub open_until: time::OffsetDateTime,
     /// Present only for the requester once approved and until it expires.
     pub revealed_name: Option<String>,
 }

@@ -70,6 +70,12 @@ pub enum Problem {
     BeyondYourRole,
     /// Control characters (line breaks, NUL) where only a line of text belongs.
     ControlCharacters,
+    /// A reviewer role (DPO, works council) held for less than its notice period.
+    ReviewerRoleTooNew {
+        days_left: u32,
+    },
+    /// A re-identification request that waited too long for its approval.
+    RequestExpired,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 pub mod components;
 pub mod format;
 pub mod layout;
+pub mod link_secret;
 pub mod pages;
 pub mod url_query;
 pub mod webauthn;
@@ -80,11 +81,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/:slug") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/invite/:slug/:token") view=AcceptInvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:slug") view=AcceptInvitePage ssr=SsrMode::Async />
                     <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/forgot/:slug") view=ForgotPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/reset/:slug/:token") view=ResetPasswordPage ssr=SsrMode::Async />
-                    <Route path=path!("/account/email/:slug/:token") view=ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:slug") view=ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/email/:slug") view=ConfirmEmailPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />

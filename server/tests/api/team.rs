@@ -28,10 +28,7 @@ fn token_of(invitation: &Invitation) -> (String, String) {
         .link
         .as_deref()
         .expect("a new invitation has its link");
-    let mut parts = link.rsplit('/');
-    let token = parts.next().unwrap().to_owned();
-    let slug = parts.next().unwrap().to_owned();
-    (slug, token)
+    crate::helpers::slug_and_token(link)
 }
 
 fn acceptance(slug: &str, token: &str, name: &str) -> AcceptInvitation {

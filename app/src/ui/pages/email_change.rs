@@ -8,6 +8,7 @@ use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
 use crate::ui::layout::use_current_user;
+use crate::ui::link_secret::{use_link_secret, LinkSecret};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -37,16 +38,19 @@ pub fn EmailChangeSection() -> impl IntoView {
     }
 }
 
-/// `/account/email/:slug/:token`: one click confirms (a link scanner's GET changes nothing).
+/// `/account/email/:slug#token`: one click confirms (a link scanner's GET changes nothing).
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = params.read_untracked().get("slug").unwrap_or_default();
-    let token = params.read_untracked().get("token").unwrap_or_default();
+    let token = use_link_secret();
     let action = ServerAction::<ConfirmEmailChange>::new();
     let done = move || matches!(action.value().get(), Some(Ok(())));
-    let invalid = move || matches!(action.value().get(), Some(Err(AppError::NotFound)));
+    let invalid = move || {
+        matches!(action.value().get(), Some(Err(AppError::NotFound)))
+            || token.get() == LinkSecret::Missing
+    };
     let failed = Signal::derive(move || {
         action_error(action)
             .get()
@@ -63,10 +67,10 @@ pub fn ConfirmEmailPage() -> impl IntoView {
             <Show
                 when=done
                 fallback=move || {
-                    let (slug, token) = (slug.clone(), token.clone());
+                    let slug = slug.clone();
                     view! {
-                        <button type="button" class="button primary" disabled=move || action.pending().get()
-                            on:click=move |_| { action.dispatch(ConfirmEmailChange { slug: slug.clone(), token: token.clone() }); }>
+                        <button type="button" class="button primary" disabled=move || action.pending().get() || token.get() == LinkSecret::Pending
+                            on:click=move |_| { action.dispatch(ConfirmEmailChange { slug: slug.clone(), token: token.get_untracked().value() }); }>
                             {move || i18n.texts().auth.email_confirm_submit}
                         </button>
                     }

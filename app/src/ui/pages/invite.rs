@@ -3,10 +3,12 @@
 use crate::api::team::{preview_invitation, AcceptInvitation};
 use crate::i18n::{fill, use_i18n};
 use crate::model::validation::FieldErrors;
-use crate::ui::components::async_view::AsyncView;
+use crate::ui::components::async_view::{AsyncView, Loading};
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
+use crate::ui::link_secret::{use_link_secret, LinkSecret};
+use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -15,13 +17,20 @@ pub fn AcceptInvitePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = params.read_untracked().get("slug").unwrap_or_default();
-    let token = params.read_untracked().get("token").unwrap_or_default();
+    let secret = use_link_secret();
+    // `None` until the browser has read the token from the link's fragment.
     let preview = Resource::new(
         {
-            let (slug, token) = (slug.clone(), token.clone());
-            move || (slug.clone(), token.clone())
+            let slug = slug.clone();
+            move || (slug.clone(), secret.get())
         },
-        |(slug, token)| preview_invitation(slug, token),
+        |(slug, secret)| async move {
+            match secret {
+                LinkSecret::Pending => Ok(None),
+                LinkSecret::Missing => Err(AppError::NotFound),
+                LinkSecret::Found(token) => preview_invitation(slug, token).await.map(Some),
+            }
+        },
     );
     let action = ServerAction::<AcceptInvitation>::new();
     let client = RwSignal::new(FieldErrors::new());
@@ -32,7 +41,10 @@ pub fn AcceptInvitePage() -> impl IntoView {
         <section class="card narrow">
             <h1>{move || i18n.texts().auth.accept_title}</h1>
             <AsyncView resource=preview render=move |preview| {
-                let (slug, token) = (slug.clone(), token.clone());
+                let Some(preview) = preview else {
+                    return view! { <Loading /> }.into_any();
+                };
+                let (slug, token) = (slug.clone(), secret.get_untracked().value());
                 view! {
                     <p>{move || fill(i18n.texts().auth.accept_intro, &[("tenant", &preview.tenant_name)])}</p>
                     <p class="muted">{preview.email.clone()} " · " {move || i18n.texts().role(preview.role)}</p>
@@ -44,7 +56,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                         <TextField name="input[password]" field="password" label=|t| t.common.password errors kind="password" required=true autocomplete="new-password" hint=|t| t.auth.password_hint />
                         <SubmitButton action label=|t| t.auth.accept_submit />
                     </ValidatedForm>
-                }
+                }.into_any()
             } />
         </section>
     }

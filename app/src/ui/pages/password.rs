@@ -6,6 +6,7 @@ use crate::model::validation::FieldErrors;
 use crate::ui::components::form::{
     action_error, field_errors, ErrorBanner, SubmitButton, TextField, ValidatedForm,
 };
+use crate::ui::link_secret::{use_link_secret, LinkSecret};
 use crate::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -41,7 +42,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = params.read_untracked().get("slug").unwrap_or_default();
-    let token = params.read_untracked().get("token").unwrap_or_default();
+    let token = use_link_secret();
     let action = ServerAction::<ResetPassword>::new();
     let client = RwSignal::new(FieldErrors::new());
     let errors = field_errors(action, client);
@@ -52,7 +53,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
             .get()
             .filter(|e| !matches!(e, AppError::NotFound | AppError::Validation(_)))
     });
-    let invalid = move || matches!(action.value().get(), Some(Err(AppError::NotFound)));
+    let invalid = move || {
+        matches!(action.value().get(), Some(Err(AppError::NotFound)))
+            || token.get() == LinkSecret::Missing
+    };
     let login = format!("/login/{slug}");
     let forgot = format!("/forgot/{slug}");
     view! {
@@ -68,11 +72,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Show
                 when=done
                 fallback=move || {
-                    let (slug, token) = (slug.clone(), token.clone());
+                    let slug = slug.clone();
                     view! {
                     <ValidatedForm action validate=|r: &ResetPassword| r.input.validate() client_errors=client>
                         <input type="hidden" name="input[slug]" value=slug />
-                        <input type="hidden" name="input[token]" value=token />
+                        <input type="hidden" name="input[token]" prop:value=move || token.get().value() />
                         <TextField name="input[password]" field="password" label=|t| t.auth.new_password errors kind="password" required=true autofocus=true autocomplete="new-password" hint=|t| t.auth.password_hint />
                         <SubmitButton action label=|t| t.auth.reset_submit />
                     </ValidatedForm>

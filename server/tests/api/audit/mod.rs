@@ -3,6 +3,7 @@
 
 mod against_the_owner;
 mod chain;
+mod four_eyes;
 mod review;
 mod sealing;
 mod trail;

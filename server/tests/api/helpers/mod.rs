@@ -180,6 +180,17 @@ pub fn random_master_key() -> String {
 }
 
 /// A browser-like client: keeps cookies, sends no Origin unless told to.
+/// `(slug, token)` out of a link `…/<slug>#<token>`. The token must be in the
+/// fragment, which browsers never send to a server (so it is in no access log).
+pub fn slug_and_token(link: &str) -> (String, String) {
+    let (path, token) = link
+        .split_once('#')
+        .expect("the secret is in the link's fragment");
+    let slug = path.rsplit('/').next().unwrap();
+    assert!(!token.is_empty() && !token.contains('/'), "{link}");
+    (slug.to_owned(), token.to_owned())
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
@@ -340,6 +351,16 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Moves every user's `role_since` `days` into the past, as if their roles had
+    /// been given that long ago (only a superuser may; the database keeps the date).
+    pub async fn backdate_roles(&self, days: i32) {
+        sqlx::query("UPDATE users SET role_since = role_since - make_interval(days => $1)")
+            .bind(days)
+            .execute(&self.db.superuser)
+            .await
+            .unwrap();
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         self.seal_audit().await;
         sqlx::query_scalar(sql)
@@ -369,9 +390,7 @@ impl TestApp {
         };
         let invitation = self.call(owner, InviteMember { input }).await.ok();
         let link = invitation.link.expect("a new invitation has its link");
-        let mut parts = link.rsplit('/');
-        let token = parts.next().unwrap().to_owned();
-        let slug = parts.next().unwrap().to_owned();
+        let (slug, token) = slug_and_token(&link);
         let member = client();
         let input = AcceptInviteInput {
             slug,

@@ -4,6 +4,7 @@
 //! that writes and checks the chain is `backend::audit`.
 
 pub mod reidentification;
+pub mod settings;
 pub mod storage;
 
 use crate::backend::audit::integrity;
@@ -17,8 +18,7 @@ use crate::model::audit::{
 use crate::model::identity::Role;
 use crate::model::paging::PAGE_SIZE;
 use crate::model::permission::{Action, Area};
-use crate::model::validation::{FieldErrors, Problem};
-use crate::{AppError, AppResult};
+use crate::AppResult;
 use std::collections::HashMap;
 use storage::Row;
 
@@ -212,12 +212,15 @@ pub async fn page(tx: &mut Scope, filter: &AuditFilter) -> AppResult<AuditPage> 
         .subjects(&subjects)
         .purpose(purpose);
     tx.audit(event).await?;
+    let reviewer_role_changes =
+        reidentification::reviewer_role_changes(tx, &reviewer, filter).await?;
     Ok(AuditPage {
         scope: reviewer.scope,
         entries,
         next_before,
         actors: reviewer.actor_options(),
         may_reidentify: tx.may(Area::Audit, Action::Reidentify),
+        reviewer_role_changes,
     })
 }
 
@@ -259,27 +262,6 @@ pub async fn verify_chain(tx: &mut Scope) -> AppResult<VerifyReport> {
     let event = tx.event(audited(ReviewAudit::Verified));
     tx.audit(event).await?;
     Ok(report)
-}
-
-/// Tenant settings for the log (owners); the change itself is logged.
-pub async fn update_settings(
-    tx: &mut Scope,
-    retention_days: i32,
-    admins_see_all: bool,
-) -> AppResult<()> {
-    tx.require(Area::Audit, Action::Configure)?;
-    if !(30..=3650).contains(&retention_days) {
-        return Err(AppError::Validation(FieldErrors::single(
-            "retention_days",
-            Problem::TooLong { max: 3650 },
-        )));
-    }
-    let tenant_id = tx.tenant_id();
-    storage::save_settings(tx.conn(), tenant_id, retention_days, admins_see_all).await?;
-    let event = tx
-        .event(audited(ReviewAudit::SettingsChanged))
-        .fields(&["retention_days", "admins_see_all"]);
-    tx.audit(event).await
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Audit rows as reviewers read them, the tenant's log settings and re-identification
-//! requests. Filters become bound values only.
+//! Audit rows as reviewers read them and the tenant's log settings. Filters become
+//! bound values only.
 
 use crate::model::audit::{AuditAction, AuditFilter, AuditScope};
 use crate::{AppError, AppResult};
@@ -103,106 +103,92 @@ pub async fn entries(
     Ok(sql.build_query_as().fetch_all(conn).await?)
 }
 
-pub async fn save_settings(
+pub struct SettingsRow {
+    pub retention_days: i32,
+    pub admins_see_all: bool,
+    pub widening_requested_by: Option<Uuid>,
+    pub widening_requested_at: Option<OffsetDateTime>,
+    pub widening_dpo_approved_by: Option<Uuid>,
+    pub widening_wc_approved_by: Option<Uuid>,
+}
+
+/// The tenant's settings (the defaults while it has saved none). The request for the
+/// wider view shows only while it is open: not yet granted, not past its lifetime.
+pub async fn settings(conn: &mut PgConnection) -> AppResult<SettingsRow> {
+    let row = sqlx::query_as!(
+        SettingsRow,
+        r#"SELECT s.retention_days, s.admins_see_all,
+                  CASE WHEN o.open THEN s.widening_requested_by END AS widening_requested_by,
+                  CASE WHEN o.open THEN s.widening_requested_at END AS widening_requested_at,
+                  CASE WHEN o.open THEN s.widening_dpo_approved_by END AS widening_dpo_approved_by,
+                  CASE WHEN o.open THEN s.widening_wc_approved_by END AS widening_wc_approved_by
+           FROM audit_settings s,
+                LATERAL (SELECT NOT s.admins_see_all
+                            AND s.widening_requested_at > now() - reidentification_request_lifetime() AS open) o"#
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.unwrap_or(SettingsRow {
+        retention_days: 365,
+        admins_see_all: false,
+        widening_requested_by: None,
+        widening_requested_at: None,
+        widening_dpo_approved_by: None,
+        widening_wc_approved_by: None,
+    }))
+}
+
+pub async fn save_retention(
     conn: &mut PgConnection,
     tenant_id: Uuid,
     retention_days: i32,
-    admins_see_all: bool,
 ) -> AppResult<()> {
     sqlx::query!(
-        "INSERT INTO audit_settings (tenant_id, retention_days, admins_see_all) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id) DO UPDATE SET retention_days = excluded.retention_days, admins_see_all = excluded.admins_see_all",
+        "INSERT INTO audit_settings (tenant_id, retention_days) VALUES ($1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET retention_days = excluded.retention_days",
         tenant_id,
         retention_days,
-        admins_see_all
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Every employee's id (pseudonyms are computed from them).
-pub async fn employee_ids(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar!("SELECT user_id FROM users")
-        .fetch_all(conn)
-        .await?)
-}
-
-pub struct NewRequest<'a> {
-    pub tenant_id: Uuid,
-    pub id: Uuid,
-    pub pseudonym: &'a str,
-    pub requested_by: Uuid,
-    pub requested_role: &'a str,
-    /// Sealed under the requester's key.
-    pub reason_ct: Vec<u8>,
-}
-
-pub async fn insert_request(conn: &mut PgConnection, r: NewRequest<'_>) -> AppResult<()> {
+/// Switches the wider view off and drops any request for it.
+pub async fn narrow_view(conn: &mut PgConnection) -> AppResult<()> {
     sqlx::query!(
-        "INSERT INTO reidentification_requests (tenant_id, request_id, pseudonym, requested_by, requested_role, reason)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        r.tenant_id,
-        r.id,
-        r.pseudonym,
-        r.requested_by,
-        r.requested_role,
-        r.reason_ct
+        "UPDATE audit_settings SET admins_see_all = false, widening_requested_by = NULL, widening_requested_at = NULL,
+                widening_dpo_approved_by = NULL, widening_wc_approved_by = NULL"
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// `(requested_by, requested_role, approved_by)`, locked until the transaction ends.
-pub async fn request_for_update(
-    conn: &mut PgConnection,
-    request_id: Uuid,
-) -> AppResult<Option<(Uuid, String, Option<Uuid>)>> {
-    Ok(sqlx::query!(
-        "SELECT requested_by, requested_role, approved_by FROM reidentification_requests WHERE request_id = $1 FOR UPDATE",
-        request_id
-    )
-    .fetch_optional(conn)
-    .await?
-    .map(|r| (r.requested_by, r.requested_role, r.approved_by)))
-}
-
-pub async fn approve_request(
-    conn: &mut PgConnection,
-    request_id: Uuid,
-    approved_by: Uuid,
-    valid_hours: i32,
-) -> AppResult<()> {
+/// A new request, without approvals (the database stamps its time).
+pub async fn request_wider_view(conn: &mut PgConnection, requested_by: Uuid) -> AppResult<()> {
     sqlx::query!(
-        "UPDATE reidentification_requests SET approved_by = $2, approved_at = now(), expires_at = now() + make_interval(hours => $3)
-         WHERE request_id = $1",
-        request_id,
-        approved_by,
-        valid_hours
+        "UPDATE audit_settings SET widening_requested_by = $1, widening_requested_at = now(),
+                widening_dpo_approved_by = NULL, widening_wc_approved_by = NULL",
+        requested_by
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-pub struct RequestRow {
-    pub request_id: Uuid,
-    pub pseudonym: String,
-    pub requested_by: Uuid,
-    pub requested_role: String,
-    /// Sealed under the requester's key.
-    pub reason: Vec<u8>,
-    pub approved_by: Option<Uuid>,
-}
-
-/// Requests not yet expired (unapproved ones have no expiry), newest first.
-pub async fn open_requests(conn: &mut PgConnection) -> AppResult<Vec<RequestRow>> {
-    Ok(sqlx::query_as!(
-        RequestRow,
-        "SELECT request_id, pseudonym, requested_by, requested_role, reason, approved_by
-         FROM reidentification_requests WHERE expires_at IS NULL OR expires_at > now() ORDER BY created_at DESC"
+/// Records one role's approval; with both, the view switches on.
+pub async fn approve_wider_view(conn: &mut PgConnection, by: Uuid, as_dpo: bool) -> AppResult<()> {
+    sqlx::query!(
+        "UPDATE audit_settings SET
+            widening_dpo_approved_by = CASE WHEN $2 THEN $1 ELSE widening_dpo_approved_by END,
+            widening_wc_approved_by = CASE WHEN $2 THEN widening_wc_approved_by ELSE $1 END,
+            admins_see_all = (CASE WHEN $2 THEN $1 ELSE widening_dpo_approved_by END) IS NOT NULL
+                         AND (CASE WHEN $2 THEN widening_wc_approved_by ELSE $1 END) IS NOT NULL",
+        by,
+        as_dpo
     )
-    .fetch_all(conn)
-    .await?)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -86,7 +86,7 @@ pub async fn request(
 
     let texts = locale.texts().auth;
     let public_url = scope.backend.public_url.trim_end_matches('/');
-    let link = format!("{public_url}/account/email/{}/{token}", me.tenant_slug);
+    let link = format!("{public_url}/account/email/{}#{token}", me.tenant_slug);
     let minutes = VALIDITY_MINUTES.to_string();
     let workspace = me.tenant_name.as_str();
     let body = fill(

@@ -62,7 +62,7 @@ pub async fn request_reset(
 
     let texts = locale.texts().auth;
     let link = format!(
-        "{}/reset/{slug}/{token}",
+        "{}/reset/{slug}#{token}",
         state.public_url.trim_end_matches('/')
     );
     let minutes = VALIDITY_MINUTES.to_string();

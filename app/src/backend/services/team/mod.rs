@@ -239,7 +239,8 @@ pub async fn invite(
     scope.audit(event).await?;
     tracing::info!(tenant_id = %scope.tenant_id(), invitation_id = %id, "invitation created");
     let public_url = scope.backend.public_url.trim_end_matches('/');
-    let link = format!("{public_url}/invite/{slug}/{token}");
+    // The token rides in the fragment, which no browser sends to a server.
+    let link = format!("{public_url}/invite/{slug}#{token}");
     if let Some(mailer) = scope.backend.account_mail.clone() {
         let me = identity::current_user(scope).await?;
         let texts = locale.texts().auth;

@@ -1,10 +1,10 @@
 //! The audit log: the data protection officer's full view, the works council's
 //! pseudonymised view, administrators' security events, everyone's own activity.
 
-use crate::api::audit::{
-    list_reidentifications, load_audit_page, ApproveReidentification, RequestReidentification,
-    UpdateAuditSettings, VerifyAuditLog,
-};
+mod reidentification;
+mod settings;
+
+use crate::api::audit::{load_audit_page, VerifyAuditLog};
 use crate::i18n::{fill, use_i18n};
 use crate::model::audit::{AuditAction, AuditFilter, AuditPage, AuditPurpose, AuditScope};
 use crate::model::identity::Role;
@@ -15,6 +15,10 @@ use crate::ui::layout::use_current_user;
 use crate::ui::url_query::{use_url_query, UrlQuery};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
+use reidentification::{
+    reidentification_data, Reidentification, ReidentificationData, ReviewerRoleChanges,
+};
+use settings::{settings_data, AuditSettings, SettingsData, WiderViewApproval};
 use uuid::Uuid;
 
 impl UrlQuery for AuditFilter {
@@ -58,6 +62,7 @@ pub fn AuditPage() -> impl IntoView {
     let page = Resource::new(move || filter.get(), load_audit_page);
     // Created here, not inside the async view: see docs/architecture.md, "Async views".
     let reid = reidentification_data();
+    let settings = settings_data();
     view! {
         <div class="page-header">
             <h1>{move || i18n.texts().audit.title}</h1>
@@ -66,14 +71,20 @@ pub fn AuditPage() -> impl IntoView {
                 <A href="/audit?own=true" attr:class=move || if filter.get().own { "button" } else { "button link" }>{move || i18n.texts().audit.tab_mine}</A>
             </nav>
         </div>
-        <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() reid /> } />
+        <AsyncView resource=page render=move |page| view! { <AuditView page filter=filter.get_untracked() reid settings /> } />
     }
 }
 
 #[component]
-fn AuditView(page: AuditPage, filter: AuditFilter, reid: ReidentificationData) -> impl IntoView {
+fn AuditView(
+    page: AuditPage,
+    filter: AuditFilter,
+    reid: ReidentificationData,
+    settings: SettingsData,
+) -> impl IntoView {
     let i18n = use_i18n();
     let scope = page.scope;
+    let role_changes = page.reviewer_role_changes.clone();
     let description = move || match scope {
         AuditScope::Full => i18n.texts().audit.scope_full,
         AuditScope::Pseudonymised => i18n.texts().audit.scope_pseudonymised,
@@ -203,8 +214,10 @@ fn AuditView(page: AuditPage, filter: AuditFilter, reid: ReidentificationData) -
         </nav> }.into_any()}
         {(scope == AuditScope::Full && !own).then(|| view! { <DpoTools filter=tools_filter /> }.into_any())}
         {may_reidentify.then(|| view! { <Reidentification pseudonyms data=reid /> }.into_any())}
+        {may_reidentify.then(|| view! { <ReviewerRoleChanges changes=role_changes /> }.into_any())}
+        {may_reidentify.then(|| view! { <WiderViewApproval data=settings /> }.into_any())}
         <Show when=move || use_current_user().get().is_some_and(|u| u.role == Role::Owner) && !own>
-            <AuditSettings />
+            <AuditSettings data=settings />
         </Show>
     }
 }
@@ -276,130 +289,6 @@ fn DpoTools(filter: AuditFilter) -> impl IntoView {
             </div>
             <ErrorBanner error=Signal::derive(move || verify.value().get().and_then(Result::err)) />
             {move || result().map(|(ok, text)| view! { <div class=if ok { "banner success" } else { "banner error" } role="status">{text}</div> })}
-        </section>
-    }
-}
-
-/// The open re-identification requests and the actions on them.
-#[derive(Clone, Copy)]
-struct ReidentificationData {
-    request: ServerAction<RequestReidentification>,
-    approve: ServerAction<ApproveReidentification>,
-    requests: Resource<Result<Vec<crate::model::audit::ReidentificationView>, crate::AppError>>,
-}
-
-fn reidentification_data() -> ReidentificationData {
-    let request = ServerAction::<RequestReidentification>::new();
-    let approve = ServerAction::<ApproveReidentification>::new();
-    let requests = Resource::new(
-        move || (request.version().get(), approve.version().get()),
-        |_| list_reidentifications(),
-    );
-    ReidentificationData {
-        request,
-        approve,
-        requests,
-    }
-}
-
-/// Four-eyes re-identification of a pseudonym.
-#[component]
-fn Reidentification(pseudonyms: Vec<String>, data: ReidentificationData) -> impl IntoView {
-    let i18n = use_i18n();
-    let ReidentificationData {
-        request,
-        approve,
-        requests,
-    } = data;
-    let pseudonym = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    view! {
-        <section class="card">
-            <h2>{move || i18n.texts().audit.reid_title}</h2>
-            <p class="muted">{move || i18n.texts().audit.reid_intro}</p>
-            <ErrorBanner error=Signal::derive(move || request.value().get().and_then(Result::err).or_else(|| approve.value().get().and_then(Result::err))) />
-            {(!pseudonyms.is_empty()).then(|| view! {
-                <form class="inline-form" on:submit=move |ev| {
-                    ev.prevent_default();
-                    request.dispatch(RequestReidentification { pseudonym: pseudonym.get_untracked(), reason: reason.get_untracked() });
-                }>
-                    <div class="field">
-                        <label for="reid-pseudonym">{move || i18n.texts().audit.reid_pseudonym}</label>
-                        <select id="reid-pseudonym" on:change=move |ev| pseudonym.set(event_target_value(&ev))>
-                            <option value="">"—"</option>
-                            {pseudonyms.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="reid-reason">{move || i18n.texts().audit.reid_reason}</label>
-                        <input id="reid-reason" type="text" maxlength="500" on:input=move |ev| reason.set(event_target_value(&ev)) />
-                    </div>
-                    <button type="submit" class="button">{move || i18n.texts().audit.reid_submit}</button>
-                </form>
-            })}
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = requests.await.unwrap_or_default();
-                    if list.is_empty() {
-                        return view! { <p class="muted">{move || i18n.texts().audit.reid_none}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="plain-list">
-                            {list.into_iter().map(|r| {
-                                let id = r.id;
-                                let status = match (&r.revealed_name, r.approved, r.can_approve) {
-                                    (Some(name), _, _) => view! { <strong>{fill(i18n.texts().audit.reid_revealed, &[("name", name)])}</strong> }.into_any(),
-                                    (None, false, true) => view! {
-                                        <button type="button" class="button" on:click=move |_| { approve.dispatch(ApproveReidentification { id }); }>
-                                            {move || i18n.texts().audit.reid_approve}
-                                        </button>
-                                    }.into_any(),
-                                    (None, false, false) => view! { <span class="muted">{move || i18n.texts().audit.reid_waiting}</span> }.into_any(),
-                                    (None, true, _) => view! { <span class="muted">"✓"</span> }.into_any(),
-                                };
-                                view! { <li><code>{r.pseudonym}</code> " · " {r.reason} " · " {status}</li> }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })}
-            </Transition>
-        </section>
-    }
-}
-
-/// The owner's settings for the log; every change is itself logged.
-#[component]
-fn AuditSettings() -> impl IntoView {
-    let i18n = use_i18n();
-    let save = ServerAction::<UpdateAuditSettings>::new();
-    let days = RwSignal::new(365_i32);
-    let see_all = RwSignal::new(false);
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
-    view! {
-        <section class="card">
-            <h2>{move || i18n.texts().audit.settings_title}</h2>
-            <ErrorBanner error=Signal::derive(move || save.value().get().and_then(Result::err)) />
-            <Show when=saved>
-                <div class="banner success" role="status">{move || i18n.texts().audit.settings_saved}</div>
-            </Show>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                save.dispatch(UpdateAuditSettings { retention_days: days.get_untracked(), admins_see_all: see_all.get_untracked() });
-            }>
-                <div class="field">
-                    <label for="audit-retention">{move || i18n.texts().audit.retention}</label>
-                    <input id="audit-retention" type="number" min="30" max="3650" prop:value=move || days.get().to_string()
-                        on:input=move |ev| { if let Ok(v) = event_target_value(&ev).parse() { days.set(v); } } />
-                    <p class="hint">{move || i18n.texts().audit.retention_hint}</p>
-                </div>
-                <label class="checkbox">
-                    <input type="checkbox" prop:checked=move || see_all.get() on:change=move |ev| see_all.set(event_target_checked(&ev)) />
-                    " " {move || i18n.texts().audit.admins_see_all}
-                </label>
-                <div class="actions">
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{move || i18n.texts().common.save}</button>
-                </div>
-            </form>
         </section>
     }
 }
