@@ -52,6 +52,36 @@ pub async fn app_pool(
     Ok(pool)
 }
 
+/// Refuses a database that lacks migrations this server was built with (production:
+/// the operator runs `server migrate` first, the serving process never holds the
+/// owner's rights). Checked through the application role.
+pub async fn require_migrated(app: &PgPool) -> anyhow::Result<()> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(app)
+            .await
+            .map_err(|_| not_migrated("no migrations are applied"))?;
+    let missing: Vec<i64> = MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .filter(|v| !applied.contains(v))
+        .collect();
+    match missing.first() {
+        None => Ok(()),
+        Some(first) => Err(not_migrated(&format!(
+            "{} migration(s) are not applied, the first is {first}",
+            missing.len()
+        ))),
+    }
+}
+
+fn not_migrated(why: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the database is behind this server ({why}): run `server migrate` with the owner's \
+         DATABASE_URL first (production servers do not migrate on start)"
+    )
+}
+
 pub async fn run_migrations(owner: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(owner).await?;
     Ok(())

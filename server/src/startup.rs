@@ -41,14 +41,26 @@ impl Application {
         limits: ThrottleLimits,
     ) -> anyhow::Result<Self> {
         let keys = config.key_store()?;
-        let owner = db::owner_pool(&config.database_url).await?;
-        db::run_migrations(&owner).await?;
+        // Development migrates on start; production only checks (`server migrate`
+        // runs as the owner beforehand), so serving never needs the owner's rights.
+        let production = config.mode == crate::config::Mode::Production;
+        let owner = match production {
+            true => None,
+            false => {
+                let owner = db::owner_pool(&config.database_url).await?;
+                db::run_migrations(&owner).await?;
+                Some(owner)
+            }
+        };
         let pool = db::app_pool(
             &config.database_url,
             config.app_database_url.as_deref(),
             config.db_pool_size,
         )
         .await?;
+        if production {
+            db::require_migrated(&pool).await?;
+        }
 
         let listener = TcpListener::bind(config.listen).await?;
         let mut leptos_options = leptos::config::get_configuration(None)?.leptos_options;
@@ -74,8 +86,10 @@ impl Application {
                 webhooks_to_private_networks: config.webhooks_to_private_networks,
             }),
         };
-        db::upgrade_data(&state.backend, &owner).await?;
-        owner.close().await;
+        if let Some(owner) = owner {
+            db::upgrade_data(&state.backend, &owner).await?;
+            owner.close().await;
+        }
         prepare_erasure(&state.backend).await?;
         let router = router::build(
             state.clone(),

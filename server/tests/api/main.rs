@@ -19,6 +19,7 @@ mod mail;
 mod organisations;
 mod palette;
 mod passkeys;
+mod production;
 mod rate_limits;
 mod recovery;
 mod rest;
