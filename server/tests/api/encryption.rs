@@ -379,7 +379,12 @@ async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
         .await
         .unwrap();
     let restored = app.call(&owner, GetContact { id: contact_id }).await;
-    assert_eq!(restored.err(), AppError::Internal);
+    assert_eq!(
+        restored.status,
+        StatusCode::NOT_FOUND,
+        "erased: gone, not a fault"
+    );
+    assert_eq!(restored.err(), AppError::NotFound);
     let tenant_id: Uuid =
         sqlx::query_scalar("SELECT tenant_id FROM contacts WHERE contact_id = $1")
             .bind(contact_id)

@@ -161,7 +161,7 @@ async fn a_restored_backup_forgets_who_was_erased_after_it_was_made() {
     // With the ledger, the restored backup destroys his key before it serves.
     let (address, restored_owner) = serve_restored(&app, restore(&backup).await, &dir).await;
     let anton = call_at(&address, &restored_owner, GetContact { id: goes.id }).await;
-    assert_eq!(anton.err(), AppError::Internal);
+    assert_eq!(anton.err(), AppError::NotFound, "erased: gone, not a fault");
     let berta = call_at(&address, &restored_owner, GetContact { id: stays.id })
         .await
         .ok();

@@ -49,7 +49,17 @@ pub enum CryptoError {
 
 impl From<CryptoError> for crate::AppError {
     fn from(err: CryptoError) -> Self {
-        tracing::error!(error = %err, "cryptographic failure");
-        crate::AppError::Internal
+        match err {
+            // A row of someone erased (from a restored backup, or read while the erasure
+            // ran): the person is gone, which is not a fault of the server.
+            CryptoError::KeyErased => {
+                tracing::warn!(error = %err, "a record of an erased subject was asked for");
+                crate::AppError::NotFound
+            }
+            _ => {
+                tracing::error!(error = %err, "cryptographic failure");
+                crate::AppError::Internal
+            }
+        }
     }
 }
