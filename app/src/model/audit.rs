@@ -136,6 +136,8 @@ impl AuditAction {
             AuditAction::Team(
                 TeamAudit::InvitationCreated
                 | TeamAudit::InvitationAccepted
+                | TeamAudit::InvitationsRead
+                | TeamAudit::InvitationPreviewed
                 | TeamAudit::FieldMasksChanged
                 | TeamAudit::TeamCreated
                 | TeamAudit::TeamRenamed
@@ -174,6 +176,8 @@ impl AuditAction {
                     TeamAudit::RoleChanged
                         | TeamAudit::InvitationCreated
                         | TeamAudit::InvitationAccepted
+                        | TeamAudit::InvitationsRead
+                        | TeamAudit::InvitationPreviewed
                         | TeamAudit::FieldMasksChanged
                         | TeamAudit::TeamCreated
                         | TeamAudit::TeamRenamed

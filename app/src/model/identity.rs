@@ -98,6 +98,10 @@ audit_events! {
         RoleChanged,
         InvitationCreated,
         InvitationAccepted,
+        // InvitationsRead: the open invitations' addresses, shown to an administrator;
+        // InvitationPreviewed: the invitation page, showing its address to the link.
+        InvitationsRead,
+        InvitationPreviewed,
         FieldMasksChanged,
         TeamCreated,
         TeamRenamed,

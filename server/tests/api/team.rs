@@ -69,6 +69,14 @@ async fn an_invitation_link_creates_an_account_once() {
         .ok();
     assert_eq!(preview.email, "dora@acme.example");
     assert_eq!(preview.role, Role::DataProtectionOfficer);
+    // Showing the invitee's address is logged: on the page the link opens (nobody is
+    // signed in yet) and in the team page's list of open invitations.
+    let previewed = app.audit_rows("team.invitation_previewed").await;
+    assert_eq!(previewed, vec![(None, vec![invitation.id])]);
+    app.call(&owner, LoadTeam {}).await.ok();
+    let listed = app.audit_rows("team.invitations_read").await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].1, vec![invitation.id]);
 
     let dora = client();
     let step = app

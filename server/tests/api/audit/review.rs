@@ -71,6 +71,16 @@ async fn the_works_council_sees_pseudonyms_and_reidentification_needs_two_roles(
         .unwrap();
     assert_eq!(read.actor.as_deref(), Some("Vera Vertrieb"));
     assert_eq!(read.subjects[0].label.as_deref(), Some("Kunde, Kai"));
+    let dora = app.me(&dpo).await.user_id;
+    let viewings = app.audit_rows("audit.viewed").await;
+    let (_, named) = viewings
+        .iter()
+        .rfind(|(actor, _)| *actor == Some(dora))
+        .unwrap();
+    assert!(
+        named.contains(&contact),
+        "the DPO's viewing names everyone the page named: {named:?}"
+    );
     assert_eq!(
         read.subjects[0].kind,
         Some(DataSubject::Contact),

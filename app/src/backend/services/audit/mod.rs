@@ -201,7 +201,12 @@ pub async fn page(tx: &mut Scope, filter: &AuditFilter) -> AppResult<AuditPage> 
         None
     };
     let entries = to_views(tx, &reviewer, rows).await?;
-    let subjects: Vec<Uuid> = filter.subject.into_iter().collect();
+    // The view names people (the DPO's): each one shown is a subject of the viewing.
+    let mut subjects: Vec<Uuid> = filter.subject.into_iter().collect();
+    let named = entries.iter().flat_map(|e| &e.subjects);
+    subjects.extend(named.filter(|s| s.label.is_some()).map(|s| s.id));
+    subjects.sort_unstable();
+    subjects.dedup();
     let purpose = match (reviewer.scope, tx.principal.role) {
         (AuditScope::Full, _) => Some(AuditPurpose::DataProtectionReview),
         (AuditScope::Pseudonymised, Role::WorksCouncil) => Some(AuditPurpose::WorksCouncilReview),

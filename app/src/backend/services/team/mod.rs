@@ -173,7 +173,7 @@ pub async fn members(scope: &mut Scope) -> AppResult<Vec<TeamMember>> {
 pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
     scope.require(Area::Team, Action::Manage)?;
     let rows = storage::open_invitations(scope.conn()).await?;
-    scope
+    let invitations = scope
         .open_rows(
             INVITATIONS,
             rows,
@@ -188,7 +188,17 @@ pub async fn open_invitations(scope: &mut Scope) -> AppResult<Vec<Invitation>> {
                 })
             },
         )
-        .await
+        .await?;
+    // Each invitee's address is personal data shown: one entry naming them all.
+    if !invitations.is_empty() {
+        let ids: Vec<Uuid> = invitations.iter().map(|i| i.id).collect();
+        let event = scope
+            .event(audited(TeamAudit::InvitationsRead))
+            .subjects(&ids)
+            .fields(&["email"]);
+        scope.audit(event).await?;
+    }
+    Ok(invitations)
 }
 
 /// Creates an invitation and returns its one-time link (only the token's hash is
@@ -333,6 +343,11 @@ pub async fn preview_invitation(
     let row = storage::invitation_preview(&mut tx, &token_hash(token)).await?;
     let (id, tenant_name, email_ct, role) = row.ok_or(AppError::NotFound)?;
     let email = open_email(&mut tx, &backend.keys, tenant_id, id, email_ct).await?;
+    // Nobody is signed in yet: the entry has no actor, only the invitation.
+    let event = AuditEvent::new(None, audited(TeamAudit::InvitationPreviewed))
+        .subjects(std::slice::from_ref(&id))
+        .fields(&["email"]);
+    audit::record(&mut tx, tenant_id, event).await?;
     tx.commit().await?;
     Ok(InvitationPreview {
         tenant_name,
