@@ -85,15 +85,13 @@ pub async fn write_tokens(
 ) -> AppResult<()> {
     delete_tokens(conn, record_id).await?;
     let values: Vec<i64> = tokens.iter().map(|t| t.token).collect();
-    let exact: Vec<bool> = tokens.iter().map(|t| t.exact).collect();
     sqlx::query!(
-        "INSERT INTO search_tokens (tenant_id, token, record_kind, record_id, exact)
-         SELECT $1, t.token, $2, $3, t.exact FROM unnest($4::bigint[], $5::boolean[]) AS t(token, exact)",
+        "INSERT INTO search_tokens (tenant_id, token, record_kind, record_id)
+         SELECT $1, t.token, $2, $3 FROM unnest($4::bigint[]) AS t(token)",
         tenant_id,
         kind as i16,
         record_id,
-        &values,
-        &exact
+        &values
     )
     .execute(&mut *conn)
     .await?;

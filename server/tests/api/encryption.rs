@@ -406,3 +406,19 @@ async fn erasing_a_contact_shreds_its_key_so_old_copies_stay_unreadable() {
         .ok();
     assert_eq!(page.items.len(), 0, "unreadable rows are not listed");
 }
+
+/// docs/security.md §5: a reader of the index sees opaque tokens per record, nothing
+/// that says which is a whole word and which a prefix (that told word counts and
+/// lengths outright).
+#[tokio::test]
+async fn a_search_token_row_says_nothing_but_which_record_it_points_at() {
+    let app = spawn_app().await;
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns
+         WHERE table_name = 'search_tokens' ORDER BY ordinal_position",
+    )
+    .fetch_all(&app.db.superuser)
+    .await
+    .unwrap();
+    assert_eq!(columns, ["tenant_id", "token", "record_kind", "record_id"]);
+}

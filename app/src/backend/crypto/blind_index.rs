@@ -99,7 +99,6 @@ impl IndexKey {
                 let whole: String = chars[..chars.len().min(MAX_PREFIX)].iter().collect();
                 SearchToken {
                     token: self.token("prefix", &whole),
-                    exact: true,
                 }
             })
             .collect();
@@ -123,12 +122,10 @@ impl IndexKey {
                 let prefix: String = chars[..len].iter().collect();
                 tokens.push(SearchToken {
                     token: self.token("prefix", &prefix),
-                    exact: false,
                 });
             }
             tokens.push(SearchToken {
                 token: self.token("word", &word),
-                exact: true,
             });
         }
         // Other words (the organisation) match as whole words only: their prefixes
@@ -138,14 +135,12 @@ impl IndexKey {
             let whole: String = chars[..chars.len().min(MAX_PREFIX)].iter().collect();
             tokens.push(SearchToken {
                 token: self.token("prefix", &whole),
-                exact: false,
             });
             tokens.push(SearchToken {
                 token: self.token("word", &word),
-                exact: true,
             });
         }
-        tokens.sort_by_key(|t| (t.token, t.exact));
+        tokens.sort_by_key(|t| t.token);
         tokens.dedup_by_key(|t| t.token);
         tokens
     }
@@ -171,10 +166,12 @@ impl IndexKey {
     }
 }
 
+/// One stored token. Whether it is a prefix or a whole word is not stored: the two
+/// are keyed under different domains, so the query knows which of its tokens is which
+/// and a reader of the table cannot tell them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchToken {
     pub token: i64,
-    pub exact: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

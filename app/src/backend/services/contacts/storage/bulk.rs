@@ -26,7 +26,6 @@ struct Columns {
     channels: Vec<String>,
     token_ids: Vec<Uuid>,
     tokens: Vec<i64>,
-    exact: Vec<bool>,
     fp_ids: Vec<Uuid>,
     fp_kinds: Vec<i16>,
     fp_values: Vec<Vec<u8>>,
@@ -51,7 +50,6 @@ impl Columns {
         for t in s.tokens {
             self.token_ids.push(id);
             self.tokens.push(t.token);
-            self.exact.push(t.exact);
         }
         for (kind, value) in s.fingerprints {
             self.fp_ids.push(id);
@@ -106,14 +104,13 @@ pub async fn insert_many(
     .await
     .map_err(map_write_error)?;
     sqlx::query!(
-        "INSERT INTO search_tokens (tenant_id, token, record_kind, record_id, exact)
-         SELECT $1, t.token, $2, t.id, t.exact FROM unnest($3::uuid[], $4::bigint[], $5::boolean[]) AS t(id, token, exact)
+        "INSERT INTO search_tokens (tenant_id, token, record_kind, record_id)
+         SELECT $1, t.token, $2, t.id FROM unnest($3::uuid[], $4::bigint[]) AS t(id, token)
          ON CONFLICT DO NOTHING",
         tenant_id,
         RecordKind::Contact as i16,
         &c.token_ids,
-        &c.tokens,
-        &c.exact
+        &c.tokens
     )
     .execute(&mut *conn)
     .await?;
