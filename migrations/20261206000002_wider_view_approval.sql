@@ -19,7 +19,7 @@ CREATE FUNCTION audit_settings_wider_view() RETURNS trigger
 DECLARE
     was_on boolean := TG_OP = 'UPDATE' AND OLD.admins_see_all;
 BEGIN
-    IF app_is_superuser() THEN
+    IF app_is_operator() THEN
         RETURN NEW;
     END IF;
     -- A new request starts without approvals, stamped by the database.

@@ -236,25 +236,27 @@ pub async fn run(
 
 /// The demo's DPO and works council have held their roles for a month, so the
 /// four-eyes re-identification can be tried at once instead of after the week's
-/// notice (docs/audit.md). Only a superuser may set that date, as on the private
-/// development cluster; elsewhere the demo waits the week like any workspace.
+/// notice (docs/audit.md). Only an operator — the schema's owner, as the seed is —
+/// may set that date; where the seed runs otherwise, the demo waits the week.
 async fn backdate_demo_reviewers(database_url: &str, tenant_id: Uuid) -> anyhow::Result<()> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(database_url).await?;
-    let superuser: bool =
-        sqlx::query_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(&mut conn)
-            .await?;
-    if !superuser {
-        tracing::info!("the demo's reviewer roles count for re-identification in a week");
-        return Ok(());
-    }
+    let mut tx = conn.begin().await?;
+    // Row-level security binds the owner too: the demo tenant's rows only.
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant_id.to_string())
+        .execute(&mut *tx)
+        .await?;
     for sql in [
-        "UPDATE users SET role_since = now() - interval '30 days' WHERE tenant_id = $1",
-        "UPDATE reviewer_role_changes SET changed_at = now() - interval '30 days' WHERE tenant_id = $1",
+        "UPDATE users SET role_since = now() - interval '30 days'",
+        "UPDATE reviewer_role_changes SET changed_at = now() - interval '30 days'",
     ] {
-        sqlx::query(sql).bind(tenant_id).execute(&mut conn).await?;
+        if let Err(err) = sqlx::query(sql).execute(&mut *tx).await {
+            tracing::info!(error = %err, "the demo's reviewer roles count for re-identification in a week");
+            return Ok(());
+        }
     }
+    tx.commit().await?;
     Ok(())
 }
 
