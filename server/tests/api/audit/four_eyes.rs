@@ -49,14 +49,19 @@ async fn ask(app: &TestApp, client: &Client, pseudonym: &str) -> Uuid {
     list.iter().find(|r| r.requested_by_me).unwrap().id
 }
 
-fn too_new(err: AppError) -> bool {
-    matches!(err, AppError::Validation(e)
-        if matches!(e.0[0].problem, Problem::ReviewerRoleTooNew { days_left: 7 }))
+/// A workspace with a seller (Vera) and established reviewers: a works council
+/// member and a DPO, each in the role for a month.
+struct Workspace {
+    app: TestApp,
+    owner: Client,
+    vera: Uuid,
+    council: Client,
+    dpo: Client,
+    /// Vera's pseudonym, whom the tests try to reveal.
+    target: String,
 }
 
-#[tokio::test]
-async fn an_owner_with_aliases_in_both_reviewer_roles_reveals_nobody_before_the_reviewers_see_them()
-{
+async fn workspace() -> Workspace {
     let app = spawn_app().await;
     let owner = app.owner_of("acme").await;
     let seller = app
@@ -76,6 +81,32 @@ async fn an_owner_with_aliases_in_both_reviewer_roles_reveals_nobody_before_the_
         .await;
     app.backdate_roles(30).await;
     let target = pseudonym_of(&app, vera).await;
+    Workspace {
+        app,
+        owner,
+        vera,
+        council,
+        dpo,
+        target,
+    }
+}
+
+fn too_new(err: AppError) -> bool {
+    matches!(err, AppError::Validation(e)
+        if matches!(e.0[0].problem, Problem::ReviewerRoleTooNew { days_left: 7 }))
+}
+
+#[tokio::test]
+async fn an_owner_with_aliases_in_both_reviewer_roles_reveals_nobody_before_the_reviewers_see_them()
+{
+    let Workspace {
+        app,
+        owner,
+        council,
+        dpo,
+        target,
+        ..
+    } = workspace().await;
 
     // The owner gives both reviewer roles to accounts they control.
     let alias_wc = app
@@ -155,25 +186,14 @@ async fn an_owner_with_aliases_in_both_reviewer_roles_reveals_nobody_before_the_
 
 #[tokio::test]
 async fn a_requester_who_leaves_the_role_sees_no_name_and_the_log_names_whom_and_which_request() {
-    let app = spawn_app().await;
-    let owner = app.owner_of("acme").await;
-    let seller = app
-        .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
-        .await;
-    let vera = app.me(&seller).await.user_id;
-    let council = app
-        .join(
-            &owner,
-            "bernd@acme.example",
-            "works_council",
-            "Bernd Betriebsrat",
-        )
-        .await;
-    let dpo = app
-        .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
-        .await;
-    app.backdate_roles(30).await;
-    let target = pseudonym_of(&app, vera).await;
+    let Workspace {
+        app,
+        owner,
+        vera,
+        council,
+        dpo,
+        target,
+    } = workspace().await;
 
     let id = ask(&app, &council, &target).await;
     let approve = ApproveReidentification { id };
@@ -232,20 +252,14 @@ async fn a_requester_who_leaves_the_role_sees_no_name_and_the_log_names_whom_and
 /// The application role itself, bypassing the service, cannot break the rules.
 #[tokio::test]
 async fn the_database_refuses_approvals_the_service_would_refuse() {
-    let app = spawn_app().await;
-    let owner = app.owner_of("acme").await;
-    let seller = app
-        .join(&owner, "vera@acme.example", "sales", "Vera Vertrieb")
-        .await;
-    let vera = app.me(&seller).await.user_id;
-    let council = app
-        .join(
-            &owner,
-            "bernd@acme.example",
-            "works_council",
-            "Bernd Betriebsrat",
-        )
-        .await;
+    let Workspace {
+        app,
+        owner,
+        vera,
+        council,
+        dpo,
+        target,
+    } = workspace().await;
     let council2 = app
         .join(
             &owner,
@@ -254,16 +268,12 @@ async fn the_database_refuses_approvals_the_service_would_refuse() {
             "Berta Betriebsrat",
         )
         .await;
-    let dpo = app
-        .join(&owner, "dora@acme.example", "dpo", "Dora Datenschutz")
-        .await;
     app.backdate_roles(30).await;
     let (bernd, berta, dora) = (
         app.me(&council).await.user_id,
         app.me(&council2).await.user_id,
         app.me(&dpo).await.user_id,
     );
-    let target = pseudonym_of(&app, vera).await;
     let id = ask(&app, &council, &target).await;
     let tenant = tenant_id(&app).await;
 

@@ -4,17 +4,13 @@
 //! role cannot switch the view on without both.
 
 use super::reidentification::require_role_in_force;
-use super::storage;
+use super::{audited, storage};
 use crate::backend::Scope;
-use crate::model::audit::{AuditAction, AuditSettingsView, ReviewAudit, WideningRequest};
+use crate::model::audit::{AuditSettingsView, ReviewAudit, WideningRequest};
 use crate::model::identity::Role;
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
-
-fn audited(action: ReviewAudit) -> AuditAction {
-    AuditAction::Audit(action)
-}
 
 /// Owners (who configure) and the reviewers (who approve) read the settings.
 fn require_reader(scope: &Scope) -> AppResult<()> {

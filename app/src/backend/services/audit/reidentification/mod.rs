@@ -7,13 +7,11 @@
 
 pub mod storage;
 
-use super::Reviewer;
+use super::{audited, Reviewer};
 use crate::backend::audit::pseudonyms::Pseudonyms;
 use crate::backend::services::identity::employee_names;
 use crate::backend::Scope;
-use crate::model::audit::{
-    AuditAction, AuditFilter, ReidentificationView, ReviewAudit, ReviewerRoleChange,
-};
+use crate::model::audit::{AuditFilter, ReidentificationView, ReviewAudit, ReviewerRoleChange};
 use crate::model::identity::Role;
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{required, FieldErrors, Problem};
@@ -38,10 +36,6 @@ async fn pseudonyms(scope: &mut Scope) -> AppResult<Pseudonyms> {
     Pseudonyms::load(&mut scope.tx, &scope.backend.keys, tenant_id).await
 }
 
-fn audited(action: ReviewAudit) -> AuditAction {
-    AuditAction::Audit(action)
-}
-
 /// Asks to learn who is behind a pseudonym (data protection officer or works council).
 pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppResult<Uuid> {
     scope.require(Area::Audit, Action::Reidentify)?;
@@ -49,8 +43,7 @@ pub async fn request(scope: &mut Scope, pseudonym: &str, reason: &str) -> AppRes
     let mut errors = FieldErrors::new();
     errors.check("reason", required(reason, 500));
     errors.into_result()?;
-    let users = storage::employee_ids(scope.conn()).await?;
-    let Some(employee) = pseudonyms(scope).await?.find(users, pseudonym) else {
+    let Some(employee) = employee_behind(scope, pseudonym).await? else {
         return Err(AppError::Validation(FieldErrors::single(
             "pseudonym",
             Problem::Required,
@@ -118,12 +111,13 @@ pub(super) async fn require_role_in_force(
     user: Uuid,
     field: &str,
 ) -> AppResult<()> {
-    let from = storage::role_in_force_from(scope.conn(), user).await?;
-    let from = from.ok_or(AppError::Forbidden)?;
-    let left = from - OffsetDateTime::now_utc();
-    if left > Duration::ZERO {
-        let days_left = left.whole_days() as u32 + 1;
-        let problem = Problem::ReviewerRoleTooNew { days_left };
+    // The database's clock decides, as its rules do.
+    let days_left = storage::reviewer_days_left(scope.conn(), user).await?;
+    let days_left = days_left.ok_or(AppError::Forbidden)?;
+    if days_left > 0 {
+        let problem = Problem::ReviewerRoleTooNew {
+            days_left: days_left as u32,
+        };
         return Err(AppError::Validation(FieldErrors::single(field, problem)));
     }
     Ok(())

@@ -14,13 +14,12 @@ pub async fn employee_ids(conn: &mut PgConnection) -> AppResult<Vec<Uuid>> {
         .await?)
 }
 
-/// When `user`'s current role starts to count for re-identification.
-pub async fn role_in_force_from(
-    conn: &mut PgConnection,
-    user: Uuid,
-) -> AppResult<Option<OffsetDateTime>> {
+/// Whole days (rounded up) until `user`'s current role counts for re-identification;
+/// 0 once it does.
+pub async fn reviewer_days_left(conn: &mut PgConnection, user: Uuid) -> AppResult<Option<i32>> {
     Ok(sqlx::query_scalar!(
-        r#"SELECT role_since + reviewer_notice() AS "from!" FROM users WHERE user_id = $1"#,
+        r#"SELECT greatest(0, ceil(extract(epoch FROM role_since + reviewer_notice() - now()) / 86400))::int AS "days_left!"
+           FROM users WHERE user_id = $1"#,
         user
     )
     .fetch_optional(conn)
