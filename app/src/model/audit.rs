@@ -363,6 +363,15 @@ pub struct AuditSettingsView {
     pub may_narrow: bool,
 }
 
+impl AuditSettingsView {
+    /// Who reads the settings: whoever configures the log (the owner) or takes part
+    /// in re-identification (the DPO and the works council, who approve widening).
+    pub fn readable_by(role: Role) -> bool {
+        use super::permission::{Action, Area};
+        role.may(Area::Audit, Action::Configure) || role.may(Area::Audit, Action::Reidentify)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WideningRequest {
     pub requested_at: time::OffsetDateTime,

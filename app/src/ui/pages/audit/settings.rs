@@ -10,6 +10,7 @@ use crate::model::audit::AuditSettingsView;
 use crate::ui::components::async_view::AsyncView;
 use crate::ui::components::form::ErrorBanner;
 use crate::ui::format;
+use crate::ui::layout::CurrentUserResource;
 use leptos::prelude::*;
 
 /// The log settings and the owner's request for the wider view, loaded once per page
@@ -19,13 +20,14 @@ pub(super) struct SettingsData {
     save: ServerAction<UpdateAuditSettings>,
     approve: ServerAction<ApproveWiderView>,
     narrow: ServerAction<NarrowAuditView>,
-    settings: Resource<Result<AuditSettingsView, crate::AppError>>,
+    settings: Resource<Result<Option<AuditSettingsView>, crate::AppError>>,
 }
 
 pub(super) fn settings_data() -> SettingsData {
     let save = ServerAction::<UpdateAuditSettings>::new();
     let approve = ServerAction::<ApproveWiderView>::new();
     let narrow = ServerAction::<NarrowAuditView>::new();
+    let user = expect_context::<CurrentUserResource>().0;
     let settings = Resource::new(
         move || {
             (
@@ -34,7 +36,15 @@ pub(super) fn settings_data() -> SettingsData {
                 narrow.version().get(),
             )
         },
-        |_| load_audit_settings(),
+        // Members would only be refused: ask only for a role that reads them.
+        move |_| async move {
+            let role = user.await.ok().flatten().map(|u| u.role);
+            if role.is_some_and(AuditSettingsView::readable_by) {
+                load_audit_settings().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
     );
     SettingsData {
         save,
@@ -80,7 +90,7 @@ pub(super) fn WiderViewApproval(data: SettingsData) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(view) = settings.await else { return ().into_any() };
+                let Ok(Some(view)) = settings.await else { return ().into_any() };
                 let Some(status) = widening_status(i18n, &view) else { return ().into_any() };
                 view! {
                     <section class="card">
@@ -123,7 +133,7 @@ pub(super) fn AuditSettings(data: SettingsData) -> impl IntoView {
             <Show when=saved>
                 <div class="banner success" role="status">{move || i18n.texts().audit.settings_saved}</div>
             </Show>
-            <AsyncView resource=settings render=move |current: AuditSettingsView| {
+            <AsyncView resource=settings render={move |current: Option<AuditSettingsView>| current.map(|current| {
                 let days = RwSignal::new(current.retention_days);
                 let see_all = RwSignal::new(current.admins_see_all || current.widening.is_some());
                 let status = widening_status(i18n, &current);
@@ -148,7 +158,7 @@ pub(super) fn AuditSettings(data: SettingsData) -> impl IntoView {
                         </div>
                     </form>
                 }
-            } />
+            })} />
         </section>
     }
 }
