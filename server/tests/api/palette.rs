@@ -70,6 +70,36 @@ async fn type_ahead_finds_people_and_companies_by_name_email_and_phone() {
     );
 }
 
+/// A whole word ranks above a longer word it begins, whichever was made first.
+#[tokio::test]
+async fn type_ahead_ranks_whole_words_first() {
+    let app = spawn_app().await;
+    let c = app.owner_of("acme").await;
+    let longer = app
+        .create_contact(&c, "Hans", "Müllerschön", "hans@beispiel.example")
+        .await
+        .ok()
+        .id;
+    let whole = app
+        .create_contact(&c, "Erika", "Müller", "erika@beispiel.example")
+        .await
+        .ok()
+        .id;
+    let hits = app
+        .call(
+            &c,
+            PaletteSearch {
+                q: "müller".into()
+            },
+        )
+        .await
+        .ok();
+    assert_eq!(
+        hits.contacts.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [whole, longer]
+    );
+}
+
 /// The type-ahead ranks among the first candidates of each word; a query of several
 /// common words whose one match lies beyond them still finds it.
 #[tokio::test]
