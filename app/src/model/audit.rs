@@ -5,6 +5,7 @@ use super::contacts::ContactAudit;
 use super::identity::{AuthAudit, KeysAudit, Role, TeamAudit};
 use super::mail::MailAudit;
 use super::organisations::OrganisationAudit;
+use super::permission::{Action, Area};
 use super::tasks::TaskAudit;
 use super::timeline::InteractionAudit;
 use serde::{Deserialize, Serialize};
@@ -364,11 +365,11 @@ pub struct AuditSettingsView {
 }
 
 impl AuditSettingsView {
-    /// Who reads the settings: whoever configures the log (the owner) or takes part
-    /// in re-identification (the DPO and the works council, who approve widening).
-    pub fn readable_by(role: Role) -> bool {
-        use super::permission::{Action, Area};
-        role.may(Area::Audit, Action::Configure) || role.may(Area::Audit, Action::Reidentify)
+    /// Who reads the settings, given what they `may` do: whoever configures the log
+    /// (the owner) or takes part in re-identification (the DPO and the works
+    /// council, who approve widening). The service asks its scope, the page the role.
+    pub fn readable_with(may: impl Fn(Area, Action) -> bool) -> bool {
+        may(Area::Audit, Action::Configure) || may(Area::Audit, Action::Reidentify)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::{AppError, AppResult};
 
 /// Owners (who configure) and the reviewers (who approve) read the settings.
 fn require_reader(scope: &Scope) -> AppResult<()> {
-    if scope.may(Area::Audit, Action::Configure) || scope.may(Area::Audit, Action::Reidentify) {
+    if AuditSettingsView::readable_with(|area, action| scope.may(area, action)) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -39,7 +39,9 @@ pub(super) fn settings_data() -> SettingsData {
         // Members would only be refused: ask only for a role that reads them.
         move |_| async move {
             let role = user.await.ok().flatten().map(|u| u.role);
-            if role.is_some_and(AuditSettingsView::readable_by) {
+            if role.is_some_and(|role| {
+                AuditSettingsView::readable_with(|area, action| role.may(area, action))
+            }) {
                 load_audit_settings().await.map(Some)
             } else {
                 Ok(None)
