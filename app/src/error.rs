@@ -37,6 +37,10 @@ pub enum AppError {
     /// The server is at its limit of concurrent expensive work (password hashing).
     #[error("busy")]
     Busy { retry_after_secs: u64 },
+    /// The database does not answer (restarting, failing over, or every connection
+    /// is in use for longer than a request may wait): try again shortly.
+    #[error("temporarily unavailable")]
+    Unavailable { retry_after_secs: u64 },
     #[error("malformed request")]
     BadRequest,
     #[error("the server could not be reached")]
@@ -54,7 +58,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict => 409,
             AppError::RateLimited { .. } => 429,
-            AppError::Busy { .. } => 503,
+            AppError::Busy { .. } | AppError::Unavailable { .. } => 503,
             AppError::BadRequest => 400,
             AppError::Network => 503,
             AppError::Internal => 500,
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Conflict => "conflict",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Busy { .. } => "busy",
+            AppError::Unavailable { .. } => "unavailable",
             AppError::BadRequest => "bad_request",
             AppError::Network => "network",
             AppError::Internal => "internal",
@@ -82,9 +87,9 @@ impl AppError {
     /// How long a client should wait before trying again, if it should.
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
-                Some(*retry_after_secs)
-            }
+            AppError::RateLimited { retry_after_secs }
+            | AppError::Busy { retry_after_secs }
+            | AppError::Unavailable { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -114,7 +119,7 @@ pub struct ErrorBody {
     /// Per-field problems of a `validation` error, in form order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
-    /// Seconds to wait, for `rate_limited` and `busy`.
+    /// Seconds to wait, for `rate_limited`, `busy` and `unavailable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }
@@ -153,6 +158,9 @@ impl TryFrom<ErrorBody> for AppError {
             },
             "busy" => AppError::Busy {
                 retry_after_secs: body.retry_after_secs.unwrap_or(1),
+            },
+            "unavailable" => AppError::Unavailable {
+                retry_after_secs: body.retry_after_secs.unwrap_or(2),
             },
             "bad_request" => AppError::BadRequest,
             "network" => AppError::Network,
@@ -219,12 +227,39 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         match err {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            other if database_unreachable(&other) => {
+                tracing::warn!(error = %other, "database unavailable");
+                AppError::Unavailable {
+                    retry_after_secs: UNAVAILABLE_RETRY_SECS,
+                }
+            }
             other => {
                 // sqlx errors never contain bound parameter values, so this is safe to log.
                 tracing::error!(error = %other, "database error");
                 AppError::Internal
             }
         }
+    }
+}
+
+/// What a client is told to wait when the database does not answer: about as long
+/// as a PostgreSQL restart or a failover takes.
+#[cfg(feature = "ssr")]
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
+
+/// Whether `err` says the database cannot be reached or is going away, rather than
+/// that this request did something wrong: no connection within the pool's wait, a
+/// broken socket, or PostgreSQL's connection-exception and shutdown codes.
+#[cfg(feature = "ssr")]
+pub fn database_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect now.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
     }
 }
 
@@ -243,6 +278,12 @@ mod tests {
             AppError::Conflict,
             AppError::RateLimited {
                 retry_after_secs: 61,
+            },
+            AppError::Busy {
+                retry_after_secs: 1,
+            },
+            AppError::Unavailable {
+                retry_after_secs: 2,
             },
             AppError::BadRequest,
             AppError::Network,

@@ -13,6 +13,12 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 pub const APP_ROLE: &str = "tessera_app";
 
+/// How long a request waits for a connection. Healthy, a busy pool hands one over in
+/// milliseconds; longer means the database is down or saturated, and the request
+/// answers 503 with Retry-After (`AppError::Unavailable`) instead of hanging through
+/// a restart or failover.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 pub async fn owner_pool(database_url: &str) -> anyhow::Result<PgPool> {
     Ok(PgPoolOptions::new()
         .max_connections(2)
@@ -30,7 +36,7 @@ pub async fn app_pool(
 ) -> anyhow::Result<PgPool> {
     let options = PgPoolOptions::new()
         .max_connections(size)
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(ACQUIRE_TIMEOUT);
     let pool = match app_database_url {
         Some(url) => {
             options

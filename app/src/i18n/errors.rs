@@ -54,6 +54,7 @@ pub struct ErrorTexts {
     pub error_bad_request: &'static str,
     pub error_network: &'static str,
     pub error_busy: &'static str,
+    pub error_unavailable: &'static str,
     pub error_internal: &'static str,
 }
 
@@ -122,6 +123,7 @@ pub static DE: ErrorTexts = ErrorTexts {
     error_bad_request: "Die Anfrage war fehlerhaft. Bitte laden Sie die Seite neu.",
     error_network: "Der Server ist nicht erreichbar. Bitte prüfen Sie die Verbindung und versuchen Sie es erneut.",
     error_busy: "Tessera ist gerade stark ausgelastet. Bitte versuchen Sie es in ein paar Sekunden erneut.",
+    error_unavailable: "Tessera ist für einen Moment nicht erreichbar. Bitte versuchen Sie es in ein paar Sekunden erneut.",
     error_internal: "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut.",
 };
 
@@ -190,5 +192,6 @@ pub static EN: ErrorTexts = ErrorTexts {
     error_bad_request: "The request was malformed. Please reload the page.",
     error_network: "The server could not be reached. Check your connection and try again.",
     error_busy: "Tessera is very busy right now. Please try again in a few seconds.",
+    error_unavailable: "Tessera is unavailable for a moment. Please try again in a few seconds.",
     error_internal: "Something went wrong on our side. Please try again.",
 };

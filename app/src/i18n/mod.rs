@@ -286,6 +286,7 @@ impl Texts {
                 e.error_rate_limited.of(minutes as i64)
             }
             AppError::Busy { .. } => e.error_busy.to_owned(),
+            AppError::Unavailable { .. } => e.error_unavailable.to_owned(),
             AppError::BadRequest => e.error_bad_request.to_owned(),
             AppError::Network => e.error_network.to_owned(),
             AppError::Internal => e.error_internal.to_owned(),

@@ -79,7 +79,7 @@ pub static DE: OrganisationTexts = OrganisationTexts {
         one: "1 Organisation",
         other: "{n} Organisationen",
     },
-    total_more: "mehr als 20.000 Organisationen",
+    total_more: "mehr als 1.000 Organisationen",
     audit_events: |e| match e {
         OrganisationAudit::Read => "Organisation angesehen",
         OrganisationAudit::List => "Organisationen aufgelistet",
@@ -130,7 +130,7 @@ pub static EN: OrganisationTexts = OrganisationTexts {
         one: "1 organisation",
         other: "{n} organisations",
     },
-    total_more: "more than 20,000 organisations",
+    total_more: "more than 1,000 organisations",
     audit_events: |e| match e {
         OrganisationAudit::Read => "Viewed organisation",
         OrganisationAudit::List => "Listed organisations",

@@ -17,6 +17,7 @@ mod identity;
 mod imports;
 mod mail;
 mod organisations;
+mod outage;
 mod palette;
 mod passkeys;
 mod production;

@@ -50,9 +50,23 @@ pub struct PendingSecondFactor {
     pub failures: u8,
 }
 
-fn store_error<E: std::fmt::Display>(err: E) -> AppError {
-    tracing::error!(error = %err, "session store error");
-    AppError::Internal
+/// The store is the database: when it fails to answer, the request is told to come
+/// back shortly, as any other request that cannot reach the database is.
+fn store_error(err: tower_sessions::session::Error) -> AppError {
+    use tower_sessions::session::Error::Store;
+    use tower_sessions::session_store::Error::Backend;
+    match err {
+        Store(Backend(_)) => {
+            tracing::warn!(error = %err, "session store unavailable");
+            AppError::Unavailable {
+                retry_after_secs: crate::error::UNAVAILABLE_RETRY_SECS,
+            }
+        }
+        other => {
+            tracing::error!(error = %other, "session store error");
+            AppError::Internal
+        }
+    }
 }
 
 fn now() -> i64 {

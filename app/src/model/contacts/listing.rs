@@ -145,5 +145,4 @@ impl ContactPage {
     }
 }
 
-/// Up to this many contacts, the list can be ordered by name (decrypted in memory).
-pub const NAME_SORT_LIMIT: i64 = crate::model::paging::COUNT_LIMIT;
+pub use crate::model::paging::NAME_SORT_LIMIT;

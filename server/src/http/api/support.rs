@@ -54,7 +54,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<FieldProblem>)]
     pub fields: Vec<FieldError>,
-    /// Seconds to wait, for `rate_limited` and `busy`.
+    /// Seconds to wait, for `rate_limited`, `busy` and `unavailable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_secs: Option<u64>,
 }
@@ -87,6 +87,7 @@ fn title(code: &str) -> &'static str {
         "idempotency_key_reused" => "This Idempotency-Key came with another request",
         "rate_limited" => "Too many requests",
         "busy" => "The server is busy",
+        "unavailable" => "The database is briefly unavailable",
         "bad_request" => "Malformed request",
         _ => "Internal error",
     }

@@ -461,4 +461,33 @@ async fn totals_are_counted_up_to_a_limit_and_then_reported_as_more() {
     assert!(total_is_exact(COUNT_LIMIT) && !total_is_exact(COUNT_LIMIT + 1));
     let page = list(&app, &c, ContactListQuery::default()).await;
     assert_eq!(page.total, 5, "lists pass the real limit");
+
+    // Past the pager's limit the total is "more", yet name order (which counts on
+    // up to its own, higher limit) still applies.
+    let me = app.me(&c).await;
+    let rows: Vec<_> = (0..COUNT_LIMIT)
+        .map(|i| {
+            let input = ContactInput {
+                first_name: "Viele".into(),
+                last_name: format!("Abel{i:04}"),
+                ..Default::default()
+            };
+            (Uuid::now_v7(), input.normalized())
+        })
+        .collect();
+    let mut scope = app::backend::Scope::begin(app.backend(), tenant, me.user_id)
+        .await
+        .unwrap();
+    app::backend::services::contacts::insert_many_unaudited(&mut scope, &rows)
+        .await
+        .unwrap();
+    scope.commit().await.unwrap();
+    let by_name = ContactListQuery {
+        sort: ContactSort::NameAsc,
+        ..Default::default()
+    };
+    let page = list(&app, &c, by_name).await;
+    assert_eq!(page.total, COUNT_LIMIT + 1);
+    assert_eq!(page.sort, ContactSort::NameAsc);
+    assert_eq!(page.items[0].last_name, "Abel0000");
 }

@@ -3,6 +3,7 @@
 
 mod calls;
 mod db;
+pub mod db_link;
 pub mod peers;
 
 pub use calls::{call_at, Called};

@@ -10,7 +10,6 @@ use crate::backend::services::organisations;
 use crate::backend::Scope;
 use crate::model::contacts::{
     ContactAudit, ContactField, ContactListQuery, ContactPage, ContactSort, ContactSummary,
-    NAME_SORT_LIMIT,
 };
 use crate::model::paging::{Page, COUNT_LIMIT, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
@@ -66,7 +65,9 @@ async fn name_organisations(scope: &mut Scope, rows: &mut [ContactSummary]) -> A
 async fn list_unranked(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
     let total = storage::count_filtered(scope.conn(), &query.filter, COUNT_LIMIT).await?;
     let by_name = matches!(query.sort, ContactSort::NameAsc | ContactSort::NameDesc);
-    let (page, sort) = if by_name && total <= NAME_SORT_LIMIT {
+    let by_name_fits =
+        by_name && storage::fit_name_sort(scope.conn(), &query.filter, total).await?;
+    let (page, sort) = if by_name_fits {
         (list_by_name(scope, query).await?, query.sort)
     } else if by_name {
         // Too many to order ciphertext in memory: newest first, from the start.

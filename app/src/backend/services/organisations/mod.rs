@@ -27,8 +27,7 @@ use std::collections::HashMap;
 use storage::{SealedInput, SealedSummary, SEALED_FIELDS, TABLE};
 use uuid::Uuid;
 
-/// Up to this many organisations, the list can be ordered by name in memory.
-pub const NAME_SORT_LIMIT: i64 = crate::model::paging::COUNT_LIMIT;
+pub use crate::model::paging::NAME_SORT_LIMIT;
 
 fn audited(action: OrganisationAudit) -> AuditAction {
     AuditAction::Organisation(action)
@@ -181,7 +180,9 @@ async fn list_unranked(
     query: &OrganisationListQuery,
 ) -> AppResult<OrganisationPage> {
     let total = storage::count_filtered(scope.conn(), &query.filter).await?;
-    let (page, sort) = if query.sort == OrganisationSort::NameAsc && total <= NAME_SORT_LIMIT {
+    let by_name = query.sort == OrganisationSort::NameAsc
+        && storage::fit_name_sort(scope.conn(), &query.filter, total).await?;
+    let (page, sort) = if by_name {
         let rows = storage::all_summaries(scope.conn(), &query.filter).await?;
         let sorted = open_summaries(scope, rows)
             .await?

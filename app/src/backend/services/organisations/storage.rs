@@ -232,6 +232,16 @@ pub async fn count_filtered(conn: &mut PgConnection, filter: &RecordFilter) -> A
     .await
 }
 
+/// Whether the matching organisations can be ordered by name in memory.
+pub async fn fit_name_sort(
+    conn: &mut PgConnection,
+    filter: &RecordFilter,
+    total: i64,
+) -> AppResult<bool> {
+    crate::backend::listing::fits_name_sort(conn, "organisations", &ORGANISATIONS, filter, total)
+        .await
+}
+
 pub async fn all_summaries(
     conn: &mut PgConnection,
     filter: &RecordFilter,

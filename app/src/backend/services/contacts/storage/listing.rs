@@ -1,7 +1,9 @@
 //! Contact list queries: filters on plaintext metadata, keyset pages on time.
 
 use super::{SealedSummary, SELECT_SUMMARY};
-use crate::backend::listing::{capped_count, push_filter, push_time_page, ListTable};
+use crate::backend::listing::{
+    capped_count, fits_name_sort, push_filter, push_time_page, ListTable,
+};
 use crate::backend::paging::Keyset;
 use crate::model::contacts::RecordFilter;
 use crate::AppResult;
@@ -24,6 +26,15 @@ pub async fn count_filtered(
     limit: i64,
 ) -> AppResult<i64> {
     capped_count(conn, "contacts", &CONTACTS, filter, limit).await
+}
+
+/// Whether the matching contacts can be ordered by name (see [`fits_name_sort`]).
+pub async fn fit_name_sort(
+    conn: &mut PgConnection,
+    filter: &RecordFilter,
+    total: i64,
+) -> AppResult<bool> {
+    fits_name_sort(conn, "contacts", &CONTACTS, filter, total).await
 }
 
 /// Every contact matching the filter (for name order in memory).
