@@ -3,7 +3,6 @@
 
 use super::paging::Keyset;
 use crate::model::contacts::RecordFilter;
-use crate::model::paging::{total_is_exact, NAME_SORT_LIMIT};
 use crate::{AppError, AppResult};
 use sqlx::{Postgres, QueryBuilder};
 use time::format_description::well_known::Rfc3339;
@@ -22,8 +21,8 @@ pub struct ListTable {
 }
 
 /// How many rows of `from` match `filter`, counted up to `limit` + 1 (lists pass
-/// [`crate::model::paging::COUNT_LIMIT`]; see [`crate::model::paging::total_is_exact`]): the cost is
-/// bounded at any size.
+/// [`crate::model::paging::count_limit`] and report
+/// [`crate::model::paging::reported_total`]): the cost is bounded at any size.
 pub async fn capped_count(
     conn: &mut sqlx::PgConnection,
     from: &'static str,
@@ -36,21 +35,6 @@ pub async fn capped_count(
     push_filter(&mut sql, table, filter, false);
     sql.push(" LIMIT ").push_bind(limit + 1).push(") matches");
     Ok(sql.build_query_scalar().fetch_one(conn).await?)
-}
-
-/// Whether the rows of `from` matching `filter` are few enough to order by name in
-/// memory, given the list's capped `total`: counts further only past the pager's cap.
-pub async fn fits_name_sort(
-    conn: &mut sqlx::PgConnection,
-    from: &'static str,
-    table: &ListTable,
-    filter: &RecordFilter,
-    total: i64,
-) -> AppResult<bool> {
-    if total_is_exact(total) {
-        return Ok(true);
-    }
-    Ok(capped_count(conn, from, table, filter, NAME_SORT_LIMIT).await? <= NAME_SORT_LIMIT)
 }
 
 /// Adds the filter's conditions, starting with `WHERE` unless `after_where`; returns

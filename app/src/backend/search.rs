@@ -4,7 +4,7 @@
 
 use super::crypto::blind_index::SearchToken;
 use super::crypto::IndexKey;
-use crate::model::paging::COUNT_LIMIT;
+use crate::model::paging::reported_total;
 use crate::AppResult;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -222,11 +222,7 @@ pub async fn ranked_ids(
             .fetch_all(conn)
             .await?;
             // Counted exactly, but reported as lists report totals.
-            let total = ranked
-                .first()
-                .map(|r| r.total)
-                .unwrap_or(0)
-                .min(COUNT_LIMIT + 1);
+            let total = reported_total(ranked.first().map_or(0, |r| r.total));
             Ok((ranked.into_iter().map(|r| r.record_id).collect(), total))
         }
     }
@@ -297,7 +293,7 @@ async fn exact(
     limit: i64,
 ) -> AppResult<(Vec<Uuid>, i64)> {
     let ids = by_fingerprint(conn, kind, fingerprint, bidx).await?;
-    let total = (ids.len() as i64).min(COUNT_LIMIT + 1);
+    let total = reported_total(ids.len() as i64);
     let page = ids
         .into_iter()
         .skip(offset.max(0) as usize)

@@ -14,6 +14,22 @@ pub const COUNT_LIMIT: i64 = 1_000;
 /// order is made in memory after decrypting every match.
 pub const NAME_SORT_LIMIT: i64 = 20_000;
 
+/// How far a list counts its matches: name order must know whether they stay within
+/// [`NAME_SORT_LIMIT`], any other order only what the pager shows.
+pub fn count_limit(by_name: bool) -> i64 {
+    if by_name {
+        NAME_SORT_LIMIT
+    } else {
+        COUNT_LIMIT
+    }
+}
+
+/// The total a list reports for `counted` matches: exact up to [`COUNT_LIMIT`], above
+/// it `COUNT_LIMIT + 1`, which reads "more than".
+pub fn reported_total(counted: i64) -> i64 {
+    counted.min(COUNT_LIMIT + 1)
+}
+
 /// Whether a list's `total` is the exact number of matches (not "more than").
 pub fn total_is_exact(total: i64) -> bool {
     total <= COUNT_LIMIT

@@ -11,7 +11,7 @@ use crate::backend::Scope;
 use crate::model::contacts::{
     ContactAudit, ContactField, ContactListQuery, ContactPage, ContactSort, ContactSummary,
 };
-use crate::model::paging::{Page, COUNT_LIMIT, PAGE_SIZE};
+use crate::model::paging::{count_limit, reported_total, Page, NAME_SORT_LIMIT, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
 use crate::AppResult;
 use std::collections::HashMap;
@@ -63,11 +63,10 @@ async fn name_organisations(scope: &mut Scope, rows: &mut [ContactSummary]) -> A
 }
 
 async fn list_unranked(scope: &mut Scope, query: &ContactListQuery) -> AppResult<ContactPage> {
-    let total = storage::count_filtered(scope.conn(), &query.filter, COUNT_LIMIT).await?;
     let by_name = matches!(query.sort, ContactSort::NameAsc | ContactSort::NameDesc);
-    let by_name_fits =
-        by_name && storage::fit_name_sort(scope.conn(), &query.filter, total).await?;
-    let (page, sort) = if by_name_fits {
+    let counted =
+        storage::count_filtered(scope.conn(), &query.filter, count_limit(by_name)).await?;
+    let (page, sort) = if by_name && counted <= NAME_SORT_LIMIT {
         (list_by_name(scope, query).await?, query.sort)
     } else if by_name {
         // Too many to order ciphertext in memory: newest first, from the start.
@@ -81,7 +80,12 @@ async fn list_unranked(scope: &mut Scope, query: &ContactListQuery) -> AppResult
     } else {
         (list_by_time(scope, query).await?, query.sort)
     };
-    Ok(ContactPage::from_page(page, total, sort, false))
+    Ok(ContactPage::from_page(
+        page,
+        reported_total(counted),
+        sort,
+        false,
+    ))
 }
 
 /// Opens sealed list rows in one batch of key lookups; erased contacts are skipped.

@@ -18,7 +18,7 @@ use crate::model::organisations::{
     Organisation, OrganisationAudit, OrganisationField, OrganisationInput, OrganisationListQuery,
     OrganisationPage, OrganisationSort, OrganisationSummary,
 };
-use crate::model::paging::{Page, PAGE_SIZE};
+use crate::model::paging::{count_limit, reported_total, Page, PAGE_SIZE};
 use crate::model::permission::{Action, Area};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -179,10 +179,10 @@ async fn list_unranked(
     scope: &mut Scope,
     query: &OrganisationListQuery,
 ) -> AppResult<OrganisationPage> {
-    let total = storage::count_filtered(scope.conn(), &query.filter).await?;
-    let by_name = query.sort == OrganisationSort::NameAsc
-        && storage::fit_name_sort(scope.conn(), &query.filter, total).await?;
-    let (page, sort) = if by_name {
+    let by_name = query.sort == OrganisationSort::NameAsc;
+    let counted =
+        storage::count_filtered(scope.conn(), &query.filter, count_limit(by_name)).await?;
+    let (page, sort) = if by_name && counted <= NAME_SORT_LIMIT {
         let rows = storage::all_summaries(scope.conn(), &query.filter).await?;
         let sorted = open_summaries(scope, rows)
             .await?
@@ -221,7 +221,7 @@ async fn list_unranked(
         items: page.items,
         next: page.next,
         prev: page.prev,
-        total,
+        total: reported_total(counted),
         sort,
         ranked: false,
     })

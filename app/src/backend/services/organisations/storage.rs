@@ -8,7 +8,6 @@ use crate::backend::search::{self, Fingerprint, RecordKind};
 use crate::backend::tenancy::violates;
 use crate::model::contacts::RecordFilter;
 use crate::model::organisations::{OrganisationInput, OrganisationSummary, SizeClass};
-use crate::model::paging::COUNT_LIMIT;
 use crate::model::records::{tags_text, Classification, PostalAddress};
 use crate::model::validation::{FieldErrors, Problem};
 use crate::{AppError, AppResult};
@@ -220,25 +219,14 @@ const ORGANISATIONS: ListTable = ListTable {
     always: None,
 };
 
-/// How many organisations match, up to [`COUNT_LIMIT`] + 1.
-pub async fn count_filtered(conn: &mut PgConnection, filter: &RecordFilter) -> AppResult<i64> {
-    crate::backend::listing::capped_count(
-        conn,
-        "organisations",
-        &ORGANISATIONS,
-        filter,
-        COUNT_LIMIT,
-    )
-    .await
-}
-
-/// Whether the matching organisations can be ordered by name in memory.
-pub async fn fit_name_sort(
+/// How many organisations match, up to `limit` + 1 (lists pass
+/// [`crate::model::paging::count_limit`]).
+pub async fn count_filtered(
     conn: &mut PgConnection,
     filter: &RecordFilter,
-    total: i64,
-) -> AppResult<bool> {
-    crate::backend::listing::fits_name_sort(conn, "organisations", &ORGANISATIONS, filter, total)
+    limit: i64,
+) -> AppResult<i64> {
+    crate::backend::listing::capped_count(conn, "organisations", &ORGANISATIONS, filter, limit)
         .await
 }
 

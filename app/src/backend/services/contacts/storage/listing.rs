@@ -1,9 +1,7 @@
 //! Contact list queries: filters on plaintext metadata, keyset pages on time.
 
 use super::{SealedSummary, SELECT_SUMMARY};
-use crate::backend::listing::{
-    capped_count, fits_name_sort, push_filter, push_time_page, ListTable,
-};
+use crate::backend::listing::{capped_count, push_filter, push_time_page, ListTable};
 use crate::backend::paging::Keyset;
 use crate::model::contacts::RecordFilter;
 use crate::AppResult;
@@ -19,22 +17,13 @@ const CONTACTS: ListTable = ListTable {
 };
 
 /// How many contacts match the filter, up to `limit` + 1 (lists pass
-/// [`crate::model::paging::COUNT_LIMIT`]).
+/// [`crate::model::paging::count_limit`]).
 pub async fn count_filtered(
     conn: &mut PgConnection,
     filter: &RecordFilter,
     limit: i64,
 ) -> AppResult<i64> {
     capped_count(conn, "contacts", &CONTACTS, filter, limit).await
-}
-
-/// Whether the matching contacts can be ordered by name (see [`fits_name_sort`]).
-pub async fn fit_name_sort(
-    conn: &mut PgConnection,
-    filter: &RecordFilter,
-    total: i64,
-) -> AppResult<bool> {
-    fits_name_sort(conn, "contacts", &CONTACTS, filter, total).await
 }
 
 /// Every contact matching the filter (for name order in memory).

@@ -24,7 +24,7 @@ mod listing;
 pub use bulk::insert_many;
 pub use history::{find_merged, merged_into, record_stage, set_merged_into, stage_history};
 pub use listing::{
-    all_summaries, count_filtered, fit_name_sort, ids_filtered, summaries_by_ids, summaries_by_time,
+    all_summaries, count_filtered, ids_filtered, summaries_by_ids, summaries_by_time,
 };
 
 pub const TABLE: &str = "contacts";
